@@ -2,9 +2,12 @@ package dev.pagekeep.capture;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
+import org.jsoup.parser.Parser;
 
 /** Decoding and parsing shared by capture and replay. jsoup caps tree depth, so deep input stays cheap. */
 final class Documents {
@@ -20,6 +23,7 @@ final class Documents {
     String html = looksBinary(body, charset) ? "" : Charsets.decode(body, charset).replace('\0', '\uFFFD');
     Document doc = Jsoup.parse(html, pageUrl);
     doc.outputSettings().prettyPrint(false).charset(StandardCharsets.UTF_8);
+    parseNoscriptText(doc, pageUrl);
     return new Parsed(doc, charset, baseUrl(doc, pageUrl));
   }
 
@@ -29,6 +33,22 @@ final class Documents {
     if (base == null) return pageUrl;
     String abs = Urls.resolve(pageUrl, base.attr("href"));
     return abs != null && Urls.isHttp(abs) ? abs : pageUrl;
+  }
+
+  /**
+   * jsoup keeps some {@code <noscript>} content (in head) as raw text, as a scripting browser does.
+   * Replay runs no script and shows that content, and capture must fetch what it needs, so both parse
+   * it as markup.
+   */
+  private static void parseNoscriptText(Document doc, String pageUrl) {
+    for (Element noscript : doc.select("noscript")) {
+      if (!noscript.children().isEmpty()) continue;
+      String raw = noscript.wholeText().isEmpty() ? noscript.data() : noscript.wholeText();
+      if (raw.indexOf('<') < 0) continue;
+      List<Node> nodes = Parser.parseFragment(raw, doc.body(), pageUrl);
+      noscript.empty();
+      noscript.appendChildren(nodes);
+    }
   }
 
   /** NUL bytes near the start mean an image, archive or other binary, unless the text is UTF-16. */

@@ -1,5 +1,6 @@
 package dev.pagekeep.capture;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.jsoup.nodes.DataNode;
@@ -31,7 +32,8 @@ final class ReplayLinks {
   }
 
   private void rewrite(Element el) {
-    for (ResourceSlots.Slot slot : ResourceSlots.of(el)) rewriteSlot(slot);
+    List<ResourceSlots.Slot> slots = ResourceSlots.of(el);
+    slots.forEach(this::rewriteSlot);
     if (el.hasAttr("style")) el.attr("style", CssCapture.rewrite(el.attr("style"), baseUrl, rewriter));
     if (el.normalName().equals("style")) rewriteStyleElement(el);
     if (ResourceSlots.isSvg(el)) {
@@ -40,7 +42,10 @@ final class ReplayLinks {
     }
     switch (el.normalName()) {
       case "a", "area" -> rewriteNavigation(el, "href");
-      case "link", "blockquote", "q", "del", "ins" -> absolutise(el, el.normalName().equals("link") ? "href" : "cite");
+      case "link" -> {
+        if (slots.isEmpty()) absolutise(el, "href"); // canonical, alternate...: informative, never fetched
+      }
+      case "blockquote", "q", "del", "ins" -> absolutise(el, "cite");
       default -> { }
     }
   }

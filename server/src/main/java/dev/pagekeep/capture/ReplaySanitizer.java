@@ -115,7 +115,7 @@ final class ReplaySanitizer {
   private static void stripAttributes(Element el) {
     for (Attribute attr : el.attributes().asList()) {
       String key = attr.getKey().toLowerCase(Locale.ROOT);
-      if (key.startsWith("on") || DROPPED_ATTRIBUTES.contains(key) || Urls.isDangerous(attr.getValue())) {
+      if (SvgSanitizer.localName(key).startsWith("on") || DROPPED_ATTRIBUTES.contains(key) || Urls.isDangerous(attr.getValue())) {
         el.removeAttr(attr.getKey());
       }
     }

@@ -66,7 +66,7 @@ final class SvgSanitizer {
   private static void clean(Element el) {
     for (Attribute attr : el.attributes().asList()) {
       String key = attr.getKey().toLowerCase(Locale.ROOT);
-      if (key.startsWith("on") || key.equals("xml:base") || Urls.isDangerous(attr.getValue())
+      if (localName(key).startsWith("on") || key.equals("xml:base") || Urls.isDangerous(attr.getValue())
           || (HREF_ATTRIBUTES.contains(key) && !isLocal(attr.getValue()))) {
         el.removeAttr(attr.getKey());
       } else if (key.equals("style")) {
@@ -100,8 +100,12 @@ final class SvgSanitizer {
   }
 
   private static String localName(Element el) {
-    String name = el.tagName();
+    return localName(el.tagName()).toLowerCase(Locale.ROOT);
+  }
+
+  /** A name without its namespace prefix ({@code svg:script} is a script). */
+  static String localName(String name) {
     int colon = name.indexOf(':');
-    return (colon < 0 ? name : name.substring(colon + 1)).toLowerCase(Locale.ROOT);
+    return colon < 0 ? name : name.substring(colon + 1);
   }
 }
