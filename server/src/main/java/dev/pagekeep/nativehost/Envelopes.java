@@ -32,6 +32,11 @@ final class Envelopes {
 
   /** {@code {"id":..,"ok":false,"error":{"code","message"}}}; the message is cut to one short line. */
   String error(JsonNode id, ErrorCode code, String message) {
+    return error(id, code, message, 0);
+  }
+
+  /** As {@link #error(JsonNode, ErrorCode, String)}, with the service's HTTP status when not 0. */
+  String error(JsonNode id, ErrorCode code, String message, int status) {
     ObjectNode reply = json.createObjectNode();
     // An id that would not fit is dropped: the reply must stay under 1 MB.
     JsonNode safeId = id != null && write(id).length() <= 4096 ? id : NullNode.getInstance();
@@ -40,6 +45,7 @@ final class Envelopes {
     ObjectNode error = reply.putObject("error");
     error.put("code", code.wire());
     error.put("message", oneLine(message));
+    if (status != 0) error.put("status", status);
     return write(reply);
   }
 

@@ -129,7 +129,7 @@ public final class NativeBridge implements RequestHandler {
     ServiceGateway.Response r = service.send(method, path, body);
     if (!r.isSuccess()) {
       throw new NativeRequestException(ErrorCode.SERVICE_ERROR,
-          "service answered " + r.status() + ": " + serviceMessage(r));
+          "service answered " + r.status() + ": " + serviceMessage(r), r.status());
     }
     return parse(r.body());
   }

@@ -127,7 +127,7 @@ public final class NativeHost {
     try {
       reply(out, envelopes.ok(id, handler.handle(type, request)));
     } catch (NativeRequestException e) {
-      reply(out, envelopes.error(id, e.code(), e.getMessage()));
+      reply(out, envelopes.error(id, e.code(), e.getMessage(), e.status()));
     } catch (RuntimeException e) {
       log.println("pagekeep native-host: " + type + " failed: " + e);
       reply(out, envelopes.error(id, ErrorCode.INTERNAL, "the host failed on this request; see its log"));

@@ -58,7 +58,12 @@ class NativeBridgeTest {
   @Test
   void serviceErrorsCarryTheServiceMessage() {
     service.answer(400, "{\"error\":{\"code\":\"bad_url\",\"message\":\"host is missing\"}}");
-    assertRefused("{\"type\":\"save\",\"url\":\"http://a.test/\"}", ErrorCode.SERVICE_ERROR, "400: host is missing");
+    assertThatThrownBy(() -> handle("{\"type\":\"save\",\"url\":\"http://a.test/\"}"))
+        .isInstanceOfSatisfying(NativeRequestException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_ERROR);
+          assertThat(e.getMessage()).isEqualTo("service answered 400: host is missing");
+          assertThat(e.status()).isEqualTo(400);
+        });
   }
 
   @Test
