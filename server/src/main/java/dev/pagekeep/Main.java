@@ -1,2 +1,39 @@
 package dev.pagekeep;
-public final class Main { public static void main(String[] a) { System.out.println("x"); } }
+
+import dev.pagekeep.cli.SaveCommand;
+import dev.pagekeep.cli.ServeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point: parses the command line and runs one command. Errors leave as one line on
+ * stderr with a non-zero exit code; nothing imports this class.
+ */
+@Command(name = "pagekeep", mixinStandardHelpOptions = true, version = "pagekeep 0.1.0",
+    description = "A personal Wayback Machine: keep your own copy of the pages you read and link to.",
+    subcommands = {ServeCommand.class, SaveCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("pagekeep: " + oneLine(e));
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  static String oneLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.replaceAll("[\\r\\n]+", " ");
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.err);
+  }
+}

@@ -1,0 +1,149 @@
+package dev.pagekeep;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pagekeep.api.HttpApi;
+import dev.pagekeep.api.Sessions;
+import dev.pagekeep.archive.Archiver;
+import dev.pagekeep.archive.PageCapturer;
+import dev.pagekeep.config.Config;
+import dev.pagekeep.fetch.OkHttpFetcher;
+import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.store.ArchiveStore;
+import dev.pagekeep.store.MapDbArchiveStore;
+import dev.pagekeep.store.StoreException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The composition root of a running archive: store, fetcher, capture pipeline, archiver and
+ * HTTP API, wired from one {@link Config}. Used by {@code serve} and by tests that want the
+ * real thing on port 0. Only this class opens the store, and only one per data directory
+ * (a lock file says who has it).
+ */
+public final class Service implements AutoCloseable {
+  private final Config config;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final ArchiveStore store;
+  private final OkHttpFetcher fetcher;
+  private final ExecutorService cpu;
+  private final Archiver archiver;
+  private final HttpApi api;
+
+  private Service(Config config) {
+    this.config = config;
+    config.dataDir().create();
+    this.lockChannel = openLock(config.dataDir().lockFile());
+    try {
+      this.lock = lockChannel.tryLock();
+    } catch (IOException e) {
+      throw new StoreException("cannot lock " + config.dataDir().lockFile() + ": " + e.getMessage(), e);
+    }
+    if (lock == null) {
+      closeQuietly(lockChannel);
+      throw new StoreException("another pagekeep is already serving " + config.dataDir().root(), null);
+    }
+    String token = config.dataDir().readOrCreateToken();
+    this.store = MapDbArchiveStore.open(config.dataDir().storeFile());
+    this.fetcher = new OkHttpFetcher(config.fetch());
+    AtomicInteger n = new AtomicInteger();
+    this.cpu = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+      Thread t = new Thread(r, "capture-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    PageCapturer capturer = new PageCapturer(fetcher, cpu, config.maxRequisites(), config.frameDepth());
+    this.archiver = new Archiver(store, capturer, config.maxPagesInFlight());
+    this.api = HttpApi.create(store, archiver, new Replayer(store), new Sessions(token, Clock.systemUTC()));
+  }
+
+  /** Opens everything, starts the archiver and the API, and writes service.json. */
+  public static Service start(Config config) {
+    Service s = new Service(config);
+    try {
+      s.archiver.start();
+      s.api.start(config.port());
+      s.writeServiceFile();
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  public int port() { return api.port(); }
+  public String baseUrl() { return "http://127.0.0.1:" + api.port(); }
+  public ArchiveStore store() { return store; }
+  public Archiver archiver() { return archiver; }
+  public HttpApi api() { return api; }
+  public Config config() { return config; }
+
+  /** A fresh one-time login link for the web UI. */
+  public String loginLink() {
+    return baseUrl() + "/login?token=" + api.sessions().newLoginCode();
+  }
+
+  private void writeServiceFile() {
+    Path file = config.dataDir().serviceFile();
+    try {
+      Path tmp = Files.createTempFile(file.getParent(), "service", ".tmp");
+      Files.writeString(tmp, new ObjectMapper().writeValueAsString(
+          Map.of("port", api.port(), "pid", ProcessHandle.current().pid(), "version", HttpApi.VERSION)));
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static FileChannel openLock(Path file) {
+    try {
+      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops taking requests, lets the archiver stop, closes the store. Queued saves stay queued. */
+  @Override
+  public void close() {
+    try {
+      api.stop();
+    } catch (RuntimeException ignored) {
+      // closing anyway
+    }
+    archiver.close();
+    fetcher.close();
+    cpu.shutdownNow();
+    store.close();
+    try {
+      Files.deleteIfExists(config.dataDir().serviceFile());
+    } catch (IOException ignored) {
+      // a stale service.json is detected by its failing health check
+    }
+    try {
+      lock.release();
+    } catch (IOException ignored) {
+      // released with the channel
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private static void closeQuietly(FileChannel c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // nothing to do
+    }
+  }
+}

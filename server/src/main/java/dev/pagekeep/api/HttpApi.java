@@ -1,0 +1,117 @@
+package dev.pagekeep.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pagekeep.archive.Archiver;
+import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.store.ArchiveStore;
+import dev.pagekeep.store.StoreFullException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.UriCompliance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of pagekeep: routes, the security gate and error mapping. Built from injected
+ * parts so tests start it on port 0 with real or fake ones. Every error leaves as
+ * {@code {"error":{"code","message"}}}; no stack trace ever reaches a client.
+ */
+public final class HttpApi {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  public static final String VERSION = "0.1.0";
+
+  private final Javalin app;
+  private final AtomicInteger port = new AtomicInteger(-1);
+  private final Sessions sessions;
+
+  private HttpApi(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions) {
+    this.sessions = sessions;
+    ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    Views views = new Views(archiver);
+    RequestGuard guard = new RequestGuard(sessions, port::get);
+    SavesController saves = new SavesController(store, archiver, views, json);
+    SnapshotsController snapshots = new SnapshotsController(store, archiver);
+    WebController web = new WebController(store, replayer, sessions, views, port::get);
+
+    this.app = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.http.maxRequestSize = SavesController.MAX_HTML_BYTES + 1024 * 1024;
+      config.jsonMapper(new JavalinJackson(json, false));
+      // Replay paths carry whole URLs ("/web/2024.../https://host/a//b"): keep them as sent.
+      config.jetty.modifyHttpConfiguration(http -> {
+        http.setUriCompliance(UriCompliance.LEGACY);
+        http.setSendServerVersion(false);
+      });
+      config.jetty.modifyServletContextHandler(h -> h.getServletHandler().setDecodeAmbiguousURIs(true));
+
+      config.routes.before(ctx -> {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Cache-Control", "no-store");
+        guard.check(ctx);
+      });
+
+      config.routes.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "version", VERSION)));
+      config.routes.post("/api/saves", saves::create);
+      config.routes.get("/api/saves", saves::list);
+      config.routes.get("/api/saves/{id}", saves::get);
+      config.routes.post("/api/saves/{id}/retry", saves::retry);
+      config.routes.delete("/api/saves/{id}", saves::delete);
+      config.routes.get("/api/snapshots", snapshots::list);
+      config.routes.get("/api/snapshots/{hashUrl}", snapshots::get);
+      config.routes.delete("/api/snapshots/{hashUrl}", snapshots::delete);
+      config.routes.delete("/api/snapshots/{hashUrl}/{timestamp}", snapshots::delete);
+      config.routes.get("/api/stats", snapshots::stats);
+      config.routes.post("/api/login-links", web::loginLink);
+      config.routes.get("/login", web::login);
+      config.routes.get("/web/<rest>", web::replay);
+      config.routes.get("/", web::home);
+
+      config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.details()));
+      config.routes.exception(StoreFullException.class, (e, ctx) -> error(ctx, 507, "disk_full", e.getMessage(), Map.of()));
+      config.routes.exception(HttpResponseException.class, (e, ctx) ->
+          error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage(), Map.of()));
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        log.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
+        error(ctx, 500, "internal", "the service could not do that: " + e.getClass().getSimpleName(), Map.of());
+      });
+      config.routes.error(404, "*", ctx -> {
+        if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint")) {
+          error(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path(), Map.of());
+        }
+      });
+      config.routes.error(405, "*", ctx -> error(ctx, 405, "method_not_allowed", "method not allowed: " + ctx.method() + " " + ctx.path(), Map.of()));
+    });
+  }
+
+  public static HttpApi create(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions) {
+    return new HttpApi(store, archiver, replayer, sessions);
+  }
+
+  /** Binds 127.0.0.1 only; port 0 picks a free port, see {@link #port()}. */
+  public HttpApi start(int requestedPort) {
+    app.start("127.0.0.1", requestedPort);
+    port.set(app.port());
+    return this;
+  }
+
+  public int port() { return port.get(); }
+
+  public Sessions sessions() { return sessions; }
+
+  public void stop() { app.stop(); }
+
+  private static void error(Context ctx, int status, String code, String message, Map<String, Object> details) {
+    Map<String, Object> err = new LinkedHashMap<>();
+    err.put("code", code);
+    err.put("message", message);
+    err.putAll(details);
+    ctx.status(status).json(Map.of("error", err));
+  }
+}

@@ -1,0 +1,159 @@
+package dev.pagekeep.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pagekeep.archive.Archiver;
+import dev.pagekeep.model.InvalidUrlException;
+import dev.pagekeep.model.Save;
+import dev.pagekeep.model.SaveState;
+import dev.pagekeep.store.ArchiveStore;
+import dev.pagekeep.store.ArchiveStore.Enqueued;
+import dev.pagekeep.store.ArchiveStore.NewSave;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code /api/saves}: queue saves durably, follow them, retry or delete them. */
+final class SavesController {
+  static final int MAX_URLS_PER_REQUEST = 10_000;
+  static final int MAX_HTML_BYTES = 32 * 1024 * 1024;
+  private static final Set<String> SOURCES = Set.of("toolbar", "context-menu", "links-on-page", "api", "import", "cli");
+
+  private final ArchiveStore store;
+  private final Archiver archiver;
+  private final Views views;
+  private final ObjectMapper json;
+
+  SavesController(ArchiveStore store, Archiver archiver, Views views, ObjectMapper json) {
+    this.store = store;
+    this.archiver = archiver;
+    this.views = views;
+    this.json = json;
+  }
+
+  /** 202 only once the saves are committed: the store returns after the commit. */
+  void create(Context ctx) {
+    JsonNode body = readJson(ctx);
+    List<String> urls = new ArrayList<>();
+    if (body.hasNonNull("url")) urls.add(text(body.get("url"), "url"));
+    if (body.has("urls")) {
+      if (!body.get("urls").isArray()) throw ApiException.badRequest("\"urls\" must be an array of strings");
+      for (JsonNode u : body.get("urls")) urls.add(text(u, "urls[]"));
+    }
+    if (urls.isEmpty()) throw ApiException.badRequest("give \"url\" or \"urls\"");
+    if (urls.size() > MAX_URLS_PER_REQUEST) {
+      throw ApiException.badRequest("at most " + MAX_URLS_PER_REQUEST + " URLs per request (use pagekeep import for more)");
+    }
+    String source = body.hasNonNull("source") ? text(body.get("source"), "source") : "api";
+    if (!SOURCES.contains(source)) throw ApiException.badRequest("unknown source '" + source + "'; one of " + SOURCES);
+    String title = body.hasNonNull("title") ? text(body.get("title"), "title") : null;
+    byte[] html = null;
+    if (body.hasNonNull("html")) {
+      if (urls.size() != 1) throw ApiException.badRequest("\"html\" goes with exactly one \"url\"");
+      html = text(body.get("html"), "html").getBytes(StandardCharsets.UTF_8);
+      if (html.length > MAX_HTML_BYTES) throw new ApiException(413, "too_large", "the page's HTML is over " + MAX_HTML_BYTES + " bytes");
+    }
+    List<NewSave> saves = new ArrayList<>(urls.size());
+    for (String u : urls) saves.add(new NewSave(u, source, title, html));
+    List<Enqueued> queued;
+    try {
+      queued = store.enqueue(saves);
+    } catch (InvalidUrlException e) {
+      throw new ApiException(400, "invalid_url", e.getMessage());
+    }
+    archiver.wake();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Enqueued e : queued) {
+      Map<String, Object> m = views.saveBrief(e.save());
+      if (e.existing()) m.put("existing", true);
+      out.add(m);
+    }
+    ctx.status(202).json(Map.of("saves", out));
+  }
+
+  void get(Context ctx) {
+    ctx.json(views.save(find(ctx)));
+  }
+
+  void list(Context ctx) {
+    int limit = Pages.limit(ctx);
+    long before = Pages.longCursor(ctx);
+    String stateParam = ctx.queryParam("state");
+    List<Save> found = new ArrayList<>();
+    if (stateParam == null || stateParam.isBlank()) {
+      for (SaveState s : SaveState.values()) found.addAll(store.saves(s, before, limit + 1));
+      found.sort(Comparator.comparingLong(Save::id).reversed());
+    } else {
+      SaveState state;
+      try {
+        state = SaveState.fromWire(stateParam);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest(e.getMessage());
+      }
+      if (state == SaveState.FETCHING) {
+        for (Save s : store.saves(SaveState.QUEUED, before, Integer.MAX_VALUE)) {
+          if (archiver.isInFlight(s.id())) found.add(s);
+          if (found.size() > limit) break;
+        }
+      } else {
+        found.addAll(store.saves(state, before, limit + 1));
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<Map<String, Object>> page = new ArrayList<>();
+    for (int i = 0; i < Math.min(limit, found.size()); i++) page.add(views.save(found.get(i)));
+    out.put("saves", page);
+    if (found.size() > limit) out.put("next", String.valueOf(found.get(limit - 1).id()));
+    ctx.json(out);
+  }
+
+  void retry(Context ctx) {
+    Save s = find(ctx);
+    if (s.state() != SaveState.FAILED) throw new ApiException(409, "not_failed", "save " + s.id() + " is " + views.state(s) + ", only failed saves can be retried");
+    Save again = store.retry(s.id());
+    archiver.rescan();
+    ctx.status(202).json(views.save(again));
+  }
+
+  void delete(Context ctx) {
+    Save s = find(ctx);
+    if (archiver.isInFlight(s.id())) throw new ApiException(409, "in_flight", "save " + s.id() + " is being fetched; try again when it is done");
+    store.deleteSave(s.id());
+    ctx.json(Map.of("deleted", 1));
+  }
+
+  private Save find(Context ctx) {
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("a save id is a number, not '" + ctx.pathParam("id") + "'");
+    }
+    return store.save(id).orElseThrow(() -> ApiException.notFound("no save " + id));
+  }
+
+  private JsonNode readJson(Context ctx) {
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
+    if (!type.startsWith("application/json")) {
+      throw new ApiException(415, "unsupported_media_type", "send the body as application/json");
+    }
+    try {
+      JsonNode node = json.readTree(ctx.bodyAsBytes());
+      if (node == null || !node.isObject()) throw ApiException.badRequest("the body must be a JSON object");
+      return node;
+    } catch (IOException e) {
+      throw ApiException.badRequest("the body is not valid JSON");
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    if (node == null || !node.isTextual()) throw ApiException.badRequest("\"" + field + "\" must be a string");
+    return node.asText();
+  }
+}

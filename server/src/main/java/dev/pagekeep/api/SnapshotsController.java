@@ -1,0 +1,104 @@
+package dev.pagekeep.api;
+
+import dev.pagekeep.model.Capture;
+import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.model.UrlKeys;
+import dev.pagekeep.store.ArchiveStore;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /api/snapshots} and {@code /api/stats}: what the archive holds. */
+final class SnapshotsController {
+  private final ArchiveStore store;
+  private final dev.pagekeep.archive.Archiver archiver;
+
+  SnapshotsController(ArchiveStore store, dev.pagekeep.archive.Archiver archiver) {
+    this.store = store;
+    this.archiver = archiver;
+  }
+
+  void list(Context ctx) {
+    String q = ctx.queryParam("q");
+    if (q != null && !q.isBlank()) {
+      throw new ApiException(501, "search_unavailable", "full-text search is not built into this version yet");
+    }
+    int limit = Pages.limit(ctx);
+    String cursor = ctx.queryParam("cursor");
+    if (cursor != null && !cursor.matches("\\d{14}/[0-9a-f]{32}")) throw ApiException.badRequest("bad cursor");
+    List<Capture> pages = store.pages(cursor, limit + 1);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int i = 0; i < Math.min(limit, pages.size()); i++) out.add(Views.snapshot(pages.get(i)));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("snapshots", out);
+    if (pages.size() > limit) {
+      Capture last = pages.get(limit - 1);
+      body.put("next", last.timestamp() + "/" + last.urlKey());
+    }
+    ctx.json(body);
+  }
+
+  void get(Context ctx) {
+    String key = resolve(ctx.pathParam("hashUrl"));
+    List<Capture> versions = store.versions(key);
+    if (versions.isEmpty()) throw ApiException.notFound("no snapshot of " + ctx.pathParam("hashUrl"));
+    Capture newest = versions.get(versions.size() - 1);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("url", newest.url());
+    body.put("hashUrl", newest.hashUrl());
+    body.put("urlKey", key);
+    body.put("title", newest.title());
+    List<Map<String, Object>> vs = new ArrayList<>();
+    for (Capture c : versions) vs.add(Views.version(c));
+    body.put("versions", vs);
+    ctx.json(body);
+  }
+
+  void delete(Context ctx) {
+    String key = resolve(ctx.pathParam("hashUrl"));
+    String ts = ctx.pathParamMap().get("timestamp");
+    if (ts != null && (ts.length() != 14 || !Timestamps.isTimestamp(ts))) {
+      throw ApiException.badRequest("a timestamp is 14 digits, yyyyMMddHHmmss");
+    }
+    int n = store.deleteSnapshots(key, ts);
+    if (n == 0) throw ApiException.notFound("no snapshot " + ctx.pathParam("hashUrl") + (ts == null ? "" : "/" + ts));
+    ctx.json(Map.of("deleted", n));
+  }
+
+  void stats(Context ctx) {
+    ArchiveStore.Stats s = store.stats();
+    long fetching = archiver.inFlightCount();
+    Map<String, Object> saves = new LinkedHashMap<>();
+    saves.put("queued", Math.max(0, s.queued() - fetching));
+    saves.put("fetching", fetching);
+    saves.put("done", s.done());
+    saves.put("failed", s.failed());
+    Map<String, Object> bytes = new LinkedHashMap<>();
+    bytes.put("logical", s.logicalBytes());
+    bytes.put("stored", s.storedBytes());
+    bytes.put("blobs", s.blobs());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("snapshots", s.pages());
+    body.put("urls", s.urls());
+    body.put("saves", saves);
+    body.put("bytes", bytes);
+    ctx.json(body);
+  }
+
+  /** A hashUrl (10 hex), a full urlKey, or any prefix between; ambiguous prefixes answer 409. */
+  String resolve(String id) {
+    String k = id == null ? "" : id.toLowerCase();
+    if (!UrlKeys.looksLikeKey(k)) throw ApiException.badRequest("'" + id + "' is not a hashUrl (10 to 32 hex characters)");
+    List<String> keys = store.resolveKey(k);
+    if (keys.isEmpty()) throw ApiException.notFound("no snapshot " + id);
+    if (keys.size() > 1) {
+      List<Map<String, String>> candidates = new ArrayList<>();
+      for (String key : keys) candidates.add(Map.of("urlKey", key, "url", store.url(key).orElse("")));
+      throw new ApiException(409, "ambiguous", id + " matches " + keys.size() + " URLs; use the full urlKey",
+          Map.of("candidates", candidates));
+    }
+    return keys.get(0);
+  }
+}

@@ -1,0 +1,105 @@
+package dev.pagekeep.api;
+
+import dev.pagekeep.model.Capture;
+import dev.pagekeep.model.Save;
+import dev.pagekeep.model.SaveState;
+import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.store.ArchiveStore;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import org.jsoup.nodes.Entities;
+
+/** The browser-facing routes: login, replay under {@code /web/}, and the home page. */
+final class WebController {
+  static final String UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+      + "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+  private final ArchiveStore store;
+  private final Replayer replayer;
+  private final Sessions sessions;
+  private final Views views;
+  private final IntSupplier port;
+
+  WebController(ArchiveStore store, Replayer replayer, Sessions sessions, Views views, IntSupplier port) {
+    this.store = store;
+    this.replayer = replayer;
+    this.sessions = sessions;
+    this.views = views;
+    this.port = port;
+  }
+
+  /** {@code POST /api/login-links}: a one-time link that logs a browser in (the extension's "Open archive"). */
+  void loginLink(Context ctx) {
+    ctx.json(Map.of("url", "http://127.0.0.1:" + port.getAsInt() + "/login?token=" + sessions.newLoginCode()));
+  }
+
+  /** Exchanges a one-time code for an HttpOnly, SameSite=Strict session cookie, then leaves the URL. */
+  void login(Context ctx) {
+    String session = sessions.login(ctx.queryParam("token"));
+    if (session == null) {
+      ctx.status(401).contentType("text/html; charset=utf-8").header("Content-Security-Policy", UI_CSP)
+          .result(page("Login link expired", "<h1>This login link has expired or was already used</h1>"
+              + "<p>Run <code>pagekeep serve</code> again for a new link, or use <b>Open archive</b> in the extension.</p>"));
+      return;
+    }
+    ctx.header("Set-Cookie", RequestGuard.SESSION_COOKIE + "=" + session
+        + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + Sessions.SESSION_TTL.toSeconds());
+    ctx.redirect("/", HttpStatus.SEE_OTHER);
+  }
+
+  void replay(Context ctx) {
+    String raw = ctx.req().getRequestURI();
+    String rest = raw.substring(raw.indexOf("/web/") + 5);
+    String ts = null;
+    int slash = rest.indexOf('/');
+    if (slash > 0) {
+      String first = rest.substring(0, slash).replaceFirst("[a-z]{2}_$", "");
+      if (Timestamps.isTimestamp(first)) {
+        ts = first;
+        rest = rest.substring(slash + 1);
+      }
+    }
+    String query = ctx.queryString();
+    String url = query == null ? rest : rest + "?" + query;
+    Replayer.Reply reply = replayer.replay(ts, url);
+    ctx.header("Content-Security-Policy", Replayer.CSP);
+    ctx.header("Cache-Control", "private, max-age=300");
+    if (reply.redirect() != null) {
+      ctx.redirect(reply.redirect(), HttpStatus.FOUND);
+      return;
+    }
+    ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
+  }
+
+  /** A plain page of the newest snapshots and failed saves (the full UI builds on the same API). */
+  void home(Context ctx) {
+    StringBuilder b = new StringBuilder("<h1>pagekeep</h1>");
+    ArchiveStore.Stats s = store.stats();
+    b.append("<p>").append(s.pages()).append(" snapshots of ").append(s.urls()).append(" URLs &middot; ")
+        .append(s.queued()).append(" queued &middot; ").append(s.failed()).append(" failed</p><h2>Newest</h2><ol>");
+    for (Capture c : store.pages(null, 50)) {
+      b.append("<li><a href=\"/web/").append(c.timestamp()).append('/').append(esc(c.url())).append("\">")
+          .append(esc(c.title() == null || c.title().isBlank() ? c.url() : c.title())).append("</a> <small>")
+          .append(esc(c.url())).append(" &middot; ").append(Replayer.human(c.timestamp())).append("</small></li>");
+    }
+    b.append("</ol><h2>Failed saves</h2><ul>");
+    for (Save f : store.saves(SaveState.FAILED, Long.MAX_VALUE, 50)) {
+      b.append("<li>").append(esc(f.url())).append(": ").append(esc(f.error())).append("</li>");
+    }
+    b.append("</ul>");
+    ctx.header("Content-Security-Policy", UI_CSP).contentType("text/html; charset=utf-8").result(page("pagekeep", b.toString()));
+  }
+
+  private static String page(String title, String body) {
+    return "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
+        + "<title>" + esc(title) + "</title><body style=\"font:15px/1.5 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em\">"
+        + body + "</body></html>";
+  }
+
+  private static String esc(String s) {
+    return Entities.escape(s == null ? "" : s);
+  }
+}

@@ -1,0 +1,167 @@
+package dev.pagekeep.archive;
+
+import dev.pagekeep.fetch.FetchException;
+import dev.pagekeep.model.Save;
+import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.store.ArchiveStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the durable save queue into captures. The queue stays on disk: this loop reads a small
+ * batch at a time and takes a permit per save, so at most {@code maxPagesInFlight} saves are in
+ * memory however many millions are queued (backpressure, not a million tasks). A save leaves the
+ * queue only in the transaction that stores its snapshot or its failure, so a crash at any point
+ * re-runs it on the next start and never loses it.
+ */
+public final class Archiver implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Archiver.class);
+  private static final int BATCH = 64;
+
+  private final ArchiveStore store;
+  private final PageCapturer capturer;
+  private final Semaphore permits;
+  private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+  private final Object signal = new Object();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicBoolean rescan = new AtomicBoolean();
+  private final AtomicLong finished = new AtomicLong();
+  private final Thread loop;
+  private volatile SaveListener listener = (save) -> {};
+
+  /** Told when a save reaches done or failed (search indexing, progress). */
+  public interface SaveListener {
+    void onFinished(Save save);
+  }
+
+  public Archiver(ArchiveStore store, PageCapturer capturer, int maxPagesInFlight) {
+    this.store = store;
+    this.capturer = capturer;
+    this.permits = new Semaphore(maxPagesInFlight);
+    this.loop = new Thread(this::run, "archiver");
+    this.loop.setDaemon(true);
+  }
+
+  public void setListener(SaveListener listener) { this.listener = listener; }
+
+  public Archiver start() {
+    if (running.compareAndSet(false, true)) loop.start();
+    return this;
+  }
+
+  /** New saves were queued. */
+  public void wake() {
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+  }
+
+  /** A save went back on the queue behind the cursor (a retry): scan from the start. */
+  public void rescan() {
+    rescan.set(true);
+    wake();
+  }
+
+  public boolean isInFlight(long saveId) { return inFlight.contains(saveId); }
+
+  public int inFlightCount() { return inFlight.size(); }
+
+  public long finishedCount() { return finished.get(); }
+
+  private void run() {
+    long cursor = 0;
+    while (running.get()) {
+      try {
+        if (rescan.getAndSet(false)) cursor = 0;
+        List<Save> batch = store.queued(cursor, BATCH);
+        if (batch.isEmpty()) {
+          synchronized (signal) {
+            signal.wait(1000);
+          }
+          cursor = 0; // a full pass found nothing: the next pass starts over (cheap when empty)
+          continue;
+        }
+        for (Save save : batch) {
+          cursor = save.id();
+          if (inFlight.contains(save.id())) continue;
+          while (running.get() && !permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+            // waiting for a slot: this is the backpressure
+          }
+          if (!running.get()) return;
+          inFlight.add(save.id());
+          process(save).whenComplete((v, e) -> {
+            inFlight.remove(save.id());
+            permits.release();
+          });
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.error("archiver loop: {}", e.toString());
+        sleepQuietly();
+      }
+    }
+  }
+
+  private CompletableFuture<Void> process(Save save) {
+    String ts = Timestamps.format(Instant.now());
+    CompletableFuture<PageCapturer.Result> work;
+    if (save.htmlDigest() != null) {
+      byte[] html = store.blob(save.htmlDigest()).orElse(null);
+      work = html == null ? capturer.capture(save.url(), save.source(), ts)
+          : capturer.captureDom(save.url(), html, save.title(), save.source(), ts);
+    } else {
+      work = capturer.capture(save.url(), save.source(), ts);
+    }
+    return work.handle((result, error) -> {
+      try {
+        Save finishedSave;
+        if (error == null) {
+          var page = store.finish(save, Math.max(1, result.attempts()), result.page(), result.requisites());
+          finishedSave = store.save(save.id()).orElse(save.done(page.timestamp(), result.attempts(), System.currentTimeMillis()));
+        } else {
+          Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+          int attempts = cause instanceof FetchException fe ? fe.attempts() : 1;
+          String reason = cause instanceof FetchException ? cause.getMessage() : "capture failed: " + cause;
+          finishedSave = store.fail(save, attempts, reason);
+        }
+        finished.incrementAndGet();
+        listener.onFinished(finishedSave);
+      } catch (RuntimeException e) {
+        // The store refused (disk full, closed): the save stays queued and is retried later.
+        log.error("could not record the result of save {} ({}): {}", save.id(), save.url(), e.getMessage());
+      }
+      return null;
+    });
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running.set(false);
+    wake();
+    try {
+      loop.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

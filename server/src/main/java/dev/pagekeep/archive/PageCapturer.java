@@ -1,0 +1,167 @@
+package dev.pagekeep.archive;
+
+import dev.pagekeep.capture.CssCapture;
+import dev.pagekeep.capture.HtmlCapture;
+import dev.pagekeep.capture.ParsedPage;
+import dev.pagekeep.capture.Requisite;
+import dev.pagekeep.fetch.FetchException;
+import dev.pagekeep.fetch.FetchResult;
+import dev.pagekeep.fetch.Fetcher;
+import dev.pagekeep.model.Capture;
+import dev.pagekeep.model.UrlKeys;
+import dev.pagekeep.store.ArchiveStore.StoredCapture;
+import dev.pagekeep.store.Blob;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Turns one fetched page into captures: the page itself plus its requisites (stylesheets and
+ * what they import, images, fonts, icons, media, frames), each fetched through the shared
+ * fetcher. Parsing runs on the injected CPU executor, never on fetcher threads. A requisite
+ * that fails is left out (it answers 404 in replay); only the page itself can fail a save.
+ */
+public final class PageCapturer {
+  /** Stylesheets may import stylesheets; this bounds the chain (and any import loop). */
+  private static final int MAX_CSS_DEPTH = 4;
+
+  private final Fetcher fetcher;
+  private final Executor cpu;
+  private final int maxRequisites;
+  private final int frameDepth;
+
+  public PageCapturer(Fetcher fetcher, Executor cpu, int maxRequisites, int frameDepth) {
+    this.fetcher = fetcher;
+    this.cpu = cpu;
+    this.maxRequisites = maxRequisites;
+    this.frameDepth = frameDepth;
+  }
+
+  /** The page and its requisites, ready for {@code ArchiveStore.finish}. */
+  public record Result(StoredCapture page, List<StoredCapture> requisites, int attempts) {}
+
+  /** Fetches the URL and captures it. Fails with {@link FetchException} when the page cannot be had. */
+  public CompletableFuture<Result> capture(String url, String source, String timestamp) {
+    return fetcher.fetch(url).thenComposeAsync(r -> fromResponse(url, r, source, timestamp), cpu);
+  }
+
+  /** Captures a DOM the browser already has (the extension's toolbar save): only requisites are fetched. */
+  public CompletableFuture<Result> captureDom(String url, byte[] html, String title, String source, String timestamp) {
+    FetchResult r = new FetchResult(url, url, 200, "text/html; charset=utf-8",
+        List.of("Content-Type: text/html; charset=utf-8", "X-Pagekeep-Source: browser-dom"), html, 0, List.of());
+    return CompletableFuture.supplyAsync(() -> r, cpu)
+        .thenCompose(x -> fromResponse(url, x, source, timestamp))
+        .thenApply(res -> title == null || title.isBlank() || res.page().capture().title() != null
+            && !res.page().capture().title().isBlank() ? res : withTitle(res, title));
+  }
+
+  private static Result withTitle(Result res, String title) {
+    Capture c = res.page().capture();
+    Capture titled = new Capture(c.urlKey(), c.url(), c.timestamp(), c.kind(), c.status(), c.contentType(),
+        c.finalUrl(), c.headers(), c.digest(), c.size(), title, c.textDigest(), c.resources(), c.source());
+    return new Result(new StoredCapture(titled, res.page().body(), res.page().text()), res.requisites(), res.attempts());
+  }
+
+  private CompletableFuture<Result> fromResponse(String url, FetchResult r, String source, String timestamp) {
+    Crawl crawl = new Crawl(timestamp);
+    crawl.seen.add(UrlKeys.stripFragment(url));
+    String type = r.mediaType();
+    Blob body = Blob.of(r.body());
+    if (!isHtml(type, r.body())) {
+      Blob text = type.startsWith("text/plain") ? Blob.of(r.body()) : null;
+      Capture page = capture(url, r, Capture.PAGE, body, null, text, source, timestamp);
+      return CompletableFuture.completedFuture(new Result(new StoredCapture(page, body, text), List.of(), r.attempts()));
+    }
+    ParsedPage parsed = HtmlCapture.parse(r.body(), r.contentType(), r.finalUrl());
+    Blob text = Blob.of(parsed.text().getBytes(StandardCharsets.UTF_8));
+    Capture page = capture(url, r, Capture.PAGE, body, parsed.title(), text, source, timestamp);
+    // Requisites resolve against the final URL; they are stored under the page's timestamp.
+    return fetchAll(crawl, parsed.requisites(), 0, frameDepth).thenApply(v ->
+        new Result(new StoredCapture(page, body, text), List.copyOf(crawl.captured), r.attempts()));
+  }
+
+  /** What one page's crawl has seen and captured so far (shared by its requisite fetches). */
+  private static final class Crawl {
+    final String timestamp;
+    final Set<String> seen = Collections.synchronizedSet(new HashSet<>());
+    final List<StoredCapture> captured = Collections.synchronizedList(new ArrayList<>());
+
+    Crawl(String timestamp) { this.timestamp = timestamp; }
+  }
+
+  private CompletableFuture<Void> fetchAll(Crawl crawl, List<Requisite> requisites, int cssDepth, int framesLeft) {
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (Requisite req : requisites) {
+      if (crawl.seen.size() > maxRequisites) break;
+      if (req.kind() == Requisite.Kind.FRAME && framesLeft <= 0) continue;
+      if (!crawl.seen.add(UrlKeys.stripFragment(req.url()))) continue;
+      all.add(fetcher.fetch(req.url())
+          .thenComposeAsync(r -> onRequisite(crawl, req, r, cssDepth, framesLeft), cpu)
+          .exceptionally(e -> null));
+    }
+    return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
+  }
+
+  private CompletableFuture<Void> onRequisite(Crawl crawl, Requisite req, FetchResult r, int cssDepth, int framesLeft) {
+    Blob body = Blob.of(r.body());
+    String type = r.mediaType();
+    List<Requisite> more = List.of();
+    int nextFrames = framesLeft;
+    int nextCss = cssDepth;
+    String title = null;
+    Blob text = null;
+    if (type.equals("text/css") || req.kind() == Requisite.Kind.STYLESHEET && !isHtml(type, r.body())) {
+      if (cssDepth < MAX_CSS_DEPTH) {
+        more = CssCapture.requisites(decode(r.body(), r.contentType()), r.finalUrl());
+        nextCss = cssDepth + 1;
+      }
+    } else if (req.kind() == Requisite.Kind.FRAME && isHtml(type, r.body())) {
+      ParsedPage parsed = HtmlCapture.parse(r.body(), r.contentType(), r.finalUrl());
+      more = parsed.requisites();
+      nextFrames = framesLeft - 1;
+      title = parsed.title();
+      text = Blob.of(parsed.text().getBytes(StandardCharsets.UTF_8));
+    }
+    crawl.captured.add(new StoredCapture(
+        capture(req.url(), r, Capture.RESOURCE, body, title, text, "requisite", crawl.timestamp), body, text));
+    return more.isEmpty() ? CompletableFuture.completedFuture(null) : fetchAll(crawl, more, nextCss, nextFrames);
+  }
+
+  private static Capture capture(String url, FetchResult r, String kind, Blob body, String title, Blob text,
+                                 String source, String timestamp) {
+    String key = UrlKeys.urlKey(url);
+    return new Capture(key, UrlKeys.stripFragment(url), timestamp, kind, r.status(), r.contentType(), r.finalUrl(),
+        r.headers(), body.digest(), body.size(), title, text == null ? null : text.digest(), List.of(), source);
+  }
+
+  static boolean isHtml(String mediaType, byte[] body) {
+    if (mediaType.equals("text/html") || mediaType.equals("application/xhtml+xml")) return true;
+    if (!mediaType.isEmpty()) return false;
+    // No Content-Type: sniff the start, as browsers do.
+    String head = new String(body, 0, Math.min(body.length, 512), StandardCharsets.ISO_8859_1).stripLeading()
+        .toLowerCase(Locale.ROOT);
+    return head.startsWith("<!doctype html") || head.startsWith("<html");
+  }
+
+  static String decode(byte[] body, String contentType) {
+    Charset cs = StandardCharsets.UTF_8;
+    if (contentType != null) {
+      int i = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
+      if (i >= 0) {
+        try {
+          cs = Charset.forName(contentType.substring(i + 8).replace("\"", "").split(";")[0].trim());
+        } catch (RuntimeException ignored) {
+          // unknown charset: UTF-8 is the web's default
+        }
+      }
+    }
+    return new String(body, cs);
+  }
+}

@@ -1,0 +1,6 @@
+package dev.pagekeep.capture;
+
+public interface UrlRewriter {
+  String resource(String absoluteUrl);
+  String link(String absoluteUrl);
+}

@@ -1,0 +1,173 @@
+package dev.pagekeep.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pagekeep.config.DataDir;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the CLI and the native host reach the service: loopback HTTP with the token. Finds the
+ * running service through {@code service.json}; when none answers, starts {@code serve}
+ * detached (its own session, logging to the data directory) and waits for {@code /api/health}.
+ * Never opens the store itself: only {@code serve} does.
+ */
+public final class ServiceClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int START_TIMEOUT_MS = 30_000;
+
+  private final URI base;
+  private final String token;
+
+  private ServiceClient(URI base, String token) {
+    this.base = base;
+    this.token = token;
+  }
+
+  /** An HTTP answer: status and body text. */
+  public record Response(int status, String body) {
+    public JsonNode json() throws IOException { return JSON.readTree(body); }
+    public boolean ok() { return status >= 200 && status < 300; }
+    /** The API's one-line error message, or the status. */
+    public String errorMessage() {
+      try {
+        JsonNode m = json().path("error").path("message");
+        return m.isMissingNode() ? "HTTP " + status : m.asText();
+      } catch (IOException e) {
+        return "HTTP " + status;
+      }
+    }
+  }
+
+  public static ServiceClient connect(DataDir dir, boolean startIfNeeded) throws ServiceUnavailableException {
+    ServiceClient running = findRunning(dir);
+    if (running != null) return running;
+    if (!startIfNeeded) throw new ServiceUnavailableException("pagekeep is not running (start it with: pagekeep serve)");
+    return start(dir);
+  }
+
+  private static ServiceClient findRunning(DataDir dir) {
+    try {
+      if (!Files.exists(dir.serviceFile())) return null;
+      JsonNode info = JSON.readTree(Files.readString(dir.serviceFile()));
+      int port = info.path("port").asInt(-1);
+      if (port <= 0) return null;
+      URI base = new URI("http://127.0.0.1:" + port);
+      if (!healthy(base)) return null;
+      String token = dir.readToken();
+      return token == null ? null : new ServiceClient(base, token);
+    } catch (IOException | URISyntaxException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static boolean healthy(URI base) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) base.resolve("/api/health").toURL().openConnection();
+      c.setConnectTimeout(1000);
+      c.setReadTimeout(2000);
+      int status = c.getResponseCode();
+      try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+        String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return status == 200 && body.contains("\"ok\"");
+      }
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static ServiceClient start(DataDir dir) throws ServiceUnavailableException {
+    dir.create();
+    List<String> command = new ArrayList<>();
+    if (new File("/usr/bin/setsid").canExecute()) command.add("/usr/bin/setsid");
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xshare:auto");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("dev.pagekeep.Main");
+    command.add("serve");
+    command.add("--data");
+    command.add(dir.root().toString());
+    Process process;
+    try {
+      process = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logFile().toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .start();
+    } catch (IOException e) {
+      throw new ServiceUnavailableException("could not start pagekeep serve: " + e.getMessage());
+    }
+    long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+    while (System.currentTimeMillis() < deadline) {
+      ServiceClient c = findRunning(dir);
+      if (c != null) return c;
+      if (!process.isAlive()) {
+        // Another process may have won the race to start it; otherwise the log says why.
+        ServiceClient other = findRunning(dir);
+        if (other != null) return other;
+        if (process.exitValue() != 0 && !lastLogLine(dir).contains("already serving")) {
+          throw new ServiceUnavailableException("pagekeep serve exited: " + lastLogLine(dir));
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ServiceUnavailableException("interrupted while starting pagekeep");
+      }
+    }
+    throw new ServiceUnavailableException("pagekeep serve did not answer within " + START_TIMEOUT_MS / 1000
+        + " s; see " + dir.logFile());
+  }
+
+  private static String lastLogLine(DataDir dir) {
+    try {
+      List<String> lines = Files.readAllLines(dir.logFile());
+      for (int i = lines.size() - 1; i >= 0; i--) if (!lines.get(i).isBlank()) return lines.get(i).strip();
+    } catch (IOException ignored) {
+      // no log: say so below
+    }
+    return "(no log output in " + dir.logFile() + ")";
+  }
+
+  public URI baseUri() { return base; }
+
+  public String token() { return token; }
+
+  public Response send(String method, String path, String jsonBodyOrNull) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection();
+    c.setRequestMethod(method);
+    c.setConnectTimeout(5000);
+    c.setReadTimeout(60_000);
+    c.setRequestProperty("Authorization", "Bearer " + token);
+    c.setRequestProperty("Accept", "application/json");
+    if (jsonBodyOrNull != null) {
+      byte[] body = jsonBodyOrNull.getBytes(StandardCharsets.UTF_8);
+      c.setDoOutput(true);
+      c.setRequestProperty("Content-Type", "application/json");
+      c.setFixedLengthStreamingMode(body.length);
+      try (OutputStream out = c.getOutputStream()) {
+        out.write(body);
+      }
+    }
+    int status = c.getResponseCode();
+    try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+      return new Response(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  public static String toJson(Object o) throws IOException {
+    return JSON.writeValueAsString(o);
+  }
+}

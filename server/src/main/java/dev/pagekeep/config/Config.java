@@ -1,0 +1,47 @@
+package dev.pagekeep.config;
+
+/**
+ * Everything the service is configured with, parsed once by {@code Main} and passed down.
+ *
+ * @param dataDir            where the store, token and service.json live
+ * @param port               TCP port on 127.0.0.1; 0 picks a free one
+ * @param fetch              fetcher bounds
+ * @param maxPagesInFlight   saves captured at once (each may fetch many requisites)
+ * @param maxRequisites      requisites fetched per page; the rest are recorded as skipped
+ * @param frameDepth         how deep iframes are captured as snapshots of their own
+ */
+public record Config(
+    DataDir dataDir, int port, FetchLimits fetch, int maxPagesInFlight, int maxRequisites, int frameDepth) {
+
+  public static final int DEFAULT_PORT = 8765;
+
+  public Config {
+    if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
+    if (maxPagesInFlight < 1) throw new IllegalArgumentException("maxPagesInFlight must be >= 1: " + maxPagesInFlight);
+    if (maxRequisites < 0) throw new IllegalArgumentException("maxRequisites must be >= 0: " + maxRequisites);
+    if (frameDepth < 0 || frameDepth > 5) throw new IllegalArgumentException("frameDepth must be 0..5: " + frameDepth);
+  }
+
+  public static Config defaults(DataDir dataDir, int port) {
+    return new Config(dataDir, port, FetchLimits.defaults(), 16, 300, 1);
+  }
+
+  public Config withFetch(FetchLimits limits) {
+    return new Config(dataDir, port, limits, maxPagesInFlight, maxRequisites, frameDepth);
+  }
+
+  public Config withMaxPagesInFlight(int n) {
+    return new Config(dataDir, port, fetch, n, maxRequisites, frameDepth);
+  }
+
+  /** The port to use when none is given: {@code $PAGEKEEP_PORT}, else 8765. */
+  public static int defaultPort() {
+    String env = System.getenv("PAGEKEEP_PORT");
+    if (env == null || env.isBlank()) return DEFAULT_PORT;
+    try {
+      return Integer.parseInt(env.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("PAGEKEEP_PORT is not a port number: " + env);
+    }
+  }
+}

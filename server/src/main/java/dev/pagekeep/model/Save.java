@@ -1,0 +1,31 @@
+package dev.pagekeep.model;
+
+/**
+ * One request to archive a URL. Created durable (state queued) before the API answers 202.
+ *
+ * @param htmlDigest        blob digest of the DOM the browser showed, when the extension sent it
+ * @param snapshotTimestamp set when done: the snapshot this save produced
+ */
+public record Save(
+    long id, String url, String urlKey, SaveState state, int attempts, String error,
+    String source, String title, String htmlDigest, String snapshotTimestamp,
+    long createdAt, long updatedAt) {
+
+  public String hashUrl() { return urlKey.substring(0, UrlKeys.HASH_URL_LENGTH); }
+
+  public Save withState(SaveState s, long now) {
+    return new Save(id, url, urlKey, s, attempts, error, source, title, htmlDigest, snapshotTimestamp, createdAt, now);
+  }
+
+  public Save done(String timestamp, int attempts, long now) {
+    return new Save(id, url, urlKey, SaveState.DONE, attempts, null, source, title, htmlDigest, timestamp, createdAt, now);
+  }
+
+  public Save failed(String reason, int attempts, long now) {
+    return new Save(id, url, urlKey, SaveState.FAILED, attempts, reason, source, title, htmlDigest, null, createdAt, now);
+  }
+
+  public Save requeued(long now) {
+    return new Save(id, url, urlKey, SaveState.QUEUED, attempts, null, source, title, htmlDigest, null, createdAt, now);
+  }
+}

@@ -1,0 +1,491 @@
+package dev.pagekeep.store;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pagekeep.model.Capture;
+import dev.pagekeep.model.Save;
+import dev.pagekeep.model.SaveState;
+import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.model.UrlKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import org.mapdb.Atomic;
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
+import org.mapdb.DBMaker;
+import org.mapdb.HTreeMap;
+import org.mapdb.Serializer;
+
+/**
+ * The archive in one MapDB file, with transactions (write-ahead log) and memory-mapped I/O.
+ * Records are JSON (explicit, readable by {@code pagekeep verify}, tolerant of new fields);
+ * bodies are content-addressed blobs, stored once however many captures share them.
+ * Commits belong to {@link StoreWriter}: one per write, shared by concurrent writes.
+ *
+ * <p>Collections (all keys are strings or longs, so the file needs no class registry):
+ * <pre>
+ * saves         id -> Save json                  queue       ids of queued saves, in order
+ * queuedByUrl   urlKey -> id (queued/fetching)   savesByState "state/id" for listings
+ * captures      "urlKey/timestamp" -> Capture    pagesByTime  "timestamp/urlKey" (pages)
+ * urls          urlKey -> url                    variants     "normalised\0urlKey"
+ * pageUrls      urlKey -> number of pages        blobs / blobRefs   digest -> bytes / count
+ * </pre>
+ */
+public final class MapDbArchiveStore implements ArchiveStore {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final DB db;
+  private final StoreWriter writer;
+  private final BTreeMap<Long, byte[]> saves;
+  private final NavigableSet<Long> queue;
+  private final HTreeMap<String, Long> queuedByUrl;
+  private final NavigableSet<String> savesByState;
+  private final BTreeMap<String, byte[]> captures;
+  private final NavigableSet<String> pagesByTime;
+  private final BTreeMap<String, String> urls;
+  private final NavigableSet<String> variants;
+  private final BTreeMap<String, Long> pageUrls;
+  private final HTreeMap<String, byte[]> blobs;
+  private final HTreeMap<String, Long> blobRefs;
+  private final Atomic.Long nextSaveId;
+  private final Atomic.Long pageCount;
+  private final Atomic.Long logicalBytes;
+  private final Atomic.Long storedBytes;
+  private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
+
+  private MapDbArchiveStore(DB db) {
+    this.db = db;
+    saves = db.treeMap("saves", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
+    queue = db.treeSet("queue", Serializer.LONG).createOrOpen();
+    queuedByUrl = db.hashMap("queuedByUrl", Serializer.STRING, Serializer.LONG).createOrOpen();
+    savesByState = db.treeSet("savesByState", Serializer.STRING).createOrOpen();
+    captures = db.treeMap("captures", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
+    pagesByTime = db.treeSet("pagesByTime", Serializer.STRING).createOrOpen();
+    urls = db.treeMap("urls", Serializer.STRING, Serializer.STRING).createOrOpen();
+    variants = db.treeSet("variants", Serializer.STRING).createOrOpen();
+    pageUrls = db.treeMap("pageUrls", Serializer.STRING, Serializer.LONG).createOrOpen();
+    blobs = db.hashMap("blobs", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
+    blobRefs = db.hashMap("blobRefs", Serializer.STRING, Serializer.LONG).createOrOpen();
+    nextSaveId = db.atomicLong("nextSaveId").createOrOpen();
+    pageCount = db.atomicLong("pageCount").createOrOpen();
+    logicalBytes = db.atomicLong("logicalBytes").createOrOpen();
+    storedBytes = db.atomicLong("storedBytes").createOrOpen();
+    for (SaveState s : SaveState.values()) {
+      stateCounts.put(s, db.atomicLong("count." + s.wire()).createOrOpen());
+    }
+    db.commit();
+    writer = new StoreWriter(db);
+  }
+
+  /** Opens (or creates) the store file. Fails with a one-line reason when the file is locked or damaged. */
+  public static MapDbArchiveStore open(Path file) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      DB db = DBMaker.fileDB(file.toFile())
+          .transactionEnable()
+          .fileMmapEnableIfSupported()
+          .fileMmapPreclearDisable()
+          .make();
+      return new MapDbArchiveStore(db);
+    } catch (IOException e) {
+      throw new StoreException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot open the archive " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** An in-memory store with the same code paths, for unit tests. */
+  public static MapDbArchiveStore inMemory() {
+    return new MapDbArchiveStore(DBMaker.memoryDB().transactionEnable().make());
+  }
+
+  // ---------------------------------------------------------------- queue
+
+  @Override
+  public List<Enqueued> enqueue(List<NewSave> newSaves) {
+    List<PreparedSave> prepared = new ArrayList<>(newSaves.size());
+    for (NewSave n : newSaves) {
+      String url = UrlKeys.validate(n.url());
+      prepared.add(new PreparedSave(n, url, UrlKeys.urlKey(url), n.html() == null ? null : Blob.of(n.html())));
+    }
+    return writer.write(() -> {
+      List<Enqueued> out = new ArrayList<>(prepared.size());
+      long now = System.currentTimeMillis();
+      for (PreparedSave p : prepared) {
+        Long existing = queuedByUrl.get(p.urlKey);
+        if (existing != null) {
+          Save s = readSave(existing);
+          if (s != null) {
+            out.add(new Enqueued(s, true));
+            continue;
+          }
+        }
+        long id = nextSaveId.incrementAndGet();
+        String htmlDigest = null;
+        if (p.html != null) {
+          putBlob(p.html);
+          htmlDigest = p.html.digest();
+        }
+        Save s = new Save(id, p.url, p.urlKey, SaveState.QUEUED, 0, null,
+            p.n.source() == null ? "api" : p.n.source(), p.n.title(), htmlDigest, null, now, now);
+        writeSave(s, null);
+        queue.add(id);
+        queuedByUrl.put(p.urlKey, id);
+        out.add(new Enqueued(s, false));
+      }
+      return out;
+    });
+  }
+
+  private record PreparedSave(NewSave n, String url, String urlKey, Blob html) {}
+
+  @Override
+  public Optional<Save> save(long id) {
+    return writer.read(() -> Optional.ofNullable(readSave(id)));
+  }
+
+  @Override
+  public List<Save> saves(SaveState state, long beforeId, int limit) {
+    return writer.read(() -> {
+      String prefix = state.wire() + "/";
+      String upper = prefix + pad(beforeId == Long.MAX_VALUE ? beforeId : beforeId);
+      List<Save> out = new ArrayList<>();
+      for (String key : savesByState.subSet(prefix, true, upper, false).descendingSet()) {
+        Save s = readSave(Long.parseLong(key.substring(prefix.length())));
+        if (s != null) out.add(s);
+        if (out.size() >= limit) break;
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<Save> queued(long afterId, int limit) {
+    return writer.read(() -> {
+      List<Save> out = new ArrayList<>();
+      for (Long id : queue.tailSet(afterId, false)) {
+        Save s = readSave(id);
+        if (s != null && s.state() == SaveState.QUEUED) out.add(s);
+        if (out.size() >= limit) break;
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Capture finish(Save save, int attempts, StoredCapture page, List<StoredCapture> requisites) {
+    return writer.write(() -> {
+      List<String> resourceIds = new ArrayList<>();
+      for (StoredCapture r : requisites) {
+        Capture stored = putCapture(r, true);
+        if (stored != null) resourceIds.add(stored.id());
+      }
+      Capture p = page.capture();
+      Capture withResources = new Capture(p.urlKey(), p.url(), p.timestamp(), p.kind(), p.status(),
+          p.contentType(), p.finalUrl(), p.headers(), p.digest(), p.size(), p.title(), p.textDigest(),
+          resourceIds, p.source());
+      Capture stored = putCapture(new StoredCapture(withResources, page.body(), page.text()), false);
+      Save current = readSave(save.id());
+      if (current != null) {
+        writeSave(current.done(stored.timestamp(), attempts, System.currentTimeMillis()), current);
+        dequeue(current);
+      }
+      return stored;
+    });
+  }
+
+  @Override
+  public Save fail(Save save, int attempts, String reason) {
+    return writer.write(() -> {
+      Save current = readSave(save.id());
+      if (current == null) return save.failed(reason, attempts, System.currentTimeMillis());
+      Save failed = current.failed(reason, attempts, System.currentTimeMillis());
+      writeSave(failed, current);
+      dequeue(current);
+      return failed;
+    });
+  }
+
+  @Override
+  public Save retry(long id) {
+    return writer.write(() -> {
+      Save current = readSave(id);
+      if (current == null) return null;
+      if (current.state() != SaveState.FAILED) return current;
+      Long other = queuedByUrl.get(current.urlKey());
+      if (other != null) {
+        Save queuedOne = readSave(other);
+        if (queuedOne != null) return queuedOne;
+      }
+      Save again = current.requeued(System.currentTimeMillis());
+      writeSave(again, current);
+      queue.add(id);
+      queuedByUrl.put(again.urlKey(), id);
+      return again;
+    });
+  }
+
+  @Override
+  public boolean deleteSave(long id) {
+    return writer.write(() -> {
+      Save current = readSave(id);
+      if (current == null) return false;
+      dequeue(current);
+      savesByState.remove(current.state().wire() + "/" + pad(id));
+      stateCounts.get(current.state()).decrementAndGet();
+      saves.remove(id);
+      if (current.htmlDigest() != null) releaseBlob(current.htmlDigest(), 0);
+      return true;
+    });
+  }
+
+  private void dequeue(Save s) {
+    queue.remove(s.id());
+    Long q = queuedByUrl.get(s.urlKey());
+    if (q != null && q == s.id()) queuedByUrl.remove(s.urlKey());
+  }
+
+  private Save readSave(long id) {
+    byte[] json = saves.get(id);
+    return json == null ? null : fromJson(json, Save.class);
+  }
+
+  private void writeSave(Save s, Save previous) {
+    if (previous != null) {
+      savesByState.remove(previous.state().wire() + "/" + pad(previous.id()));
+      stateCounts.get(previous.state()).decrementAndGet();
+    }
+    saves.put(s.id(), toJson(s));
+    savesByState.add(s.state().wire() + "/" + pad(s.id()));
+    stateCounts.get(s.state()).incrementAndGet();
+  }
+
+  // ---------------------------------------------------------------- captures
+
+  /**
+   * Stores a capture and its blobs. Timestamps are unique per URL: a page captured twice in one
+   * second gets the next free second. A requisite already captured at that second is shared,
+   * not overwritten (returns null so the page does not claim it).
+   */
+  private Capture putCapture(StoredCapture sc, boolean requisite) {
+    Capture c = sc.capture();
+    String ts = c.timestamp();
+    while (captures.containsKey(c.urlKey() + "/" + ts)) {
+      if (requisite) return null;
+      ts = Timestamps.format(Timestamps.parse(ts).plusSeconds(1));
+    }
+    Capture stored = c.withTimestamp(ts);
+    putBlob(sc.body());
+    if (sc.text() != null) putBlob(sc.text());
+    captures.put(stored.id(), toJson(stored));
+    logicalBytes.addAndGet(stored.size());
+    if (urls.putIfAbsent(stored.urlKey(), stored.url()) == null) {
+      variants.add(UrlKeys.normalize(stored.url()) + "\0" + stored.urlKey());
+    }
+    if (stored.isPage()) {
+      pagesByTime.add(ts + "/" + stored.urlKey());
+      pageUrls.merge(stored.urlKey(), 1L, Long::sum);
+      pageCount.incrementAndGet();
+    }
+    return stored;
+  }
+
+  private void putBlob(Blob blob) {
+    Long refs = blobRefs.get(blob.digest());
+    if (refs == null) {
+      blobs.put(blob.digest(), blob.stored());
+      storedBytes.addAndGet(blob.stored().length);
+      blobRefs.put(blob.digest(), 1L);
+    } else {
+      blobRefs.put(blob.digest(), refs + 1);
+    }
+  }
+
+  private void releaseBlob(String digest, long logical) {
+    Long refs = blobRefs.get(digest);
+    if (refs == null) return;
+    if (refs <= 1) {
+      byte[] stored = blobs.remove(digest);
+      if (stored != null) storedBytes.addAndGet(-stored.length);
+      blobRefs.remove(digest);
+    } else {
+      blobRefs.put(digest, refs - 1);
+    }
+  }
+
+  @Override
+  public Optional<Capture> capture(String urlKey, String timestamp) {
+    return writer.read(() -> Optional.ofNullable(readCapture(urlKey + "/" + timestamp)));
+  }
+
+  @Override
+  public Optional<Capture> nearest(String urlKey, String timestamp) {
+    return writer.read(() -> {
+      String prefix = urlKey + "/";
+      String key = prefix + timestamp;
+      String below = captures.floorKey(key);
+      String above = captures.ceilingKey(key);
+      if (below != null && !below.startsWith(prefix)) below = null;
+      if (above != null && !above.startsWith(prefix)) above = null;
+      if (below == null && above == null) return Optional.empty();
+      String best;
+      if (below == null) best = above;
+      else if (above == null) best = below;
+      else best = distance(below, timestamp) <= distance(above, timestamp) ? below : above;
+      return Optional.ofNullable(readCapture(best));
+    });
+  }
+
+  private static long distance(String key, String ts) {
+    Instant a = Timestamps.parse(key.substring(key.indexOf('/') + 1));
+    Instant b = Timestamps.parse(ts);
+    return Math.abs(a.getEpochSecond() - b.getEpochSecond());
+  }
+
+  @Override
+  public List<Capture> versions(String urlKey) {
+    return writer.read(() -> {
+      List<Capture> out = new ArrayList<>();
+      for (byte[] json : captures.subMap(urlKey + "/", urlKey + "0").values()) {
+        Capture c = fromJson(json, Capture.class);
+        if (c.isPage()) out.add(c);
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<Capture> pages(String cursor, int limit) {
+    return writer.read(() -> {
+      NavigableSet<String> view = cursor == null ? pagesByTime.descendingSet()
+          : pagesByTime.headSet(cursor, false).descendingSet();
+      List<Capture> out = new ArrayList<>();
+      for (String key : view) {
+        int slash = key.indexOf('/');
+        Capture c = readCapture(key.substring(slash + 1) + "/" + key.substring(0, slash));
+        if (c != null) out.add(c);
+        if (out.size() >= limit) break;
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<String> resolveKey(String prefix) {
+    return writer.read(() -> new ArrayList<>(urls.subMap(prefix, prefix + "g").keySet()));
+  }
+
+  @Override
+  public List<String> keysForUrl(String url) {
+    return writer.read(() -> {
+      String norm = UrlKeys.normalize(url) + "\0";
+      List<String> out = new ArrayList<>();
+      for (String v : variants.subSet(norm, norm + "\uffff")) out.add(v.substring(norm.length()));
+      return out;
+    });
+  }
+
+  @Override
+  public Optional<String> url(String urlKey) {
+    return writer.read(() -> Optional.ofNullable(urls.get(urlKey)));
+  }
+
+  @Override
+  public Optional<byte[]> blob(String digest) {
+    byte[] stored = writer.read(() -> blobs.get(digest));
+    return stored == null ? Optional.empty() : Optional.of(Blob.decode(stored));
+  }
+
+  @Override
+  public int deleteSnapshots(String urlKey, String timestampOrNull) {
+    return writer.write(() -> {
+      List<Capture> targets = new ArrayList<>();
+      if (timestampOrNull != null) {
+        Capture c = readCapture(urlKey + "/" + timestampOrNull);
+        if (c != null && c.isPage()) targets.add(c);
+      } else {
+        for (byte[] json : captures.subMap(urlKey + "/", urlKey + "0").values()) {
+          Capture c = fromJson(json, Capture.class);
+          if (c.isPage()) targets.add(c);
+        }
+      }
+      for (Capture page : targets) {
+        for (String rid : page.resources() == null ? List.<String>of() : page.resources()) {
+          Capture r = readCapture(rid);
+          if (r != null) removeCapture(r);
+        }
+        removeCapture(page);
+      }
+      return targets.size();
+    });
+  }
+
+  private void removeCapture(Capture c) {
+    if (captures.remove(c.id()) == null) return;
+    releaseBlob(c.digest(), c.size());
+    if (c.textDigest() != null) releaseBlob(c.textDigest(), 0);
+    logicalBytes.addAndGet(-c.size());
+    if (c.isPage()) {
+      pagesByTime.remove(c.timestamp() + "/" + c.urlKey());
+      pageCount.decrementAndGet();
+      Long n = pageUrls.get(c.urlKey());
+      if (n != null && n <= 1) pageUrls.remove(c.urlKey());
+      else if (n != null) pageUrls.put(c.urlKey(), n - 1);
+    }
+    if (captures.ceilingKey(c.urlKey() + "/") == null
+        || !captures.ceilingKey(c.urlKey() + "/").startsWith(c.urlKey() + "/")) {
+      String url = urls.remove(c.urlKey());
+      if (url != null) variants.remove(UrlKeys.normalize(url) + "\0" + c.urlKey());
+    }
+  }
+
+  private Capture readCapture(String id) {
+    byte[] json = captures.get(id);
+    return json == null ? null : fromJson(json, Capture.class);
+  }
+
+  @Override
+  public Stats stats() {
+    return writer.read(() -> new Stats(pageCount.get(), pageUrls.size(),
+        stateCounts.get(SaveState.QUEUED).get(), stateCounts.get(SaveState.FETCHING).get(),
+        stateCounts.get(SaveState.DONE).get(), stateCounts.get(SaveState.FAILED).get(),
+        logicalBytes.get(), storedBytes.get(), blobRefs.size()));
+  }
+
+  @Override
+  public void close() {
+    writer.close();
+    if (!db.isClosed()) db.close();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static String pad(long id) {
+    return String.format("%019d", id);
+  }
+
+  private static byte[] toJson(Object o) {
+    try {
+      return JSON.writeValueAsBytes(o);
+    } catch (IOException e) {
+      throw new StoreException("cannot encode " + o.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T fromJson(byte[] json, Class<T> type) {
+    try {
+      return JSON.readValue(json, type);
+    } catch (IOException e) {
+      throw new CorruptStoreException("unreadable " + type.getSimpleName() + " record: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.pagekeep.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.mapdb.DB;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The commit policy, in one place. All writes run on one thread; each write is applied whole
+ * and the thread commits before it answers, so "returned" means "durable". Writes that arrive
+ * while a commit runs are applied together and share the next commit (group commit): many
+ * concurrent acknowledgements cost one commit, and no caller is answered before its commit.
+ * A write that throws is rolled back alone: the batch is rolled back and replayed one by one.
+ * Readers take the read lock so they never see a half-applied write.
+ */
+final class StoreWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
+  private static final int MAX_BATCH = 256;
+
+  private record Task<T>(Supplier<T> work, CompletableFuture<T> done) {}
+
+  private final DB db;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final BlockingQueue<Task<?>> tasks = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  StoreWriter(DB db) {
+    this.db = db;
+    this.thread = new Thread(this::run, "store-writer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Runs a write on the writer thread and returns once it is committed. */
+  <T> T write(Supplier<T> work) {
+    if (closed) throw new StoreException("the store is closed", null);
+    CompletableFuture<T> done = new CompletableFuture<>();
+    tasks.add(new Task<>(work, done));
+    try {
+      return done.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while waiting for a commit", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw new StoreException("write failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** Runs a read under the read lock: it sees whole writes only. */
+  <T> T read(Supplier<T> work) {
+    lock.readLock().lock();
+    try {
+      return work.get();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private void run() {
+    List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
+    while (!closed || !tasks.isEmpty()) {
+      try {
+        Task<?> first = tasks.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (first == null) continue;
+        batch.add(first);
+        tasks.drainTo(batch, MAX_BATCH - 1);
+        applyBatch(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void applyBatch(List<Task<?>> batch) {
+    lock.writeLock().lock();
+    try {
+      Object[] results = new Object[batch.size()];
+      try {
+        for (int i = 0; i < batch.size(); i++) results[i] = batch.get(i).work().get();
+        db.commit();
+      } catch (RuntimeException | Error e) {
+        safeRollback();
+        if (batch.size() == 1) {
+          batch.get(0).done().completeExceptionally(translate(e));
+        } else {
+          applyOneByOne(batch); // find the bad write; the others still commit
+        }
+        return;
+      }
+      for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results[i]);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void applyOneByOne(List<Task<?>> batch) {
+    for (Task<?> t : batch) {
+      try {
+        Object result = t.work().get();
+        db.commit();
+        complete(t, result);
+      } catch (RuntimeException | Error e) {
+        safeRollback();
+        t.done().completeExceptionally(translate(e));
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void complete(Task<?> t, Object result) {
+    ((CompletableFuture<Object>) t.done()).complete(result);
+  }
+
+  private void safeRollback() {
+    try {
+      db.rollback();
+    } catch (RuntimeException e) {
+      log.error("rollback failed: {}", e.toString());
+    }
+  }
+
+  static RuntimeException translate(Throwable e) {
+    if (e instanceof StoreException se) return se;
+    if (e instanceof IllegalArgumentException iae) return iae;
+    String text = String.valueOf(e.getMessage());
+    Throwable c = e;
+    while (c != null) {
+      String m = String.valueOf(c.getMessage());
+      if (m.contains("No space left") || m.contains("Disk quota")) {
+        return new StoreFullException("the disk under the archive is full: nothing was saved", e);
+      }
+      c = c.getCause();
+    }
+    return new StoreException("store write failed: " + e.getClass().getSimpleName() + ": " + text, e);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
