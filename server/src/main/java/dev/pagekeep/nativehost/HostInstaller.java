@@ -97,7 +97,9 @@ public final class HostInstaller {
     }
     s.append("exec ").append(shellQuote(java.toAbsolutePath().toString()));
     for (String flag : JVM_FLAGS) s.append(' ').append(flag);
-    s.append(" -jar ").append(shellQuote(jar.toAbsolutePath().toString())).append(" native-host \"$@\"\n");
+    // Same as `java -jar pagekeep.jar native-host`, minus loading every other command.
+    s.append(" -cp ").append(shellQuote(jar.toAbsolutePath().toString()))
+        .append(" dev.pagekeep.cli.NativeHostCommand \"$@\"\n");
     return s.toString();
   }
 

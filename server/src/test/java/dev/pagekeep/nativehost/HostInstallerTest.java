@@ -42,7 +42,7 @@ class HostInstallerTest {
     String script = Files.readString(install(Browser.CHROME, List.of(), null).launcher());
     assertThat(script).startsWith("#!/bin/sh\n");
     assertThat(script).contains("exec '/opt/jdk 17/bin/java' -XX:TieredStopAtLevel=1");
-    assertThat(script).contains("-jar '/srv/it'\\''s/pagekeep.jar' native-host \"$@\"");
+    assertThat(script).contains("-cp '/srv/it'\\''s/pagekeep.jar' dev.pagekeep.cli.NativeHostCommand \"$@\"");
     assertThat(script).doesNotContain("PAGEKEEP_HOME");
   }
 
