@@ -4,7 +4,7 @@
 
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -91,7 +91,7 @@ export async function freePort() {
  * A fresh browser profile and data directory. With installHost, the native host is installed
  * into the profile by the real `install-host --user-data-dir`. No service runs at first.
  */
-export async function startWorld({ installHost = true } = {}) {
+export async function startWorld({ installHost = true, servicePort = 0 } = {}) {
   requirePrerequisites();
   const root = mkdtempSync(path.join(tmpdir(), 'pagekeep-e2e-'));
   const profile = path.join(root, 'profile');
@@ -105,7 +105,7 @@ export async function startWorld({ installHost = true } = {}) {
     executablePath: CHROMIUM,
     headless: true,
     // The host inherits Chromium's environment: port 0 lets an auto-started service take a free port.
-    env: { ...process.env, PAGEKEEP_HOME: data, PAGEKEEP_PORT: '0' },
+    env: { ...process.env, PAGEKEEP_HOME: data, PAGEKEEP_PORT: String(servicePort) },
     args: [
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,
@@ -186,6 +186,24 @@ export async function startService(data, port) {
       if (child.exitCode === null) await once(child, 'exit');
     },
   };
+}
+
+/** Writes the API token a service on `data` will use, before any service created one. */
+export function presetToken(data, token) {
+  mkdirSync(data, { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(data, 'token'), `${token}\n`, { mode: 0o600 });
+}
+
+/** Sets extension settings the way the options page stores them (chrome.storage.local). */
+export function setSettings(world, patch) {
+  return world.evaluate(async (p) => {
+    const { settings } = await chrome.storage.local.get('settings');
+    await chrome.storage.local.set({ settings: { ...(settings || {}), ...p } });
+  }, patch);
+}
+
+export function outbox(world) {
+  return world.evaluate(async () => (await chrome.storage.local.get('outbox')).outbox || []);
 }
 
 /** Calls the service's API with the token from the data directory. */
