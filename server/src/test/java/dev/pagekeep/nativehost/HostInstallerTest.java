@@ -118,4 +118,17 @@ class HostInstallerTest {
     assertThat(id.toString()).isEqualTo(HostInstaller.EXTENSION_ID);
     assertThat(m.at("/browser_specific_settings/gecko/id").asText()).isEqualTo(HostInstaller.FIREFOX_ADDON_ID);
   }
+
+  @Test
+  void repositoryTemplateAndLauncherMatchWhatInstallHostWrites() throws Exception {
+    HostInstaller.Installed done = install(Browser.CHROMIUM, List.of(), null);
+    JsonNode written = json.readTree(done.manifestJson());
+    JsonNode template = json.readTree(Files.readString(Path.of("..", "native-host-manifest", "dev.pagekeep.host.json")));
+    assertThat(template.get("path").asText()).isEqualTo("@LAUNCHER@");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) template).put("path", done.launcher().toString());
+    assertThat(template).isEqualTo(written);
+    String checkoutLauncher = Files.readString(Path.of("..", "native-host-manifest", "pagekeep-native-host"));
+    assertThat(checkoutLauncher).contains(String.join(" ", HostInstaller.JVM_FLAGS))
+        .contains("dev.pagekeep.cli.NativeHostCommand \"$@\"");
+  }
 }
