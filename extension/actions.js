@@ -10,7 +10,7 @@ import { call } from './transport.js';
 /** Toolbar button and "Archive this page": the URL, title and DOM as the browser shows them. */
 export async function saveTab(tab, source = 'toolbar') {
   const tabId = tab.id;
-  await badge.sending(tabId, tab.url || 'this page');
+  const owner = await badge.sending(tabId, tab.url || 'this page');
   let page;
   try {
     page = await captureTab(tabId);
@@ -19,12 +19,12 @@ export async function saveTab(tab, source = 'toolbar') {
   }
   if (!isArchivable(page.url)) {
     const reason = 'only http and https pages can be archived';
-    await badge.failed(tabId, page.url || 'this page', reason);
+    await badge.failed(tabId, page.url || 'this page', reason, owner);
     return { state: 'failed', reason };
   }
   const request = { url: page.url, title: page.title, source };
   if (page.html) request.html = page.html;
-  const result = await submit(request, { tabId, label: page.url });
+  const result = await submit(request, { tabId, label: page.url, owner });
   return page.htmlSkipped ? { ...result, note: page.htmlSkipped } : result;
 }
 
@@ -36,29 +36,29 @@ export async function saveLink(linkUrl, tab) {
     await badge.failed(tabId, linkUrl, reason);
     return { state: 'failed', reason };
   }
-  await badge.sending(tabId, linkUrl);
-  return submit({ url: linkUrl.replace(/#.*$/, ''), source: 'context-menu' }, { tabId, label: linkUrl });
+  const owner = await badge.sending(tabId, linkUrl);
+  return submit({ url: linkUrl.replace(/#.*$/, ''), source: 'context-menu' }, { tabId, label: linkUrl, owner });
 }
 
 /** "Archive all links on this page": http(s) links, de-duplicated, without same-page anchors. */
 export async function saveAllLinks(tab) {
   const tabId = tab.id;
-  await badge.sending(tabId, `the links of ${tab.url}`);
+  const owner = await badge.sending(tabId, `the links of ${tab.url}`);
   let links;
   try {
     const found = await collectLinks(tabId);
     links = linksToArchive(found.url, found.hrefs);
   } catch (e) {
     const reason = `could not read the page's links (${e.message})`;
-    await badge.failed(tabId, tab.url, reason);
+    await badge.failed(tabId, tab.url, reason, owner);
     return { state: 'failed', reason };
   }
   if (links.length === 0) {
     const reason = 'no http or https links on this page';
-    await badge.failed(tabId, tab.url, reason);
+    await badge.failed(tabId, tab.url, reason, owner);
     return { state: 'failed', reason, count: 0 };
   }
-  const result = await submit({ urls: links, source: 'links-on-page' }, { tabId, label: tab.url });
+  const result = await submit({ urls: links, source: 'links-on-page' }, { tabId, label: tab.url, owner });
   return { ...result, count: links.length };
 }
 

@@ -6,6 +6,7 @@ import { saveTab } from './actions.js';
 import { ensureRetryAlarm, flush, onRetryAlarm, RETRY_ALARM } from './delivery.js';
 import { createMenus, onMenuClicked } from './menus.js';
 import * as progress from './progress.js';
+import { disconnectNative } from './transport.js';
 
 function onActionClicked(tab) {
   return saveTab(tab, 'toolbar');
@@ -34,4 +35,5 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 // Exactly what a click calls, for the end-to-end tests (they run code in this worker).
-self.pagekeep = Object.freeze({ onActionClicked, onMenuClicked, onRetryAlarm, flush, poll: progress.poll });
+// disconnectNative does what the idle timeout does (the benchmark uses it to time a cold host).
+self.pagekeep = Object.freeze({ onActionClicked, onMenuClicked, onRetryAlarm, flush, poll: progress.poll, disconnectNative });

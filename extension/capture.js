@@ -1,7 +1,8 @@
 // Reads what the browser shows in a tab: the live DOM (after scripts ran), its title and its
 // links, with chrome.scripting. The injected functions must be self-contained.
 
-const MAX_HTML_CHARS = 24 * 1024 * 1024; // stays under the 64 MiB native message limit even as UTF-8
+// The service takes up to 32 MiB of HTML; stay below it, and so below the 64 MiB native frame limit.
+const MAX_HTML_BYTES = 30 * 1024 * 1024;
 
 function pageSnapshot() {
   const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) + '\n' : '';
@@ -23,10 +24,15 @@ async function run(tabId, func) {
 /** {url, title, html}; html is null (and htmlSkipped says why) when the DOM is too large. */
 export async function captureTab(tabId) {
   const page = await run(tabId, pageSnapshot);
-  if (page.html.length > MAX_HTML_CHARS) {
-    return { ...page, html: null, htmlSkipped: `the page's DOM is over ${MAX_HTML_CHARS / 1024 / 1024} MB; the service fetches it instead` };
+  if (utf8Length(page.html) > MAX_HTML_BYTES) {
+    return { ...page, html: null, htmlSkipped: `the page's DOM is over ${MAX_HTML_BYTES / 1024 / 1024} MB; the service fetches it instead` };
   }
   return page;
+}
+
+function utf8Length(text) {
+  if (text.length * 3 <= MAX_HTML_BYTES) return text.length; // cannot be over the limit: skip encoding
+  return new TextEncoder().encode(text).byteLength;
 }
 
 export function collectLinks(tabId) {

@@ -13,8 +13,8 @@ const inFlight = new Set(); // keys being sent by this worker right now; a dead 
 let flushing = null; // the running flush, so two triggers do not send the same items twice
 
 /** Keeps the request in the outbox, then sends it. Resolves with {state, ...}; never rejects. */
-export async function submit(request, { tabId, label }) {
-  const item = await outbox.add({ request, tabId, label });
+export async function submit(request, { tabId, label, owner }) {
+  const item = await outbox.add({ request, tabId, label, owner });
   const result = await deliver(item);
   if (result.state === 'queued' && (await outbox.list()).length > 0) flush(); // the service is back: send the rest
   return result;
@@ -27,20 +27,20 @@ export async function deliver(item) {
     const { via, result } = await call('save', item.request);
     await outbox.remove(item.key);
     const saves = result.saves || [];
-    await progress.track({ saves, tabId: item.tabId, label: item.label, via });
+    await progress.track({ saves, tabId: item.tabId, label: item.label, via, owner: item.owner });
     return { state: 'queued', via, saves };
   } catch (e) {
     const error = asSaveError(e);
     if (error.retryable) {
       await outbox.recordAttempt(item.key, error.message);
       const waiting = (await outbox.list()).length;
-      await badge.waiting(item.tabId, item.label, error.message, waiting);
+      await badge.waiting(item.tabId, item.label, error.message, waiting, item.owner);
       await ensureRetryAlarm();
       return { state: 'waiting', reason: error.message, code: error.reason };
     }
     await outbox.remove(item.key);
     await outbox.recordFailure(item, error.message);
-    await badge.failed(item.tabId, item.label, error.message);
+    await badge.failed(item.tabId, item.label, error.message, item.owner);
     return { state: 'failed', reason: error.message, code: error.reason };
   } finally {
     inFlight.delete(item.key);

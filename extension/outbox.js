@@ -13,12 +13,13 @@ export async function list() {
   return items || [];
 }
 
-export function add({ request, tabId, label }) {
+export function add({ request, tabId, label, owner }) {
   const item = {
     key: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
     request,
     tabId,
     label,
+    owner,
     createdAt: Date.now(),
     attempts: 0,
     lastError: null,

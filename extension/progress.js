@@ -21,12 +21,13 @@ export async function jobs() {
 }
 
 /** Records a job from a 202 answer's saves and shows it. */
-export async function track({ saves, tabId, label, via }) {
+export async function track({ saves, tabId, label, via, owner }) {
   const job = {
     id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
     tabId,
     label,
     via,
+    owner,
     saveIds: saves.map((s) => s.id),
     states: Object.fromEntries(saves.map((s) => [s.id, s.state || 'queued'])),
     errors: {},

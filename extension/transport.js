@@ -29,6 +29,11 @@ export async function call(type, payload = {}) {
   }
 }
 
+/** Closes the native port (the host exits); the next request starts a new host. */
+export function disconnectNative() {
+  native.disconnect();
+}
+
 /** Asks the native host only (the options page uses it to show the host's state and to pair). */
 export function callNative(type, payload = {}) {
   return native.request(type, payload);
