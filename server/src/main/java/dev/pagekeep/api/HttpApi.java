@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.replay.SnapshotDiff;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.StoreFullException;
 import io.javalin.Javalin;
@@ -38,6 +39,7 @@ public final class HttpApi {
     SavesController saves = new SavesController(store, archiver, views, json);
     SnapshotsController snapshots = new SnapshotsController(store, archiver);
     WebController web = new WebController(store, replayer, sessions, views, port::get);
+    DiffController diffs = new DiffController(new SnapshotDiff(store, replayer), snapshots);
 
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -70,6 +72,8 @@ public final class HttpApi {
       config.routes.get("/api/stats", snapshots::stats);
       config.routes.post("/api/login-links", web::loginLink);
       config.routes.get("/login", web::login);
+      config.routes.get("/diff/<rest>", diffs::page);
+      config.routes.get("/api/snapshots/{hashUrl}/diff", diffs::json);
       config.routes.get("/web/<rest>", web::replay);
       config.routes.get("/", web::home);
 
