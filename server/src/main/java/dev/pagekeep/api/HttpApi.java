@@ -48,7 +48,11 @@ public final class HttpApi {
         http.setUriCompliance(UriCompliance.LEGACY);
         http.setSendServerVersion(false);
       });
-      config.jetty.modifyServletContextHandler(h -> h.getServletHandler().setDecodeAmbiguousURIs(true));
+      config.jetty.modifyServletContextHandler(h -> {
+        h.getServletHandler().setDecodeAmbiguousURIs(true);
+        h.setErrorHandler(new JsonErrorHandler.ForServlets());
+      });
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler.ForServer()));
 
       config.routes.before(ctx -> {
         ctx.header("X-Content-Type-Options", "nosniff");
@@ -101,11 +105,12 @@ public final class HttpApi {
 
   public void stop() { app.stop(); }
 
-  private static String codeFor(int status) {
+  static String codeFor(int status) {
     return switch (status) {
+      case 400 -> "bad_request";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
-      case 413 -> "too_large";
+      case 413, 414, 431 -> "too_large";
       default -> "http_" + status;
     };
   }
