@@ -10,6 +10,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,13 +80,21 @@ public final class HttpApi {
       config.routes.get("/", web::home);
 
       config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.details()));
+      // Jetty throws these from getContentType()/getCharacterEncoding() for "charset=bogus".
+      config.routes.exception(UnsupportedCharsetException.class, (e, ctx) -> badCharset(ctx));
+      config.routes.exception(IllegalCharsetNameException.class, (e, ctx) -> badCharset(ctx));
       config.routes.exception(StoreFullException.class, (e, ctx) -> error(ctx, 507, "disk_full", e.getMessage(), Map.of()));
       config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()),
           e.getStatus() == 404 ? "no such endpoint: " + ctx.method() + " " + ctx.path() : e.getMessage(), Map.of()));
-      config.routes.exception(Exception.class, (e, ctx) -> {
-        log.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
-        error(ctx, 500, "internal", "the service could not do that: " + e.getClass().getSimpleName(), Map.of());
+      // Javalin decodes path and query parameters with URLDecoder, which throws on "%zz" or "%u0041".
+      config.routes.exception(IllegalArgumentException.class, (e, ctx) -> {
+        if (String.valueOf(e.getMessage()).startsWith("URLDecoder:")) {
+          error(ctx, 400, "bad_request", "the URL has a malformed %-escape", Map.of());
+        } else {
+          internal(ctx, e);
+        }
       });
+      config.routes.exception(Exception.class, (e, ctx) -> internal(ctx, e));
     });
   }
 
@@ -104,6 +114,15 @@ public final class HttpApi {
   public Sessions sessions() { return sessions; }
 
   public void stop() { app.stop(); }
+
+  private static void internal(Context ctx, Exception e) {
+    log.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
+    error(ctx, 500, "internal", "the service could not do that: " + e.getClass().getSimpleName(), Map.of());
+  }
+
+  private static void badCharset(Context ctx) {
+    error(ctx, 415, "unsupported_media_type", "the request's charset is not supported; send UTF-8", Map.of());
+  }
 
   static String codeFor(int status) {
     return switch (status) {
