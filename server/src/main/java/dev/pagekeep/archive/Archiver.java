@@ -4,6 +4,7 @@ import dev.pagekeep.fetch.FetchException;
 import dev.pagekeep.model.Save;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.store.ArchiveStore;
+import dev.pagekeep.store.StoreFullException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +38,9 @@ public final class Archiver implements AutoCloseable {
   private final AtomicBoolean rescan = new AtomicBoolean();
   private final AtomicLong finished = new AtomicLong();
   private final Thread loop;
+  /** Set when the disk is full: captures wait (still queued, nothing lost) instead of spinning. */
+  private volatile long pausedUntil;
+  static final long DISK_FULL_PAUSE_MS = 30_000;
   private volatile SaveListener listener = (save) -> {};
 
   /** Told when a save reaches done or failed (search indexing, progress). */
@@ -72,6 +76,9 @@ public final class Archiver implements AutoCloseable {
     wake();
   }
 
+  /** True while captures are paused because the disk is full. */
+  public boolean isPausedForDiskFull() { return pausedUntil > System.currentTimeMillis(); }
+
   public boolean isInFlight(long saveId) { return inFlight.contains(saveId); }
 
   public int inFlightCount() { return inFlight.size(); }
@@ -82,6 +89,13 @@ public final class Archiver implements AutoCloseable {
     long cursor = 0;
     while (running.get()) {
       try {
+        long pause = pausedUntil - System.currentTimeMillis();
+        if (pause > 0) {
+          synchronized (signal) {
+            signal.wait(Math.min(pause, 1000));
+          }
+          continue;
+        }
         if (rescan.getAndSet(false)) cursor = 0;
         List<Save> batch = store.queued(cursor, BATCH);
         if (batch.isEmpty()) {
@@ -138,8 +152,11 @@ public final class Archiver implements AutoCloseable {
         }
         finished.incrementAndGet();
         listener.onFinished(finishedSave);
+      } catch (StoreFullException e) {
+        pausedUntil = System.currentTimeMillis() + DISK_FULL_PAUSE_MS;
+        log.error("disk full: captures paused for {} s; save {} stays queued", DISK_FULL_PAUSE_MS / 1000, save.id());
       } catch (RuntimeException e) {
-        // The store refused (disk full, closed): the save stays queued and is retried later.
+        // The store refused (closed, damaged): the save stays queued and is retried later.
         log.error("could not record the result of save {} ({}): {}", save.id(), save.url(), e.getMessage());
       }
       return null;

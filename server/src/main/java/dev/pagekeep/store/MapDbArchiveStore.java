@@ -62,7 +62,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
   private final Atomic.Long storedBytes;
   private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
 
-  private MapDbArchiveStore(DB db) {
+  private MapDbArchiveStore(DB db, Path dirOrNull) {
     this.db = db;
     saves = db.treeMap("saves", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
     queue = db.treeSet("queue", Serializer.LONG).createOrOpen();
@@ -83,7 +83,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       stateCounts.put(s, db.atomicLong("count." + s.wire()).createOrOpen());
     }
     db.commit();
-    writer = new StoreWriter(db);
+    writer = new StoreWriter(db, dirOrNull);
   }
 
   /** Opens (or creates) the store file. Fails with a one-line reason when the file is locked or damaged. */
@@ -92,10 +92,9 @@ public final class MapDbArchiveStore implements ArchiveStore {
       Files.createDirectories(file.toAbsolutePath().getParent());
       DB db = DBMaker.fileDB(file.toFile())
           .transactionEnable()
-          .fileMmapEnableIfSupported()
-          .fileMmapPreclearDisable()
+          .fileChannelEnable()
           .make();
-      return new MapDbArchiveStore(db);
+      return new MapDbArchiveStore(db, file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new StoreException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -105,7 +104,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   /** An in-memory store with the same code paths, for unit tests. */
   public static MapDbArchiveStore inMemory() {
-    return new MapDbArchiveStore(DBMaker.memoryDB().transactionEnable().make());
+    return new MapDbArchiveStore(DBMaker.memoryDB().transactionEnable().make(), null);
   }
 
   // ---------------------------------------------------------------- queue
@@ -117,7 +116,9 @@ public final class MapDbArchiveStore implements ArchiveStore {
       String url = UrlKeys.validate(n.url());
       prepared.add(new PreparedSave(n, url, UrlKeys.urlKey(url), n.html() == null ? null : Blob.of(n.html())));
     }
-    return writer.write(() -> {
+    long bytes = 1024L * prepared.size();
+    for (PreparedSave p : prepared) if (p.html != null) bytes += p.html.stored().length;
+    return writer.write(bytes, () -> {
       List<Enqueued> out = new ArrayList<>(prepared.size());
       long now = System.currentTimeMillis();
       for (PreparedSave p : prepared) {
@@ -183,7 +184,9 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   @Override
   public Capture finish(Save save, int attempts, StoredCapture page, List<StoredCapture> requisites) {
-    return writer.write(() -> {
+    long bytes = storedSize(page);
+    for (StoredCapture r : requisites) bytes += storedSize(r);
+    return writer.write(bytes, () -> {
       List<String> resourceIds = new ArrayList<>();
       for (StoredCapture r : requisites) {
         Capture stored = putCapture(r, true);
@@ -468,6 +471,10 @@ public final class MapDbArchiveStore implements ArchiveStore {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private static long storedSize(StoredCapture c) {
+    return 2048 + c.body().stored().length + (c.text() == null ? 0 : c.text().stored().length);
+  }
 
   private static String pad(long id) {
     return String.format("%019d", id);
