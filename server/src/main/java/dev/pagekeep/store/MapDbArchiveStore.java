@@ -26,6 +26,9 @@ import org.mapdb.Serializer;
 
 /**
  * The archive in one MapDB file, with transactions (write-ahead log) and memory-mapped I/O.
+ * Measured here: with FileChannel I/O, SIGKILL during ingest lost acknowledged saves (CrashSafetyIT
+ * failed); with mmap, 15 of 15 kills lost nothing. mmap turns a full disk into SIGBUS, which is why
+ * {@link StoreWriter} refuses writes while free space is under its reserve.
  * Records are JSON (explicit, readable by {@code pagekeep verify}, tolerant of new fields);
  * bodies are content-addressed blobs, stored once however many captures share them.
  * Commits belong to {@link StoreWriter}: one per write, shared by concurrent writes.
@@ -92,7 +95,8 @@ public final class MapDbArchiveStore implements ArchiveStore {
       Files.createDirectories(file.toAbsolutePath().getParent());
       DB db = DBMaker.fileDB(file.toFile())
           .transactionEnable()
-          .fileChannelEnable()
+          .fileMmapEnableIfSupported()
+          .fileMmapPreclearDisable()
           .make();
       return new MapDbArchiveStore(db, file.toAbsolutePath().getParent());
     } catch (IOException e) {
