@@ -44,6 +44,7 @@ public final class FetchBench {
     }
     if (base == null) throw new IllegalArgumentException("--base http://127.0.0.1:PORT/ is required");
     double bound = concurrency / (meanDelayMs / 1000.0);
+    Gauges.port = java.net.URI.create(base).getPort();
 
     FetchLimits limits = FetchLimits.defaults().withMaxInFlight(concurrency).withMaxPerHost(concurrency)
         .withRetries(1, Duration.ofMillis(500), Duration.ofSeconds(30));
@@ -100,7 +101,7 @@ public final class FetchBench {
     row("peak RSS", fmt("%d MB", gauges.peakRssKb / 1024));
     row("peak open fds", gauges.peakFds + " (concurrency + " + (gauges.peakFds - concurrency) + ")");
     row("peak threads", String.valueOf(gauges.peakThreads));
-    row("TIME_WAIT sockets (peak / end)", gauges.peakTimeWait + " / " + gauges.lastTimeWait);
+    row("TIME_WAIT sockets to the server port (peak / end)", gauges.peakTimeWait + " / " + gauges.lastTimeWait);
     row("CPU time (this JVM)", fmt("%.1f s (%.0f%% of one core)", gauges.cpuSeconds(), 100 * gauges.cpuSeconds() / secs));
     row("load average at end", Files.readString(Path.of("/proc/loadavg")).trim());
     row("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
@@ -189,10 +190,13 @@ public final class FetchBench {
       }
     }
 
-    /** Sockets in TIME_WAIT on the machine (ss counts a header line). */
+    /** Sockets to or from the delay server's port in TIME_WAIT (ss prints a header line). */
+    static volatile int port;
+
     static long timeWait() {
       try {
-        Process p = new ProcessBuilder("ss", "-tan", "state", "time-wait").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("ss", "-tan", "state", "time-wait", "( sport = :" + port + " or dport = :" + port + " )")
+            .redirectErrorStream(true).start();
         long lines = new String(p.getInputStream().readAllBytes()).lines().count();
         p.waitFor(5, TimeUnit.SECONDS);
         return Math.max(0, lines - 1);
