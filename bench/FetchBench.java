@@ -102,7 +102,9 @@ public final class FetchBench {
     row("peak open fds", gauges.peakFds + " (concurrency + " + (gauges.peakFds - concurrency) + ")");
     row("peak threads", String.valueOf(gauges.peakThreads));
     row("TIME_WAIT sockets to the server port (peak / end)", gauges.peakTimeWait + " / " + gauges.lastTimeWait);
-    row("CPU time (this JVM)", fmt("%.1f s (%.0f%% of one core)", gauges.cpuSeconds(), 100 * gauges.cpuSeconds() / secs));
+    double[] us = userSys();
+    row("CPU time (this JVM)", fmt("%.1f s = %.0f%% of one core; user %.1f s, kernel %.1f s; %.2f ms per request",
+        gauges.cpuSeconds(), 100 * gauges.cpuSeconds() / secs, us[0], us[1], 1000 * gauges.cpuSeconds() / count));
     row("load average at end", Files.readString(Path.of("/proc/loadavg")).trim());
     row("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
     System.exit(errs == 0 ? 0 : 1);
@@ -120,6 +122,17 @@ public final class FetchBench {
       return colon < 0 ? "connection failed" : "connection failed: " + m.substring(colon + 8).replaceAll("[0-9]+", "N");
     }
     return m.length() > 60 ? m.substring(0, 60) : m;
+  }
+
+  /** User and kernel CPU seconds of this process (/proc/self/stat fields 14 and 15, in clock ticks). */
+  static double[] userSys() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new double[] {Long.parseLong(f[11]) / 100.0, Long.parseLong(f[12]) / 100.0};
+    } catch (IOException | RuntimeException e) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
   }
 
   static void row(String k, String v) { System.out.println("| " + k + " | " + v + " |"); }
@@ -145,10 +158,11 @@ public final class FetchBench {
         if (++tick % 5 == 0) {
           sampleTimeWait();
           long now = System.nanoTime();
-          long d = ok.sum() + errors.values().stream().mapToLong(LongAdder::sum).sum();
+          long errs = errors.values().stream().mapToLong(LongAdder::sum).sum();
+          long d = ok.sum() + errs;
           double rate = (d - lastDone) / ((now - lastT) / 1e9);
           System.out.printf(Locale.ROOT, "[%4.0fs] done %d, %.0f req/s now (%.2f of bound), errors %d, rss %d MB, fds %d, threads %d, time_wait %d%n",
-              (now - start) / 1e9, d, rate, rate / bound, d - ok.sum(), rssKb() / 1024, fds(), Thread.activeCount(), lastTimeWait);
+              (now - start) / 1e9, d, rate, rate / bound, errs, rssKb() / 1024, fds(), Thread.activeCount(), lastTimeWait);
           lastDone = d;
           lastT = now;
         }
