@@ -8,7 +8,7 @@ COUNT=${1:-1000000}; MAXDELAY=${2:-100}; MAXPAGES=${3:-256}
 JAR=server/target/pagekeep.jar
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 WORK=$(mktemp -d); DATA=$WORK/data; JFR=$WORK/service.jfr
-cleanup() { kill "$SVC" "$SERVER" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() { kill "$SVC" "$SERVER" ${BENCH:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 java -Xmx512m -cp "$JAR" bench/DelayServer.java --max-delay-ms "$MAXDELAY" --max-seconds 14400 \
   --port-file "$WORK/port" > "$WORK/server.log" 2>&1 &
@@ -22,7 +22,7 @@ PAGES="http://127.0.0.1:$(cat "$WORK/port")/"
 SERVICE="http://127.0.0.1:$(awk '/^port /{print $2}' "$WORK/service.log")"
 echo "delay server $PAGES (0..${MAXDELAY} ms); pagekeep $SERVICE -Xmx256m --max-pages $MAXPAGES; $(nproc) cores"
 FEED=()
-if java -jar "$JAR" import --help > /dev/null 2>&1; then
+if java -jar "$JAR" --help 2>&1 | grep -qE "^ +import "; then
   seq 0 $((COUNT - 1)) | sed "s#^#$PAGES#" > "$WORK/urls.txt"
   T0=$(date +%s.%N)
   PAGEKEEP_HOME="$DATA" java -jar "$JAR" import "$WORK/urls.txt"
@@ -30,7 +30,9 @@ if java -jar "$JAR" import --help > /dev/null 2>&1; then
   FEED=(--no-feed)
 fi
 java -cp "$JAR" bench/E2eBench.java --service "$SERVICE" --token-file "$DATA/token" --pid "$SVC" \
-  --data "$DATA" --pages "$PAGES" --count "$COUNT" "${FEED[@]}" || STATUS=$?
+  --data "$DATA" --pages "$PAGES" --count "$COUNT" "${FEED[@]}" &
+BENCH=$!
+wait "$BENCH" || STATUS=$?
 jcmd "$SVC" JFR.dump name=bench filename="$JFR" > /dev/null
 echo
 java -cp "$JAR" bench/E2eBench.java --jfr-summary "$JFR"
