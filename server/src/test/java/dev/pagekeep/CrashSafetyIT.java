@@ -122,6 +122,9 @@ class CrashSafetyIT {
               String replay = finished.get(id);
               String ts = replay.substring(5, 19);
               String hashUrl = dev.pagekeep.model.UrlKeys.hashUrl(replay.substring(20));
+              // A delete cut off by the kill may or may not have committed: it leaves the expectations.
+              finished.remove(id);
+              deleted.put(id, "");
               try {
                 if (http.delete("/api/snapshots/" + hashUrl + "/" + ts).status() == 200) {
                   deleted.put(id, hashUrl + "/" + ts);
@@ -168,7 +171,7 @@ class CrashSafetyIT {
     }
     assertThat(acknowledged).hasSizeGreaterThan(trials * 10);
     assertThat(finished).isNotEmpty();
-    assertThat(deleted).isNotEmpty();
+    assertThat(deleted.values()).anyMatch(v -> !v.isEmpty());
   }
 
   private String verifyStore(Path data) throws Exception {
@@ -194,6 +197,7 @@ class CrashSafetyIT {
       if (page.status() != 200 && page.status() != 302) problems.add("snapshot " + replay + " answers " + page.status());
     });
     deleted.forEach((id, hashAndTs) -> {
+      if (hashAndTs.isEmpty()) return; // never acknowledged
       int status = http.get("/api/snapshots/" + hashAndTs.substring(0, hashAndTs.indexOf('/'))).status();
       JsonNode versions = status == 200 ? http.get("/api/snapshots/" + hashAndTs.substring(0, hashAndTs.indexOf('/'))).json().path("versions") : null;
       if (versions != null) {
