@@ -7,6 +7,7 @@ import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.archive.PageCapturer;
 import dev.pagekeep.config.Config;
 import dev.pagekeep.fetch.OkHttpFetcher;
+import dev.pagekeep.imports.Importer;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.search.LuceneSearchIndex;
 import dev.pagekeep.search.SearchIndexer;
@@ -69,9 +70,13 @@ public final class Service implements AutoCloseable {
     PageCapturer capturer = new PageCapturer(fetcher, cpu, config.maxRequisites(), config.frameDepth());
     this.archiver = new Archiver(store, capturer, config.maxPagesInFlight());
     this.search = new SearchIndexer(store, LuceneSearchIndex.open(config.dataDir().searchDir()));
-    archiver.setListener(search::onFinished);
+    Importer importer = new Importer(store, archiver::wake, Clock.systemUTC());
+    archiver.setListener(save -> {
+      search.onFinished(save);
+      importer.onFinished(save);
+    });
     this.api = HttpApi.create(store, archiver, new Replayer(store), new Sessions(token, Clock.systemUTC()),
-        new HttpApi.Features(search));
+        new HttpApi.Features(search, importer));
   }
 
   /** Opens everything, starts the archiver and the API, and writes service.json. */

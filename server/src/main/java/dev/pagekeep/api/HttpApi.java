@@ -3,6 +3,7 @@ package dev.pagekeep.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.archive.Archiver;
+import dev.pagekeep.imports.Importer;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.search.SearchException;
 import dev.pagekeep.search.SearchIndexer;
@@ -40,6 +41,7 @@ public final class HttpApi {
     RequestGuard guard = new RequestGuard(sessions, port::get);
     SavesController saves = new SavesController(store, archiver, views, json);
     SnapshotsController snapshots = new SnapshotsController(store, archiver, features.search());
+    ImportsController imports = features.importer() == null ? null : new ImportsController(features.importer());
     WebController web = new WebController(store, replayer, sessions, views, port::get);
 
     this.app = Javalin.create(config -> {
@@ -71,6 +73,11 @@ public final class HttpApi {
       config.routes.delete("/api/snapshots/{hashUrl}", snapshots::delete);
       config.routes.delete("/api/snapshots/{hashUrl}/{timestamp}", snapshots::delete);
       config.routes.get("/api/stats", snapshots::stats);
+      if (imports != null) {
+        config.routes.post("/api/imports", imports::create);
+        config.routes.get("/api/imports", imports::list);
+        config.routes.get("/api/imports/{id}", imports::get);
+      }
       config.routes.post("/api/reindex", snapshots::reindex);
       config.routes.get("/api/reindex", snapshots::reindexStatus);
       config.routes.post("/api/login-links", web::loginLink);
@@ -101,8 +108,8 @@ public final class HttpApi {
   }
 
   /** The optional parts beyond the archive core; any may be null (its routes then answer 501). */
-  public record Features(SearchIndexer search) {
-    public static Features none() { return new Features(null); }
+  public record Features(SearchIndexer search, Importer importer) {
+    public static Features none() { return new Features(null, null); }
   }
 
   public static HttpApi create(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions) {
