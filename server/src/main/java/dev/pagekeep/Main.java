@@ -1,5 +1,6 @@
 package dev.pagekeep;
 
+import dev.pagekeep.cli.ExportCommand;
 import dev.pagekeep.cli.ImportCommand;
 import dev.pagekeep.cli.ReindexCommand;
 import dev.pagekeep.cli.SaveCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "pagekeep", mixinStandardHelpOptions = true, version = "pagekeep 0.1.0",
     description = "A personal Wayback Machine: keep your own copy of the pages you read and link to.",
-    subcommands = {ServeCommand.class, SaveCommand.class, ImportCommand.class, ReindexCommand.class})
+    subcommands = {ServeCommand.class, SaveCommand.class, ImportCommand.class, ExportCommand.class, ReindexCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -42,6 +42,7 @@ public final class HttpApi {
     SavesController saves = new SavesController(store, archiver, views, json);
     SnapshotsController snapshots = new SnapshotsController(store, archiver, features.search());
     ImportsController imports = features.importer() == null ? null : new ImportsController(features.importer());
+    ExportController exports = new ExportController(store);
     WebController web = new WebController(store, replayer, sessions, views, port::get);
 
     this.app = Javalin.create(config -> {
@@ -78,6 +79,7 @@ public final class HttpApi {
         config.routes.get("/api/imports", imports::list);
         config.routes.get("/api/imports/{id}", imports::get);
       }
+      config.routes.get("/api/export", exports::export);
       config.routes.post("/api/reindex", snapshots::reindex);
       config.routes.get("/api/reindex", snapshots::reindexStatus);
       config.routes.post("/api/login-links", web::loginLink);

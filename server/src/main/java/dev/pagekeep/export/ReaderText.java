@@ -1,0 +1,65 @@
+package dev.pagekeep.export;
+
+import dev.pagekeep.model.Capture;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import net.dankito.readability4j.Article;
+import net.dankito.readability4j.extended.Readability4JExtended;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
+import org.jsoup.safety.Safelist;
+
+/**
+ * The reader view of a snapshot: readability's main content, cleaned to a safe subset of HTML
+ * (no scripts, handlers, forms or frames: the export opens from disk). Plain text pages become
+ * a {@code <pre>}; other types get a one-line note.
+ */
+final class ReaderText {
+  /** @param html safe article HTML; @param element the same as a jsoup tree (for Markdown) */
+  record Extract(String title, String html, Element element) {}
+
+  private static final Safelist SAFE = Safelist.relaxed().removeTags("img").addTags("figure", "figcaption", "hr");
+
+  private ReaderText() {}
+
+  static Extract of(Capture c, byte[] body) {
+    String type = mediaType(c.contentType());
+    String fallbackTitle = c.title() == null || c.title().isBlank() ? c.url() : c.title();
+    if (type.equals("text/html") || type.equals("application/xhtml+xml") || type.isEmpty()) {
+      String html = new String(body, charset(c.contentType()));
+      Article a = new Readability4JExtended(c.finalUrl() == null ? c.url() : c.finalUrl(), html).parse();
+      String content = a.getContent() == null ? "" : a.getContent();
+      String clean = Jsoup.clean(content, c.finalUrl() == null ? c.url() : c.finalUrl(), SAFE.preserveRelativeLinks(false));
+      String title = a.getTitle() == null || a.getTitle().isBlank() ? fallbackTitle : a.getTitle();
+      return new Extract(title, clean, Jsoup.parseBodyFragment(clean).body());
+    }
+    Element div = new Element("div");
+    if (type.startsWith("text/")) {
+      div.appendElement("pre").text(new String(body, charset(c.contentType())));
+    } else {
+      div.appendElement("p").text("(" + (type.isEmpty() ? "unknown type" : type) + ", " + body.length + " bytes: no reader view)");
+    }
+    return new Extract(fallbackTitle, div.html(), div);
+  }
+
+  static String mediaType(String contentType) {
+    if (contentType == null) return "";
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static Charset charset(String contentType) {
+    if (contentType != null) {
+      int i = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
+      if (i >= 0) {
+        try {
+          return Charset.forName(contentType.substring(i + 8).replace("\"", "").split(";")[0].strip());
+        } catch (RuntimeException ignored) {
+          // unknown charset: fall back to UTF-8
+        }
+      }
+    }
+    return StandardCharsets.UTF_8;
+  }
+}
