@@ -86,6 +86,7 @@ public final class HttpApi {
       config.routes.get("/login", web::login);
       config.routes.get("/web/<rest>", web::replay);
       config.routes.get("/", web::home);
+      config.routes.get("/ui/{file}", web::uiAsset);
 
       config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.details()));
       config.routes.exception(SearchQueryException.class, (e, ctx) -> error(ctx, 400, "bad_query", e.getMessage(), Map.of()));
