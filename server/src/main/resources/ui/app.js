@@ -46,9 +46,9 @@ function highlighted(html) {
   return frag;
 }
 
-function human(ts) {
+function human(ts, seconds) {
   const d = new Date(Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14)));
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short' });
 }
 
 function bytes(n) {
@@ -157,7 +157,7 @@ async function showTimeline(hashUrl) {
   const list = el('ol', { class: 'rows' });
   for (const v of versions) {
     const row = el('li', { class: 'row', tabindex: '0', 'data-replay': v.replay },
-      el('a', { class: 'title', href: v.replay, text: human(v.timestamp) }),
+      el('a', { class: 'title', href: v.replay, text: human(v.timestamp, true) }),
       el('div', { class: 'meta', text: 'HTTP ' + v.status + ' · ' + (v.contentType || 'unknown type') + ' · ' + bytes(v.size)
         + (v.requisites ? ' · ' + v.requisites + ' requisites' : '') }),
       el('div', { class: 'actions' }, el('button', { class: 'danger', onclick: async () => {
