@@ -1,8 +1,5 @@
 package dev.pagekeep.api;
 
-import dev.pagekeep.model.Capture;
-import dev.pagekeep.model.Save;
-import dev.pagekeep.model.SaveState;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.store.ArchiveStore;
