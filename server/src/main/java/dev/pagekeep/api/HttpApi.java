@@ -95,18 +95,12 @@ public final class HttpApi {
         error(ctx, 503, "search_failed", e.getMessage() + " (pagekeep reindex rebuilds the index)", Map.of());
       });
       config.routes.exception(StoreFullException.class, (e, ctx) -> error(ctx, 507, "disk_full", e.getMessage(), Map.of()));
-      config.routes.exception(HttpResponseException.class, (e, ctx) ->
-          error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage(), Map.of()));
+      config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()),
+          e.getStatus() == 404 ? "no such endpoint: " + ctx.method() + " " + ctx.path() : e.getMessage(), Map.of()));
       config.routes.exception(Exception.class, (e, ctx) -> {
         log.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
         error(ctx, 500, "internal", "the service could not do that: " + e.getClass().getSimpleName(), Map.of());
       });
-      config.routes.error(404, "*", ctx -> {
-        if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint")) {
-          error(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path(), Map.of());
-        }
-      });
-      config.routes.error(405, "*", ctx -> error(ctx, 405, "method_not_allowed", "method not allowed: " + ctx.method() + " " + ctx.path(), Map.of()));
     });
   }
 
@@ -135,6 +129,15 @@ public final class HttpApi {
   public Sessions sessions() { return sessions; }
 
   public void stop() { app.stop(); }
+
+  private static String codeFor(int status) {
+    return switch (status) {
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "too_large";
+      default -> "http_" + status;
+    };
+  }
 
   private static void error(Context ctx, int status, String code, String message, Map<String, Object> details) {
     Map<String, Object> err = new LinkedHashMap<>();

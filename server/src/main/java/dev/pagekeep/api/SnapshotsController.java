@@ -133,6 +133,7 @@ final class SnapshotsController {
     body.put("urls", s.urls());
     body.put("saves", saves);
     body.put("bytes", bytes);
+    if (archiver.isPausedForDiskFull()) body.put("diskFull", true);
     ctx.json(body);
   }
 

@@ -4,15 +4,20 @@ import dev.pagekeep.fetch.FetchException;
 import dev.pagekeep.model.Save;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.store.ArchiveStore;
+import dev.pagekeep.store.StoreFullException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +42,10 @@ public final class Archiver implements AutoCloseable {
   private final AtomicBoolean rescan = new AtomicBoolean();
   private final AtomicLong finished = new AtomicLong();
   private final Thread loop;
+  /** Set when the disk is full: captures wait (still queued, nothing lost) instead of spinning. */
+  private volatile long pausedUntil;
+  static final long DISK_FULL_PAUSE_MS = 30_000;
+  private final ExecutorService commits;
   private volatile SaveListener listener = (save) -> {};
 
   /** Told when a save reaches done or failed (search indexing, progress). */
@@ -50,6 +59,17 @@ public final class Archiver implements AutoCloseable {
     this.permits = new Semaphore(maxPagesInFlight);
     this.loop = new Thread(this::run, "archiver");
     this.loop.setDaemon(true);
+    // Recording a result waits for its commit. Doing that on the capture (CPU) threads let only
+    // as many commits as CPU threads share a group commit, and left the CPUs idle during every
+    // fsync. These threads only wait; permits bound their work to maxPagesInFlight saves.
+    AtomicInteger n = new AtomicInteger();
+    int threads = Math.min(maxPagesInFlight, 64);
+    this.commits = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "archive-commit-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    ((ThreadPoolExecutor) commits).allowCoreThreadTimeOut(true);
   }
 
   public void setListener(SaveListener listener) { this.listener = listener; }
@@ -72,6 +92,9 @@ public final class Archiver implements AutoCloseable {
     wake();
   }
 
+  /** True while captures are paused because the disk is full. */
+  public boolean isPausedForDiskFull() { return pausedUntil > System.currentTimeMillis(); }
+
   public boolean isInFlight(long saveId) { return inFlight.contains(saveId); }
 
   public int inFlightCount() { return inFlight.size(); }
@@ -82,6 +105,13 @@ public final class Archiver implements AutoCloseable {
     long cursor = 0;
     while (running.get()) {
       try {
+        long pause = pausedUntil - System.currentTimeMillis();
+        if (pause > 0) {
+          synchronized (signal) {
+            signal.wait(Math.min(pause, 1000));
+          }
+          continue;
+        }
         if (rescan.getAndSet(false)) cursor = 0;
         List<Save> batch = store.queued(cursor, BATCH);
         if (batch.isEmpty()) {
@@ -124,7 +154,7 @@ public final class Archiver implements AutoCloseable {
     } else {
       work = capturer.capture(save.url(), save.source(), ts);
     }
-    return work.handle((result, error) -> {
+    return work.handleAsync((result, error) -> {
       try {
         Save finishedSave;
         if (error == null) {
@@ -138,12 +168,15 @@ public final class Archiver implements AutoCloseable {
         }
         finished.incrementAndGet();
         listener.onFinished(finishedSave);
+      } catch (StoreFullException e) {
+        pausedUntil = System.currentTimeMillis() + DISK_FULL_PAUSE_MS;
+        log.error("disk full: captures paused for {} s; save {} stays queued", DISK_FULL_PAUSE_MS / 1000, save.id());
       } catch (RuntimeException e) {
-        // The store refused (disk full, closed): the save stays queued and is retried later.
+        // The store refused (closed, damaged): the save stays queued and is retried later.
         log.error("could not record the result of save {} ({}): {}", save.id(), save.url(), e.getMessage());
       }
       return null;
-    });
+    }, commits);
   }
 
   private static void sleepQuietly() {
@@ -160,6 +193,8 @@ public final class Archiver implements AutoCloseable {
     wake();
     try {
       loop.join(5000);
+      commits.shutdown();
+      commits.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

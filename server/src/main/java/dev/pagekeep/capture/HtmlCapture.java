@@ -1,29 +1,77 @@
 package dev.pagekeep.capture;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import org.jsoup.Jsoup;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 
-/** Interim minimal version; replaced by the capture branch. */
+/** Capture-time analysis of an HTML page: what to fetch with it, its text, title and links. */
 public final class HtmlCapture {
+  /** At most this many requisites per page: enough for real pages, a bound for hostile ones. */
+  public static final int MAX_REQUISITES = 500;
+  /** At most this many links per page. */
+  public static final int MAX_LINKS = 5_000;
+
   private HtmlCapture() {}
 
+  /**
+   * Parses the original bytes of a page. Never throws on bad input: binary or empty bodies give a page
+   * with no text, requisites or links.
+   *
+   * @param contentType the Content-Type header value, or null
+   * @param pageUrl     the absolute URL the page was fetched from (after redirects)
+   */
   public static ParsedPage parse(byte[] body, String contentType, String pageUrl) {
-    Document doc = Jsoup.parse(new String(body, StandardCharsets.UTF_8), pageUrl);
-    LinkedHashSet<String> seen = new LinkedHashSet<>();
-    List<Requisite> reqs = new ArrayList<>();
-    for (Element e : doc.select("link[rel~=(?i)stylesheet][href]")) add(reqs, seen, e.absUrl("href"), Requisite.Kind.STYLESHEET);
-    for (Element e : doc.select("img[src]")) add(reqs, seen, e.absUrl("src"), Requisite.Kind.IMAGE);
-    List<String> links = new ArrayList<>();
-    for (Element a : doc.select("a[href]")) if (a.absUrl("href").startsWith("http")) links.add(a.absUrl("href"));
-    return new ParsedPage(doc.title(), doc.body() == null ? "" : doc.body().text(), "UTF-8", pageUrl, reqs, links);
+    Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(pageUrl, "pageUrl");
+    Documents.Parsed parsed = Documents.parse(body, contentType, pageUrl);
+    Document doc = parsed.doc();
+    return new ParsedPage(Documents.title(doc), VisibleText.of(doc.body()), parsed.charset().name(),
+        parsed.baseUrl(), requisites(doc, parsed.baseUrl()), links(doc, parsed.baseUrl()));
   }
 
-  private static void add(List<Requisite> reqs, LinkedHashSet<String> seen, String url, Requisite.Kind kind) {
-    if (url.startsWith("http") && seen.add(url)) reqs.add(new Requisite(url, kind));
+  static List<Requisite> requisites(Document doc, String baseUrl) {
+    Map<String, Requisite> found = new LinkedHashMap<>();
+    for (Element el : doc.getAllElements()) {
+      if (found.size() >= MAX_REQUISITES) break;
+      for (ResourceSlots.Slot slot : ResourceSlots.of(el)) addSlot(slot, baseUrl, found);
+      if (el.hasAttr("style")) CssCapture.collect(el.attr("style"), baseUrl, found, MAX_REQUISITES);
+      if (el.normalName().equals("style")) CssCapture.collect(styleText(el), baseUrl, found, MAX_REQUISITES);
+    }
+    return new ArrayList<>(found.values());
+  }
+
+  static String styleText(Element style) {
+    StringBuilder sb = new StringBuilder();
+    for (DataNode data : style.dataNodes()) sb.append(data.getWholeData());
+    return sb.length() > 0 ? sb.toString() : style.text();
+  }
+
+  private static void addSlot(ResourceSlots.Slot slot, String baseUrl, Map<String, Requisite> found) {
+    List<String> urls = slot.srcset()
+        ? Srcset.parse(slot.value()).stream().map(Srcset.Candidate::url).toList()
+        : List.of(slot.value());
+    for (String url : urls) {
+      String abs = Urls.resolveHttp(baseUrl, url);
+      if (abs != null && found.size() < MAX_REQUISITES) found.putIfAbsent(abs, new Requisite(abs, slot.kind()));
+    }
+  }
+
+  static List<String> links(Document doc, String baseUrl) {
+    Set<String> links = new LinkedHashSet<>();
+    for (Element a : doc.select("a[href], area[href]")) {
+      if (links.size() >= MAX_LINKS) break;
+      String href = a.attr("href").strip();
+      if (href.startsWith("#")) continue;
+      String abs = Urls.resolveHttp(baseUrl, href);
+      if (abs != null) links.add(abs);
+    }
+    return new ArrayList<>(links);
   }
 }

@@ -26,6 +26,9 @@ import org.mapdb.Serializer;
 
 /**
  * The archive in one MapDB file, with transactions (write-ahead log) and memory-mapped I/O.
+ * Measured here: with FileChannel I/O, SIGKILL during ingest lost acknowledged saves (CrashSafetyIT
+ * failed); with mmap, 15 of 15 kills lost nothing. mmap turns a full disk into SIGBUS, which is why
+ * {@link StoreWriter} refuses writes while free space is under its reserve.
  * Records are JSON (explicit, readable by {@code pagekeep verify}, tolerant of new fields);
  * bodies are content-addressed blobs, stored once however many captures share them.
  * Commits belong to {@link StoreWriter}: one per write, shared by concurrent writes.
@@ -62,7 +65,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
   private final Atomic.Long storedBytes;
   private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
 
-  private MapDbArchiveStore(DB db) {
+  private MapDbArchiveStore(DB db, Path dirOrNull) {
     this.db = db;
     saves = db.treeMap("saves", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
     queue = db.treeSet("queue", Serializer.LONG).createOrOpen();
@@ -83,7 +86,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       stateCounts.put(s, db.atomicLong("count." + s.wire()).createOrOpen());
     }
     db.commit();
-    writer = new StoreWriter(db);
+    writer = new StoreWriter(db, dirOrNull);
   }
 
   /** Opens (or creates) the store file. Fails with a one-line reason when the file is locked or damaged. */
@@ -95,7 +98,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
           .fileMmapEnableIfSupported()
           .fileMmapPreclearDisable()
           .make();
-      return new MapDbArchiveStore(db);
+      return new MapDbArchiveStore(db, file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new StoreException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -105,7 +108,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   /** An in-memory store with the same code paths, for unit tests. */
   public static MapDbArchiveStore inMemory() {
-    return new MapDbArchiveStore(DBMaker.memoryDB().transactionEnable().make());
+    return new MapDbArchiveStore(DBMaker.memoryDB().transactionEnable().make(), null);
   }
 
   // ---------------------------------------------------------------- queue
@@ -117,7 +120,9 @@ public final class MapDbArchiveStore implements ArchiveStore {
       String url = UrlKeys.validate(n.url());
       prepared.add(new PreparedSave(n, url, UrlKeys.urlKey(url), n.html() == null ? null : Blob.of(n.html())));
     }
-    return writer.write(() -> {
+    long bytes = 1024L * prepared.size();
+    for (PreparedSave p : prepared) if (p.html != null) bytes += p.html.stored().length;
+    return writer.write(bytes, () -> {
       List<Enqueued> out = new ArrayList<>(prepared.size());
       long now = System.currentTimeMillis();
       for (PreparedSave p : prepared) {
@@ -183,7 +188,9 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   @Override
   public Capture finish(Save save, int attempts, StoredCapture page, List<StoredCapture> requisites) {
-    return writer.write(() -> {
+    long bytes = storedSize(page);
+    for (StoredCapture r : requisites) bytes += storedSize(r);
+    return writer.write(bytes, () -> {
       List<String> resourceIds = new ArrayList<>();
       for (StoredCapture r : requisites) {
         Capture stored = putCapture(r, true);
@@ -453,6 +460,85 @@ public final class MapDbArchiveStore implements ArchiveStore {
     return json == null ? null : fromJson(json, Capture.class);
   }
 
+  /**
+   * Checks that every index agrees with the records it indexes and that every blob a capture
+   * names is there, decodes, and has the digest it is filed under. Returns one line per problem
+   * (empty: the store is sound). Reads everything: for {@code pagekeep verify}, not for serving.
+   */
+  public List<String> verify() {
+    return writer.read(() -> {
+      List<String> problems = new ArrayList<>();
+      Map<String, Long> refs = new java.util.HashMap<>();
+      Map<SaveState, Long> counted = new EnumMap<>(SaveState.class);
+      for (Map.Entry<Long, byte[]> e : saves.entrySet()) {
+        Save s;
+        try {
+          s = fromJson(e.getValue(), Save.class);
+        } catch (CorruptStoreException ex) {
+          problems.add("save " + e.getKey() + ": " + ex.getMessage());
+          continue;
+        }
+        counted.merge(s.state(), 1L, Long::sum);
+        if (!savesByState.contains(s.state().wire() + "/" + pad(s.id()))) problems.add("save " + s.id() + " missing from the state index");
+        if (s.state() == SaveState.QUEUED && !queue.contains(s.id())) problems.add("queued save " + s.id() + " is not on the queue");
+        if (s.htmlDigest() != null) refs.merge(s.htmlDigest(), 1L, Long::sum);
+      }
+      for (SaveState st : SaveState.values()) {
+        long want = counted.getOrDefault(st, 0L);
+        if (stateCounts.get(st).get() != want) problems.add(st.wire() + " count is " + stateCounts.get(st).get() + ", records say " + want);
+      }
+      for (Long id : queue) if (!saves.containsKey(id)) problems.add("queue names missing save " + id);
+      long pages = 0;
+      long logical = 0;
+      for (Map.Entry<String, byte[]> e : captures.entrySet()) {
+        Capture c;
+        try {
+          c = fromJson(e.getValue(), Capture.class);
+        } catch (CorruptStoreException ex) {
+          problems.add("capture " + e.getKey() + ": " + ex.getMessage());
+          continue;
+        }
+        logical += c.size();
+        if (!c.id().equals(e.getKey())) problems.add("capture " + e.getKey() + " is filed under the wrong key");
+        if (!urls.containsKey(c.urlKey())) problems.add("capture " + c.id() + " has no URL entry");
+        refs.merge(c.digest(), 1L, Long::sum);
+        checkBlob(c.digest(), "body of " + c.id(), problems);
+        if (c.textDigest() != null) {
+          refs.merge(c.textDigest(), 1L, Long::sum);
+          checkBlob(c.textDigest(), "text of " + c.id(), problems);
+        }
+        if (c.isPage()) {
+          pages++;
+          if (!pagesByTime.contains(c.timestamp() + "/" + c.urlKey())) problems.add("page " + c.id() + " missing from the time index");
+        }
+      }
+      for (String key : pagesByTime) {
+        int slash = key.indexOf('/');
+        if (!captures.containsKey(key.substring(slash + 1) + "/" + key.substring(0, slash))) problems.add("time index names missing page " + key);
+      }
+      if (pageCount.get() != pages) problems.add("page count is " + pageCount.get() + ", records say " + pages);
+      if (logicalBytes.get() != logical) problems.add("logical bytes " + logicalBytes.get() + ", records say " + logical);
+      for (Map.Entry<String, Long> e : blobRefs.entrySet()) {
+        long want = refs.getOrDefault(e.getKey(), 0L);
+        if (want != e.getValue()) problems.add("blob " + e.getKey() + " has " + e.getValue() + " references, records say " + want);
+      }
+      return problems;
+    });
+  }
+
+  private void checkBlob(String digest, String what, List<String> problems) {
+    byte[] stored = blobs.get(digest);
+    if (stored == null) {
+      problems.add(what + ": blob " + digest + " is missing");
+      return;
+    }
+    try {
+      if (!Blob.sha256(Blob.decode(stored)).equals(digest)) problems.add(what + ": blob " + digest + " does not match its digest");
+    } catch (CorruptStoreException e) {
+      problems.add(what + ": blob " + digest + " " + e.getMessage());
+    }
+  }
+
   @Override
   public Stats stats() {
     return writer.read(() -> new Stats(pageCount.get(), pageUrls.size(),
@@ -468,6 +554,10 @@ public final class MapDbArchiveStore implements ArchiveStore {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private static long storedSize(StoredCapture c) {
+    return 2048 + c.body().stored().length + (c.text() == null ? 0 : c.text().stored().length);
+  }
 
   private static String pad(long id) {
     return String.format("%019d", id);

@@ -1,0 +1,39 @@
+// The service worker. Every listener is registered here, synchronously at top level, so events
+// that wake the worker find them. No state lives in globals: see settings.js, outbox.js and
+// progress.js for what is kept in chrome.storage.
+
+import { saveTab } from './actions.js';
+import { ensureRetryAlarm, flush, onRetryAlarm, RETRY_ALARM } from './delivery.js';
+import { createMenus, onMenuClicked } from './menus.js';
+import * as progress from './progress.js';
+import { disconnectNative } from './transport.js';
+
+function onActionClicked(tab) {
+  return saveTab(tab, 'toolbar');
+}
+
+chrome.action.onClicked.addListener(onActionClicked);
+chrome.contextMenus.onClicked.addListener(onMenuClicked);
+
+chrome.runtime.onInstalled.addListener(async () => {
+  await createMenus();
+  await ensureRetryAlarm();
+});
+
+chrome.runtime.onStartup.addListener(() => onRetryAlarm());
+
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === RETRY_ALARM) return onRetryAlarm();
+  return undefined;
+});
+
+// The options page asks the worker to retry now (it shares the outbox with the alarm).
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id || !message || message.type !== 'flush') return false;
+  flush().then(sendResponse, (e) => sendResponse({ error: e.message }));
+  return true;
+});
+
+// Exactly what a click calls, for the end-to-end tests (they run code in this worker).
+// disconnectNative does what the idle timeout does (the benchmark uses it to time a cold host).
+self.pagekeep = Object.freeze({ onActionClicked, onMenuClicked, onRetryAlarm, flush, poll: progress.poll, disconnectNative });

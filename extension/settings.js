@@ -1,0 +1,22 @@
+// Settings live in chrome.storage.local: the service worker is killed when idle, so every
+// reader re-reads them instead of keeping a copy in a global.
+
+export const DEFAULTS = Object.freeze({
+  baseUrl: 'http://127.0.0.1:8765', // the service's address for the HTTP fallback
+  token: '', // API token for the HTTP fallback (pasted, or paired through the host)
+  transport: 'auto', // 'auto' = native host first, HTTP when the host is missing; 'http' = HTTP only
+  retryPeriodMinutes: 0.5, // how often waiting saves are retried (Chrome clamps packed installs to >= 0.5)
+});
+
+export async function getSettings() {
+  const { settings } = await chrome.storage.local.get('settings');
+  return { ...DEFAULTS, ...(settings || {}) };
+}
+
+export async function updateSettings(patch) {
+  const next = { ...(await getSettings()), ...patch };
+  if (typeof next.baseUrl === 'string') next.baseUrl = next.baseUrl.trim().replace(/\/+$/, '');
+  if (typeof next.token === 'string') next.token = next.token.trim();
+  await chrome.storage.local.set({ settings: next });
+  return next;
+}

@@ -1,0 +1,80 @@
+package dev.pagekeep.capture;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
+import org.jsoup.parser.Parser;
+
+/** Decoding and parsing shared by capture and replay. jsoup caps tree depth, so deep input stays cheap. */
+final class Documents {
+  private static final int BINARY_PROBE = 1024;
+
+  /** A parsed page: the document, the charset it was decoded with, and its effective base URL. */
+  record Parsed(Document doc, Charset charset, String baseUrl) {}
+
+  private Documents() {}
+
+  static Parsed parse(byte[] body, String contentType, String pageUrl) {
+    Charset charset = Charsets.detect(body, contentType);
+    String html = looksBinary(body, charset) ? "" : Charsets.decode(body, charset).replace('\0', '\uFFFD');
+    Document doc = Jsoup.parse(html, pageUrl);
+    doc.outputSettings().prettyPrint(false).charset(StandardCharsets.UTF_8);
+    parseNoscriptText(doc, pageUrl);
+    return new Parsed(doc, charset, baseUrl(doc, pageUrl));
+  }
+
+  /** The first {@code <base href>} resolved against the page URL when it is http(s), else the page URL. */
+  static String baseUrl(Document doc, String pageUrl) {
+    Element base = doc.selectFirst("base[href]");
+    if (base == null) return pageUrl;
+    String abs = Urls.resolve(pageUrl, base.attr("href"));
+    return abs != null && Urls.isHttp(abs) ? abs : pageUrl;
+  }
+
+  /**
+   * jsoup keeps some {@code <noscript>} content (in head) as raw text, as a scripting browser does.
+   * Replay runs no script and shows that content, and capture must fetch what it needs, so both parse
+   * it as markup.
+   */
+  private static void parseNoscriptText(Document doc, String pageUrl) {
+    for (Element noscript : doc.select("noscript")) {
+      if (!noscript.children().isEmpty()) continue;
+      String raw = noscript.wholeText().isEmpty() ? noscript.data() : noscript.wholeText();
+      if (raw.indexOf('<') < 0) continue;
+      List<Node> nodes = Parser.parseFragment(raw, doc.body(), pageUrl);
+      noscript.empty();
+      noscript.appendChildren(nodes);
+    }
+  }
+
+  /** NUL bytes near the start mean an image, archive or other binary, unless the text is UTF-16. */
+  static boolean looksBinary(byte[] body, Charset charset) {
+    if (charset.name().startsWith("UTF-16")) return false;
+    for (int i = 0; i < Math.min(body.length, BINARY_PROBE); i++) {
+      if (body[i] == 0) return true;
+    }
+    return false;
+  }
+
+  /** {@code <title>}, else og:title, else the first h1; whitespace-normalised, "" when none. */
+  static String title(Document doc) {
+    Element title = doc.head().selectFirst("title");
+    if (title != null && !title.text().isBlank()) return cap(normalise(title.text()));
+    Element og = doc.selectFirst("meta[property=og:title][content]");
+    if (og != null && !og.attr("content").isBlank()) return cap(normalise(og.attr("content")));
+    Element h1 = doc.body().selectFirst("h1");
+    return h1 == null ? "" : cap(normalise(h1.text()));
+  }
+
+  static String normalise(String s) {
+    return s.replaceAll("[\\s\\u00a0]+", " ").strip();
+  }
+
+  private static String cap(String s) {
+    return s.length() <= 1000 ? s : s.substring(0, 1000);
+  }
+}

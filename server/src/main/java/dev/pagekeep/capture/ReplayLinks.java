@@ -1,0 +1,127 @@
+package dev.pagekeep.capture;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jsoup.nodes.DataNode;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+/**
+ * Points every URL of a sanitized page into the archive: requisites through {@link UrlRewriter#resource},
+ * links through {@link UrlRewriter#link} (live links, when not archived, are marked), other URL
+ * attributes made absolute so that removing {@code <base>} changes nothing.
+ */
+final class ReplayLinks {
+  /** Title of links that leave the archive. */
+  static final String LIVE_TITLE = "Live link: leaves the archive (this page was not archived)";
+
+  private static final Set<String> SVG_REQUISITES = Set.of("use", "image", "feimage");
+
+  private final String baseUrl;
+  private final UrlRewriter rewriter;
+
+  private ReplayLinks(String baseUrl, UrlRewriter rewriter) {
+    this.baseUrl = baseUrl;
+    this.rewriter = rewriter;
+  }
+
+  static void rewrite(Document doc, String baseUrl, UrlRewriter rewriter) {
+    ReplayLinks links = new ReplayLinks(baseUrl, rewriter);
+    for (Element el : doc.getAllElements()) links.rewrite(el);
+  }
+
+  private void rewrite(Element el) {
+    List<ResourceSlots.Slot> slots = ResourceSlots.of(el);
+    slots.forEach(this::rewriteSlot);
+    if (el.hasAttr("style")) el.attr("style", CssCapture.rewrite(el.attr("style"), baseUrl, rewriter));
+    if (el.normalName().equals("style")) rewriteStyleElement(el);
+    if (ResourceSlots.isSvg(el)) {
+      rewriteSvgHref(el);
+      return;
+    }
+    switch (el.normalName()) {
+      case "a", "area" -> rewriteNavigation(el, "href");
+      case "link" -> {
+        if (slots.isEmpty()) absolutise(el, "href"); // canonical, alternate...: informative, never fetched
+      }
+      case "blockquote", "q", "del", "ins" -> absolutise(el, "cite");
+      default -> { }
+    }
+  }
+
+  private void rewriteSlot(ResourceSlots.Slot slot) {
+    Element el = slot.element();
+    if (slot.srcset()) {
+      el.attr(slot.attribute(), Srcset.rewrite(slot.value(), url -> resource(url, slot.kind())));
+      return;
+    }
+    String replay = resource(slot.value(), slot.kind());
+    if (replay != null) el.attr(slot.attribute(), replay);
+    else if (slot.kind() == Requisite.Kind.FRAME) el.attr(slot.attribute(), "about:blank");
+    else el.removeAttr(slot.attribute());
+  }
+
+  /**
+   * The replay URL of a requisite, or null when it must go: http(s) goes through the rewriter; data:
+   * stays for passive kinds (an image cannot run script, a framed document can); anything else goes.
+   */
+  private String resource(String value, Requisite.Kind kind) {
+    if (Urls.isData(value)) return isPassive(kind) && !Urls.isDangerous(value) ? value : null;
+    String abs = Urls.resolveHttp(baseUrl, value);
+    return abs == null ? null : rewriter.resource(abs) + Urls.fragment(value.strip());
+  }
+
+  private static boolean isPassive(Requisite.Kind kind) {
+    return kind == Requisite.Kind.IMAGE || kind == Requisite.Kind.ICON || kind == Requisite.Kind.FONT
+        || kind == Requisite.Kind.MEDIA;
+  }
+
+  private void rewriteStyleElement(Element style) {
+    String css = HtmlCapture.styleText(style);
+    style.empty();
+    style.appendChild(new DataNode(CssCapture.rewrite(css, baseUrl, rewriter)));
+  }
+
+  /**
+   * SVG: {@code <a>} links like HTML ones; {@code <use>}, {@code <image>}, {@code <feImage>} were
+   * rewritten as requisites; any other external reference (gradient, textPath...) is removed.
+   */
+  private void rewriteSvgHref(Element el) {
+    String name = el.tag().localName().toLowerCase(Locale.ROOT);
+    if (SVG_REQUISITES.contains(name)) return;
+    for (String attr : new String[] {"href", "xlink:href"}) {
+      if (!el.hasAttr(attr)) continue;
+      if (name.equals("a")) rewriteNavigation(el, attr);
+      else if (!isInternal(el.attr(attr))) el.removeAttr(attr);
+    }
+  }
+
+  private boolean isInternal(String value) {
+    String v = value.strip();
+    return v.isEmpty() || v.startsWith("#") || (Urls.isData(v) && !Urls.isDangerous(v));
+  }
+
+  private void rewriteNavigation(Element a, String attr) {
+    String href = a.attr(attr).strip();
+    if (href.isEmpty() || href.startsWith("#")) return;
+    String abs = Urls.resolve(baseUrl, href);
+    if (abs == null || !Urls.isHttp(abs)) {
+      if (abs != null) a.attr(attr, abs); // mailto:, tel: and the like stay usable
+      return;
+    }
+    String replay = rewriter.link(Urls.stripFragment(abs));
+    if (replay != null) {
+      a.attr(attr, replay + Urls.fragment(abs));
+    } else {
+      a.attr(attr, abs).attr("target", "_blank").attr("rel", "noopener noreferrer")
+          .attr("title", LIVE_TITLE).attr("data-pagekeep-live", "");
+    }
+  }
+
+  private void absolutise(Element el, String attr) {
+    if (!el.hasAttr(attr)) return;
+    String abs = Urls.resolve(baseUrl, el.attr(attr));
+    if (abs != null) el.attr(attr, abs);
+  }
+}

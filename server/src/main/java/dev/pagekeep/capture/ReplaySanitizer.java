@@ -1,0 +1,135 @@
+package dev.pagekeep.capture;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jsoup.nodes.Attribute;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+/**
+ * Removes from a page everything that could run code, navigate by itself or reach the network on its
+ * own. Works on the parsed document in place; URL rewriting is {@link ReplayLinks}' job.
+ */
+final class ReplaySanitizer {
+  /** Forms post nowhere: submitting one navigates to this inert, non-network address. */
+  static final String FORM_ACTION = "about:blank";
+
+  private static final Set<String> DROPPED_ATTRIBUTES =
+      Set.of("integrity", "nonce", "crossorigin", "ping", "srcdoc", "formaction", "manifest", "xml:base");
+  private static final Set<String> HINT_RELS = Set.of("preload", "prefetch", "preconnect", "dns-prefetch",
+      "modulepreload", "manifest", "prerender", "import", "serviceworker");
+  private static final Set<String> DROPPED_HTTP_EQUIV =
+      Set.of("refresh", "set-cookie", "content-security-policy", "content-type");
+
+  private ReplaySanitizer() {}
+
+  /** Sanitizes in place; {@code baseUrl} is the page's effective base, as {@code <base>} is removed here. */
+  static void sanitize(Document doc, String baseUrl) {
+    Set<String> promoted = promoteLazyAttributes(doc, baseUrl);
+    unwrapNoscript(doc, promoted, baseUrl);
+    doc.select("script, applet, base, meta[charset], param").remove();
+    removeMetaDirectives(doc);
+    removeHintLinks(doc);
+    removePluginObjects(doc);
+    removeSvgHrefAnimations(doc);
+    for (Element el : doc.getAllElements()) stripAttributes(el);
+    disableForms(doc, baseUrl);
+  }
+
+  /**
+   * Copies lazy-loading attributes onto the real ones so images show without the lazy loader's script;
+   * returns the promoted values so that duplicate {@code <noscript>} fallbacks can be dropped. The
+   * lazysizes marker class becomes its "loaded" class, which such pages' CSS shows.
+   */
+  static Set<String> promoteLazyAttributes(Document doc, String baseUrl) {
+    Set<String> promoted = new HashSet<>();
+    for (Element el : doc.select("img, source, iframe, video")) {
+      for (String[] lazy : ResourceSlots.LAZY) {
+        String value = el.attr(lazy[0]);
+        if (value.isBlank()) continue;
+        el.attr(lazy[1], value).removeAttr(lazy[0]);
+        promoted.add(String.valueOf(Urls.resolve(baseUrl, value)));
+      }
+      if (el.hasClass("lazyload")) el.removeClass("lazyload").addClass("lazyloaded");
+    }
+    return promoted;
+  }
+
+  /**
+   * A replayed page runs no script, so it should look as it does with scripting off: the content of
+   * {@code <noscript>} is kept (unwrapped), except a fallback that only repeats images already promoted
+   * from lazy attributes, which would otherwise show twice.
+   */
+  private static void unwrapNoscript(Document doc, Set<String> promoted, String baseUrl) {
+    for (Element noscript : doc.select("noscript")) {
+      if (noscript.parent() == null) continue; // removed with an outer noscript
+      if (onlyRepeatsImages(noscript, promoted, baseUrl)) noscript.remove();
+      else noscript.unwrap();
+    }
+  }
+
+  private static boolean onlyRepeatsImages(Element noscript, Set<String> promoted, String baseUrl) {
+    List<Element> images = noscript.select("img");
+    return !images.isEmpty() && noscript.text().isBlank()
+        && images.stream().allMatch(img -> promoted.contains(String.valueOf(Urls.resolve(baseUrl, img.attr("src")))));
+  }
+
+  private static void removeMetaDirectives(Document doc) {
+    for (Element meta : doc.select("meta[http-equiv]")) {
+      if (DROPPED_HTTP_EQUIV.contains(meta.attr("http-equiv").strip().toLowerCase(Locale.ROOT))) meta.remove();
+    }
+  }
+
+  private static void removeHintLinks(Document doc) {
+    for (Element link : doc.select("link[rel]")) {
+      if (ResourceSlots.rels(link).stream().anyMatch(HINT_RELS::contains)) link.remove();
+    }
+  }
+
+  /** Plugins can run code: {@code <embed>} goes, {@code <object>} shows its fallback, images excepted. */
+  private static void removePluginObjects(Document doc) {
+    for (Element el : doc.select("embed, object")) {
+      if (el.parent() == null || isRasterImage(el)) continue;
+      if (el.normalName().equals("embed")) el.remove();
+      else el.unwrap();
+    }
+  }
+
+  /** Raster images only: an SVG document in an object or embed can carry script. */
+  private static boolean isRasterImage(Element el) {
+    String type = el.attr("type").strip().toLowerCase(Locale.ROOT);
+    String url = el.attr(el.normalName().equals("object") ? "data" : "src").toLowerCase(Locale.ROOT);
+    return type.startsWith("image/") ? !type.contains("svg") : url.matches("(?s)[^?#]*\\.(png|gif|jpe?g|webp|avif)([?#].*)?");
+  }
+
+  /** SVG {@code <set>}/{@code <animate>} can write a javascript: URL into an href. */
+  private static void removeSvgHrefAnimations(Document doc) {
+    for (Element el : doc.select("set, animate")) {
+      String target = el.attr("attributeName").strip().toLowerCase(Locale.ROOT);
+      if (target.endsWith("href")) el.remove();
+    }
+  }
+
+  private static void stripAttributes(Element el) {
+    for (Attribute attr : el.attributes().asList()) {
+      String key = attr.getKey().toLowerCase(Locale.ROOT);
+      if (SvgSanitizer.localName(key).startsWith("on") || DROPPED_ATTRIBUTES.contains(key) || Urls.isDangerous(attr.getValue())) {
+        el.removeAttr(attr.getKey());
+      }
+    }
+  }
+
+  /** No form may send anything: the action becomes inert (the original is kept for reference) and controls are disabled. */
+  private static void disableForms(Document doc, String baseUrl) {
+    for (Element form : doc.select("form")) {
+      String original = Urls.resolve(baseUrl, form.attr("action"));
+      form.attr("data-pagekeep-action", original == null ? "" : original)
+          .attr("action", FORM_ACTION).attr("method", "get").removeAttr("target")
+          .attr("data-pagekeep-disabled", "");
+      form.select("input, button, select, textarea, fieldset").attr("disabled", "");
+    }
+    doc.select("input[form], button[form], select[form], textarea[form]").attr("disabled", "");
+  }
+}

@@ -1,0 +1,111 @@
+package dev.pagekeep.capture;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Attribute;
+import org.jsoup.nodes.DataNode;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.DocumentType;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Entities;
+import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
+import org.jsoup.nodes.XmlDeclaration;
+import org.jsoup.parser.Parser;
+
+/** Makes an SVG document inert and self-contained (see {@link ReplayRewriter#sanitizeSvg}). */
+final class SvgSanitizer {
+  static final String EMPTY_SVG = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+  private static final Set<String> DROPPED_ELEMENTS =
+      Set.of("script", "foreignobject", "iframe", "embed", "object", "handler", "listener");
+  private static final Set<String> HREF_ATTRIBUTES = Set.of("href", "xlink:href", "src");
+
+  private SvgSanitizer() {}
+
+  static String sanitize(byte[] svg) {
+    Document doc = parse(svg);
+    Element root = doc.children().stream().filter(e -> localName(e).equals("svg")).findFirst().orElse(null);
+    if (root == null) return EMPTY_SVG;
+    removeNonElements(doc);
+    root.getAllElements().stream().filter(el -> el != root && isDropped(el)).toList().forEach(Element::remove);
+    for (Element el : root.getAllElements()) clean(el);
+    doc.outputSettings().syntax(Document.OutputSettings.Syntax.xml).prettyPrint(false)
+        .escapeMode(Entities.EscapeMode.xhtml).charset("UTF-8");
+    return root.outerHtml();
+  }
+
+  private static Document parse(byte[] svg) {
+    try {
+      // jsoup reads the charset from the BOM or XML declaration; it does not resolve external entities
+      return Jsoup.parse(new ByteArrayInputStream(svg), null, "", Parser.xmlParser());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen reading a byte array
+    }
+  }
+
+  /** Processing instructions (xml-stylesheet can load CSS) and doctypes (entities) are not needed. */
+  private static void removeNonElements(Document doc) {
+    List<Node> drop = new ArrayList<>();
+    for (Node n : doc.childNodes()) if (n instanceof XmlDeclaration || n instanceof DocumentType) drop.add(n);
+    drop.forEach(Node::remove);
+  }
+
+  private static boolean isDropped(Element el) {
+    String name = localName(el);
+    if (DROPPED_ELEMENTS.contains(name)) return true;
+    return (name.equals("set") || name.equals("animate"))
+        && el.attr("attributeName").toLowerCase(Locale.ROOT).endsWith("href");
+  }
+
+  private static void clean(Element el) {
+    for (Attribute attr : el.attributes().asList()) {
+      String key = attr.getKey().toLowerCase(Locale.ROOT);
+      if (localName(key).startsWith("on") || key.equals("xml:base") || Urls.isDangerous(attr.getValue())
+          || (HREF_ATTRIBUTES.contains(key) && !isLocal(attr.getValue()))) {
+        el.removeAttr(attr.getKey());
+      } else if (key.equals("style")) {
+        el.attr(attr.getKey(), localCss(attr.getValue()));
+      }
+    }
+    if (localName(el).equals("style")) cleanStyleElement(el);
+  }
+
+  private static void cleanStyleElement(Element style) {
+    StringBuilder css = new StringBuilder();
+    for (Node n : style.childNodes()) {
+      if (n instanceof DataNode d) css.append(d.getWholeData());
+      else if (n instanceof TextNode t) css.append(t.getWholeText());
+    }
+    style.empty();
+    style.appendChild(new TextNode(localCss(css.toString()))); // text, so XML output escapes it
+  }
+
+  /** CSS keeps only references inside the document and raster data: URLs. */
+  private static String localCss(String css) {
+    return CssCapture.map(css, raw -> isLocal(raw) ? null : CssCapture.BLOCKED);
+  }
+
+  /** A fragment of this document, or an image data: URL (not SVG, which could nest another document). */
+  private static boolean isLocal(String value) {
+    String v = value.strip();
+    if (v.startsWith("#")) return true;
+    String p = Urls.prefix(v);
+    return p.startsWith("data:image/") && !p.startsWith("data:image/svg");
+  }
+
+  private static String localName(Element el) {
+    return localName(el.tagName()).toLowerCase(Locale.ROOT);
+  }
+
+  /** A name without its namespace prefix ({@code svg:script} is a script). */
+  static String localName(String name) {
+    int colon = name.indexOf(':');
+    return colon < 0 ? name : name.substring(colon + 1);
+  }
+}

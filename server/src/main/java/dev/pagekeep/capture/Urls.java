@@ -1,0 +1,77 @@
+package dev.pagekeep.capture;
+
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.util.Locale;
+
+/** URL resolution and scheme checks shared by HTML and CSS handling. */
+final class Urls {
+  private static final int SCHEME_PROBE = 40;
+
+  private Urls() {}
+
+  /** Resolves {@code ref} against {@code base}; null when it cannot be resolved. Keeps any fragment. */
+  static String resolve(String base, String ref) {
+    if (ref == null) return null;
+    String cleaned = clean(ref);
+    if (cleaned.isEmpty()) return null;
+    try {
+      URL context = base == null || base.isEmpty() ? null : new URL(base);
+      return new URL(context, cleaned).toExternalForm();
+    } catch (MalformedURLException | IllegalArgumentException e) {
+      return null; // unresolvable references are simply not followed
+    }
+  }
+
+  /** Resolves and keeps only http(s) results, without fragment; null otherwise. */
+  static String resolveHttp(String base, String ref) {
+    String abs = resolve(base, ref);
+    return abs != null && isHttp(abs) ? stripFragment(abs) : null;
+  }
+
+  static boolean isHttp(String url) {
+    String lower = prefix(url);
+    return lower.startsWith("http://") || lower.startsWith("https://");
+  }
+
+  static String stripFragment(String url) {
+    int hash = url.indexOf('#');
+    return hash < 0 ? url : url.substring(0, hash);
+  }
+
+  static String fragment(String url) {
+    int hash = url.indexOf('#');
+    return hash < 0 ? "" : url.substring(hash);
+  }
+
+  /** True for values a browser would execute or render as a document: javascript:, vbscript:, data:text/html. */
+  static boolean isDangerous(String value) {
+    String p = prefix(value);
+    return p.startsWith("javascript:") || p.startsWith("vbscript:") || p.startsWith("livescript:")
+        || p.startsWith("data:text/html") || p.startsWith("data:application/xhtml");
+  }
+
+  static boolean isData(String value) {
+    return prefix(value).startsWith("data:");
+  }
+
+  /**
+   * The first characters of a value, lower-cased, without the whitespace and control characters that
+   * browsers ignore in URLs ("java\tscript:" is javascript:). Bounded, so huge attributes cost nothing.
+   */
+  static String prefix(String value) {
+    StringBuilder sb = new StringBuilder(SCHEME_PROBE);
+    for (int i = 0; i < value.length() && sb.length() < SCHEME_PROBE; i++) {
+      char c = value.charAt(i);
+      if (c > ' ') sb.append(c);
+    }
+    return sb.toString().toLowerCase(Locale.ROOT);
+  }
+
+  /** Removes what the URL parser ignores: surrounding whitespace and embedded tabs and newlines. */
+  private static String clean(String ref) {
+    String trimmed = ref.strip();
+    if (trimmed.indexOf('\t') < 0 && trimmed.indexOf('\n') < 0 && trimmed.indexOf('\r') < 0) return trimmed;
+    return trimmed.replaceAll("[\\t\\n\\r]", "");
+  }
+}

@@ -1,0 +1,31 @@
+package dev.pagekeep.nativehost;
+
+/**
+ * How the host reaches the pagekeep service. The host never opens the store: every action is an
+ * HTTP call to the running service, which the gateway starts when none runs.
+ */
+public interface ServiceGateway {
+  /** An HTTP answer from the service. */
+  record Response(int status, String body) {
+    public boolean isSuccess() {
+      return status >= 200 && status < 300;
+    }
+  }
+
+  /** What the extension needs to call the service directly: base URL and bearer token. */
+  record Pairing(String baseUrl, String token) {}
+
+  /**
+   * Sends one request to the service, starting it first when none runs.
+   *
+   * @throws NativeRequestException {@link ErrorCode#SERVICE_UNAVAILABLE} when no service runs
+   *     and none could be started, or the connection failed
+   */
+  Response send(String method, String path, String jsonBodyOrNull) throws NativeRequestException;
+
+  /** The service's address and token, starting the service first when none runs. */
+  Pairing pair() throws NativeRequestException;
+
+  /** Whether a service answers health checks right now; never starts one. */
+  boolean isRunning();
+}

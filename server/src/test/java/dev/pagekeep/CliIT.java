@@ -1,0 +1,77 @@
+package dev.pagekeep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pagekeep.testing.FixtureSite;
+import dev.pagekeep.testing.RawHttp;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped jar, as a person runs it: {@code pagekeep save} with no service running. */
+class CliIT {
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  private Run pagekeep(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", System.getProperty("pagekeep.jar", "target/pagekeep.jar")));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("PAGEKEEP_HOME", dir.resolve("data").toString());
+    pb.environment().put("PAGEKEEP_PORT", "0");
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void stopBackgroundService() throws Exception {
+    Path service = dir.resolve("data/service.json");
+    if (Files.exists(service)) {
+      long pid = new ObjectMapper().readTree(Files.readString(service)).path("pid").asLong();
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+      ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+    }
+  }
+
+  @Test
+  void saveStartsTheServiceAndPrintsAReplayUrlThatServesThePage() throws Exception {
+    try (FixtureSite site = new FixtureSite("core-site").start()) {
+      Run run = pagekeep("save", site.url("/index.html"));
+      assertThat(run.exit()).as(run.err()).isZero();
+      String replay = run.out().strip();
+      assertThat(replay).startsWith("http://127.0.0.1:").contains("/web/").endsWith(site.url("/index.html"));
+      String token = Files.readString(dir.resolve("data/token")).strip();
+      int port = Integer.parseInt(replay.replaceAll("^http://127\\.0\\.0\\.1:(\\d+)/.*$", "$1"));
+      String body = new RawHttp(port, token).get(replay.substring(replay.indexOf("/web/"))).text();
+      assertThat(body).contains("Keeping what we link to").doesNotContain("<script");
+      // The service keeps running for the next save: a second save reuses it.
+      Run second = pagekeep("save", site.url("/second.html"));
+      assertThat(second.exit()).isZero();
+      assertThat(second.out()).contains(":" + port + "/web/");
+    }
+  }
+
+  @Test
+  void badUrlsExitNonZeroWithOneLineReasons() throws Exception {
+    Run run = pagekeep("save", "file:///etc/passwd");
+    assertThat(run.exit()).isNotZero();
+    assertThat(run.err().strip()).startsWith("pagekeep: ").contains("only http and https").doesNotContain("\n");
+    try (FixtureSite site = new FixtureSite("core-site").start()) {
+      Run missing = pagekeep("save", site.url("/status/404"));
+      assertThat(missing.exit()).isEqualTo(1);
+      assertThat(missing.err()).contains("failed " + site.url("/status/404")).contains("HTTP 404");
+    }
+  }
+}

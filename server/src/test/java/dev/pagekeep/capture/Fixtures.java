@@ -1,0 +1,32 @@
+package dev.pagekeep.capture;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** Reads the fixture site from the test classpath; it is served at {@link #SITE} in tests. */
+final class Fixtures {
+  static final String SITE = "https://site.example/";
+  static final String INDEX = SITE + "index.html";
+  static final String STATIC = SITE + "static/";
+
+  private Fixtures() {}
+
+  static byte[] bytes(String path) {
+    try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/site/" + path)) {
+      if (in == null) throw new IllegalArgumentException("no fixture " + path);
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String text(String path) {
+    return new String(bytes(path), StandardCharsets.UTF_8);
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,30 @@
+package dev.pagekeep.capture;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** A {@link UrlRewriter} that records its calls; links are archived only when listed. */
+final class RecordingRewriter implements UrlRewriter {
+  static final String PREFIX = "/web/20260101000000/";
+
+  final List<String> resources = new ArrayList<>();
+  final List<String> links = new ArrayList<>();
+  private final Set<String> archived;
+
+  RecordingRewriter(String... archivedLinks) {
+    this.archived = Set.of(archivedLinks);
+  }
+
+  @Override
+  public String resource(String absoluteUrl) {
+    resources.add(absoluteUrl);
+    return PREFIX + absoluteUrl;
+  }
+
+  @Override
+  public String link(String absoluteUrl) {
+    links.add(absoluteUrl);
+    return archived.contains(absoluteUrl) ? PREFIX + absoluteUrl : null;
+  }
+}
