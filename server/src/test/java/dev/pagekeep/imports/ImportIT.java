@@ -93,6 +93,43 @@ class ImportIT {
   }
 
   @Test
+  void anUploadLargerThanTheJsonBodyCapIsStreamedThrough() throws Exception {
+    long commentBytes = 48L * 1024 * 1024; // over Javalin's request cap (33 MB here): only a stream gets through
+    byte[] comment = ("# " + "x".repeat(1021) + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] tail = (site.url("/aiohttp") + "\n" + site.url("/comets") + "\n").getBytes(StandardCharsets.US_ASCII);
+    java.io.InputStream body = new java.io.SequenceInputStream(new java.io.InputStream() {
+      long left = commentBytes;
+      int pos;
+
+      @Override
+      public int read() {
+        if (left <= 0) return -1;
+        left--;
+        int b = comment[pos];
+        pos = (pos + 1) % comment.length;
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buf, int off, int len) {
+        if (left <= 0) return -1;
+        int n = (int) Math.min(len, left);
+        for (int i = 0; i < n; i++) buf[off + i] = (byte) read();
+        return n;
+      }
+    }, new java.io.ByteArrayInputStream(tail));
+    var http = java.net.http.HttpClient.newHttpClient();
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(svc.service().baseUrl() + "/api/imports"))
+        .header("Authorization", "Bearer " + svc.token()).header("Content-Type", "text/plain")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> body)).build();
+    var res = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(res.statusCode()).isEqualTo(202);
+    JsonNode job = new com.fasterxml.jackson.databind.ObjectMapper().readTree(res.body());
+    assertThat(job.path("queued").asLong()).isEqualTo(2);
+    assertThat(job.path("read").asLong()).isEqualTo(2);
+  }
+
+  @Test
   void aMissingFileIsAOneLineErrorAndTheServiceKeepsRunning() {
     int exit = Main.run("import", work.resolve("nope.txt").toString(), "--data", data.toString());
     assertThat(exit).isEqualTo(1);
