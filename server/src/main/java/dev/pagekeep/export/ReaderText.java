@@ -4,15 +4,14 @@ import dev.pagekeep.model.Capture;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import net.dankito.readability4j.Article;
-import net.dankito.readability4j.extended.Readability4JExtended;
+import dev.pagekeep.capture.ReaderView;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
 import org.jsoup.safety.Safelist;
 
 /**
- * The reader view of a snapshot: readability's main content, cleaned to a safe subset of HTML
- * (no scripts, handlers, forms or frames: the export opens from disk). Plain text pages become
+ * The reader view of a snapshot ({@link ReaderView}: readability's main content, sanitized), less
+ * its images (the export opens from disk and never reaches the live web). Plain text pages become
  * a {@code <pre>}; other types get a one-line note.
  */
 final class ReaderText {
@@ -28,11 +27,11 @@ final class ReaderText {
     String fallbackTitle = c.title() == null || c.title().isBlank() ? c.url() : c.title();
     if (type.equals("text/html") || type.equals("application/xhtml+xml") || type.isEmpty()) {
       String html = new String(body, charset(c.contentType()));
-      Article a = new Readability4JExtended(c.finalUrl() == null ? c.url() : c.finalUrl(), html).parse();
-      String content = a.getContent() == null ? "" : a.getContent();
-      String clean = Jsoup.clean(content, c.finalUrl() == null ? c.url() : c.finalUrl(), SAFE.preserveRelativeLinks(false));
-      String title = a.getTitle() == null || a.getTitle().isBlank() ? fallbackTitle : a.getTitle();
-      return new Extract(title, clean, Jsoup.parseBodyFragment(clean).body());
+      ReaderView.Article a = ReaderView.extract(html, c.finalUrl() == null ? c.url() : c.finalUrl());
+      // Already sanitized by ReaderView; images go too: they would point at the live web.
+      Element content = Jsoup.parseBodyFragment(Jsoup.clean(a.contentHtml(), SAFE)).body();
+      String title = a.title() == null || a.title().isBlank() ? fallbackTitle : a.title();
+      return new Extract(title, content.html(), content);
     }
     Element div = new Element("div");
     if (type.startsWith("text/")) {
