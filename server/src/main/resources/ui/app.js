@@ -158,8 +158,9 @@ async function showTimeline(hashUrl) {
   for (const v of versions) {
     const row = el('li', { class: 'row', tabindex: '0', 'data-replay': v.replay },
       el('a', { class: 'title', href: v.replay, text: human(v.timestamp, true) }),
-      el('div', { class: 'meta', text: 'HTTP ' + v.status + ' · ' + (v.contentType || 'unknown type') + ' · ' + bytes(v.size)
-        + (v.requisites ? ' · ' + v.requisites + ' requisites' : '') }),
+      el('div', { class: 'meta' }, 'HTTP ' + v.status + ' · ' + (v.contentType || 'unknown type') + ' · ' + bytes(v.size)
+        + (v.requisites ? ' · ' + v.requisites + ' requisites' : '') + ' · ',
+        el('a', { href: '/reader/' + data.urlKey + '/' + v.timestamp, text: 'reader view' })),
       el('div', { class: 'actions' }, el('button', { class: 'danger', onclick: async () => {
         if (!confirm('Delete the snapshot of ' + human(v.timestamp) + '?')) return;
         try {

@@ -43,6 +43,7 @@ public final class HttpApi {
     SnapshotsController snapshots = new SnapshotsController(store, archiver, features.search());
     ImportsController imports = features.importer() == null ? null : new ImportsController(features.importer());
     ExportController exports = new ExportController(store);
+    ReaderController reader = new ReaderController(store, snapshots);
     WebController web = new WebController(store, replayer, sessions, views, port::get);
 
     this.app = Javalin.create(config -> {
@@ -87,6 +88,7 @@ public final class HttpApi {
       config.routes.get("/web/<rest>", web::replay);
       config.routes.get("/", web::home);
       config.routes.get("/ui/{file}", web::uiAsset);
+      config.routes.get("/reader/{hashUrl}/{timestamp}", reader::reader);
 
       config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.details()));
       config.routes.exception(SearchQueryException.class, (e, ctx) -> error(ctx, 400, "bad_query", e.getMessage(), Map.of()));

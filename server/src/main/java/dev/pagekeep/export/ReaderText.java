@@ -14,7 +14,7 @@ import org.jsoup.safety.Safelist;
  * its images (the export opens from disk and never reaches the live web). Plain text pages become
  * a {@code <pre>}; other types get a one-line note.
  */
-final class ReaderText {
+public final class ReaderText {
   /** @param html safe article HTML; @param element the same as a jsoup tree (for Markdown) */
   record Extract(String title, String html, Element element) {}
 
@@ -27,7 +27,7 @@ final class ReaderText {
     String fallbackTitle = c.title() == null || c.title().isBlank() ? c.url() : c.title();
     if (type.equals("text/html") || type.equals("application/xhtml+xml") || type.isEmpty()) {
       String html = new String(body, charset(c.contentType()));
-      ReaderView.Article a = ReaderView.extract(html, c.finalUrl() == null ? c.url() : c.finalUrl());
+      ReaderView.Article a = article(html, c.finalUrl() == null ? c.url() : c.finalUrl());
       // Already sanitized by ReaderView; images go too: they would point at the live web.
       Element content = Jsoup.parseBodyFragment(Jsoup.clean(a.contentHtml(), SAFE)).body();
       String title = a.title() == null || a.title().isBlank() ? fallbackTitle : a.title();
@@ -40,6 +40,18 @@ final class ReaderText {
       div.appendElement("p").text("(" + (type.isEmpty() ? "unknown type" : type) + ", " + body.length + " bytes: no reader view)");
     }
     return new Extract(fallbackTitle, div.html(), div);
+  }
+
+  /**
+   * {@link ReaderView#extract} on a page whose links and sources were made absolute first:
+   * Readability resolves relative ones without the port ("http://host:8080/a.png" became
+   * "http://host/a.png").
+   */
+  public static ReaderView.Article article(String html, String baseUrl) {
+    org.jsoup.nodes.Document doc = Jsoup.parse(html, baseUrl);
+    for (Element e : doc.select("[src]")) e.attr("src", e.absUrl("src"));
+    for (Element e : doc.select("[href]")) e.attr("href", e.absUrl("href"));
+    return ReaderView.extract(doc.outerHtml(), baseUrl);
   }
 
   static String mediaType(String contentType) {

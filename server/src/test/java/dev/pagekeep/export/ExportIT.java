@@ -159,6 +159,19 @@ class ExportIT {
     assertThat(svc.call("GET", "/api/export?format=pdf", null).status()).isEqualTo(400);
   }
 
+  @Test
+  void readerViewServesTheArticleWithoutScriptUnderTheReplayCsp() throws Exception {
+    String ts = svc.call("GET", "/api/snapshots/" + UrlKeys.hashUrl(article), null).json().path("versions").get(0).path("timestamp").asText();
+    var http = java.net.http.HttpClient.newHttpClient();
+    var res = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(svc.service().baseUrl() + "/reader/"
+            + UrlKeys.hashUrl(article) + "/" + ts)).header("Authorization", "Bearer " + svc.token()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.headers().firstValue("Content-Security-Policy").orElse("")).isEqualTo(dev.pagekeep.replay.Replayer.CSP);
+    assertThat(res.body()).contains("asynchronous code performs better").doesNotContain("<script").doesNotContain("Home | About")
+        .contains("src=\"/web/" + ts + "im_/" + site.url("/logo.png") + "\"");
+  }
+
   private static String yearNow() {
     return String.valueOf(java.time.Year.now(java.time.ZoneOffset.UTC).getValue());
   }
