@@ -107,6 +107,30 @@ public final class LuceneSearchIndex implements SearchIndex {
     }
   }
 
+  /**
+   * Opens the index, or, when it is damaged (a torn file, a format from another version),
+   * deletes it and starts an empty one: it is derived data, and {@link SearchIndexer#catchUp}
+   * rebuilds it from the store. An index locked by another process is still an error.
+   */
+  public static LuceneSearchIndex openOrReset(Path dir) {
+    try {
+      return open(dir);
+    } catch (SearchException e) {
+      if (e.getCause() instanceof LockObtainFailedException) throw e;
+      log.warn("search index {} unreadable ({}): starting it afresh", dir, e.getMessage());
+      deleteTree(dir);
+      return open(dir);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      throw new SearchException("cannot remove the damaged search index " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   private static FieldType highlighted() {
     FieldType t = new FieldType(TextField.TYPE_STORED);
     t.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS);

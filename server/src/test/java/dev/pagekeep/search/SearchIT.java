@@ -88,6 +88,18 @@ class SearchIT {
   }
 
   @Test
+  void aDamagedIndexIsRebuiltAtStartInsteadOfStoppingTheService() throws Exception {
+    svc.stop();
+    try (var files = java.nio.file.Files.list(data.resolve("search"))) {
+      for (Path p : files.toList()) java.nio.file.Files.write(p, new byte[] {1, 2, 3}); // every file torn
+    }
+    svc.start();
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (urlsOf(svc.search("aiohttp")).isEmpty() && System.currentTimeMillis() < deadline) RunningService.pause(50);
+    assertThat(urlsOf(svc.search("aiohttp"))).containsExactly(aiohttp);
+  }
+
+  @Test
   void anEmptyQueryIsABadRequestAndTheServiceKeepsAnswering() {
     RunningService.Reply r = svc.call("GET", "/api/snapshots?q=*", null);
     assertThat(r.status()).isEqualTo(400);
