@@ -141,7 +141,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
           htmlDigest = p.html.digest();
         }
         Save s = new Save(id, p.url, p.urlKey, SaveState.QUEUED, 0, null,
-            p.n.source() == null ? "api" : p.n.source(), p.n.title(), htmlDigest, null, now, now);
+            p.n.source() == null ? "api" : p.n.source(), p.n.title(), htmlDigest, null, now, now, p.n.tags());
         writeSave(s, null);
         queue.add(id);
         queuedByUrl.put(p.urlKey, id);
