@@ -7,7 +7,10 @@ import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.archive.PageCapturer;
 import dev.pagekeep.config.Config;
 import dev.pagekeep.fetch.OkHttpFetcher;
+import dev.pagekeep.imports.Importer;
 import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.search.LuceneSearchIndex;
+import dev.pagekeep.search.SearchIndexer;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.MapDbArchiveStore;
 import dev.pagekeep.store.StoreException;
@@ -40,6 +43,7 @@ public final class Service implements AutoCloseable {
   private final ExecutorService cpu;
   private final Archiver archiver;
   private final HttpApi api;
+  private final SearchIndexer search;
 
   private Service(Config config) {
     this.config = config;
@@ -65,13 +69,21 @@ public final class Service implements AutoCloseable {
     });
     PageCapturer capturer = new PageCapturer(fetcher, cpu, config.maxRequisites(), config.frameDepth());
     this.archiver = new Archiver(store, capturer, config.maxPagesInFlight());
-    this.api = HttpApi.create(store, archiver, new Replayer(store), new Sessions(token, Clock.systemUTC()));
+    this.search = new SearchIndexer(store, LuceneSearchIndex.openOrReset(config.dataDir().searchDir()));
+    Importer importer = new Importer(store, archiver::wake, Clock.systemUTC());
+    archiver.setListener(save -> {
+      search.onFinished(save);
+      importer.onFinished(save);
+    });
+    this.api = HttpApi.create(store, archiver, new Replayer(store), new Sessions(token, Clock.systemUTC()),
+        new HttpApi.Features(search, importer));
   }
 
   /** Opens everything, starts the archiver and the API, and writes service.json. */
   public static Service start(Config config) {
     Service s = new Service(config);
     try {
+      s.search.catchUp();
       s.archiver.start();
       s.api.start(config.port());
       s.writeServiceFile();
@@ -87,6 +99,7 @@ public final class Service implements AutoCloseable {
   public ArchiveStore store() { return store; }
   public Archiver archiver() { return archiver; }
   public HttpApi api() { return api; }
+  public SearchIndexer search() { return search; }
   public Config config() { return config; }
 
   /** A fresh one-time login link for the web UI. */
@@ -125,6 +138,7 @@ public final class Service implements AutoCloseable {
     archiver.close();
     fetcher.close();
     cpu.shutdownNow();
+    search.index().close();
     store.close();
     try {
       Files.deleteIfExists(config.dataDir().serviceFile());

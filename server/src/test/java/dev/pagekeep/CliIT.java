@@ -60,6 +60,14 @@ class CliIT {
       Run second = pagekeep("save", site.url("/second.html"));
       assertThat(second.exit()).isZero();
       assertThat(second.out()).contains(":" + port + "/web/");
+      // pagekeep open: a one-time login link that logs a browser in once.
+      Run open = pagekeep("open");
+      assertThat(open.exit()).isZero();
+      String link = open.out().strip();
+      assertThat(link).startsWith("http://127.0.0.1:" + port + "/login?token=");
+      RawHttp browser = new RawHttp(port, null);
+      assertThat(browser.get(link.substring(link.indexOf("/login"))).status()).isEqualTo(303);
+      assertThat(browser.get(link.substring(link.indexOf("/login"))).status()).isEqualTo(401);
     }
   }
 

@@ -73,15 +73,16 @@ class CrashSafetyIT {
     Random random = new Random(42);
     Map<Long, String> acknowledged = new ConcurrentHashMap<>();
     Map<Long, String> finished = new ConcurrentHashMap<>(); // save id -> replay path
+    Map<Long, String> deleted = new ConcurrentHashMap<>(); // save id -> "hashUrl/timestamp" deleted with a 200
     AtomicInteger counter = new AtomicInteger();
     try (FixtureSite site = new FixtureSite("core-site").start()) {
       for (int trial = 0; trial < trials; trial++) {
         Running svc = startService(data);
         RawHttp http = new RawHttp(svc.port(), svc.token());
-        verify(http, acknowledged, finished);
+        verify(http, acknowledged, finished, deleted);
 
         AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 2);
         for (int c = 0; c < CLIENTS; c++) {
           pool.submit(() -> {
             while (!stop.get()) {
@@ -104,11 +105,36 @@ class CrashSafetyIT {
           while (!stop.get()) {
             try {
               for (JsonNode s : http.get("/api/saves?state=done&limit=200").json().path("saves")) {
-                finished.put(s.path("id").asLong(), s.path("snapshot").path("replay").asText());
+                long id = s.path("id").asLong();
+                if (!deleted.containsKey(id)) finished.put(id, s.path("snapshot").path("replay").asText());
               }
             } catch (AssertionError connectionGone) {
               return null;
             }
+          }
+          return null;
+        });
+        pool.submit(() -> {
+          // Deletes race the captures: a delete that answered 200 must stay deleted.
+          while (!stop.get()) {
+            for (Long id : new ArrayList<>(finished.keySet())) {
+              if (stop.get() || id % 3 != 0 || deleted.containsKey(id)) continue;
+              String replay = finished.get(id);
+              String ts = replay.substring(5, 19);
+              String hashUrl = dev.pagekeep.model.UrlKeys.hashUrl(replay.substring(20));
+              // A delete cut off by the kill may or may not have committed: it leaves the expectations.
+              finished.remove(id);
+              deleted.put(id, "");
+              try {
+                if (http.delete("/api/snapshots/" + hashUrl + "/" + ts).status() == 200) {
+                  deleted.put(id, hashUrl + "/" + ts);
+                  finished.remove(id);
+                }
+              } catch (AssertionError connectionGone) {
+                return null;
+              }
+            }
+            Thread.sleep(20);
           }
           return null;
         });
@@ -118,12 +144,13 @@ class CrashSafetyIT {
         stop.set(true);
         pool.shutdown();
         pool.awaitTermination(60, TimeUnit.SECONDS);
+        assertThat(verifyStore(data)).as("pagekeep verify after kill %d", trial).contains("ok: no problems found");
       }
       // A last start: everything is there, and the queue drains completely.
       Running svc = startService(data);
       RawHttp http = new RawHttp(svc.port(), svc.token());
       try {
-        verify(http, acknowledged, finished);
+        verify(http, acknowledged, finished, deleted);
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
           JsonNode saves = http.get("/api/stats").json().path("saves");
@@ -135,8 +162,8 @@ class CrashSafetyIT {
         // Every acknowledged save finished; a few more may have been committed whose 202 the kill cut off.
         assertThat(stats.path("saves").path("done").asLong() + stats.path("saves").path("failed").asLong())
             .isGreaterThanOrEqualTo(acknowledged.size());
-        System.out.printf("crash trials=%d acknowledged=%d finished-before-kill=%d lost=0%n",
-            trials, acknowledged.size(), finished.size());
+        System.out.printf("crash trials=%d acknowledged=%d finished-before-kill=%d deleted=%d lost=0 resurrected=0%n",
+            trials, acknowledged.size(), finished.size(), deleted.size());
       } finally {
         svc.process().destroy();
         svc.process().waitFor(30, TimeUnit.SECONDS);
@@ -144,9 +171,20 @@ class CrashSafetyIT {
     }
     assertThat(acknowledged).hasSizeGreaterThan(trials * 10);
     assertThat(finished).isNotEmpty();
+    assertThat(deleted.values()).anyMatch(v -> !v.isEmpty());
   }
 
-  private static void verify(RawHttp http, Map<Long, String> acknowledged, Map<Long, String> finished) {
+  private String verifyStore(Path data) throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", System.getProperty("pagekeep.jar", "target/pagekeep.jar"), "verify", "--data", data.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(120, TimeUnit.SECONDS);
+    return out;
+  }
+
+  private static void verify(RawHttp http, Map<Long, String> acknowledged, Map<Long, String> finished,
+                             Map<Long, String> deleted) {
     List<String> problems = new ArrayList<>();
     acknowledged.forEach((id, url) -> {
       Reply r = http.get("/api/saves/" + id);
@@ -157,6 +195,16 @@ class CrashSafetyIT {
       if (!s.path("state").asText().equals("done")) problems.add("save " + id + " no longer done: " + s);
       Reply page = http.get(replay);
       if (page.status() != 200 && page.status() != 302) problems.add("snapshot " + replay + " answers " + page.status());
+    });
+    deleted.forEach((id, hashAndTs) -> {
+      if (hashAndTs.isEmpty()) return; // never acknowledged
+      int status = http.get("/api/snapshots/" + hashAndTs.substring(0, hashAndTs.indexOf('/'))).status();
+      JsonNode versions = status == 200 ? http.get("/api/snapshots/" + hashAndTs.substring(0, hashAndTs.indexOf('/'))).json().path("versions") : null;
+      if (versions != null) {
+        for (JsonNode v : versions) {
+          if (v.path("timestamp").asText().equals(hashAndTs.substring(hashAndTs.indexOf('/') + 1))) problems.add("deleted snapshot came back: " + hashAndTs);
+        }
+      }
     });
     assertThat(problems).isEmpty();
   }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole service on port 0 against a real origin on 127.0.0.1: diffs between snapshots,
- * shared requisites stored once, legacy charsets replayed as UTF-8.
+ * shared requisites stored once, legacy charsets replayed (and in reader view) as UTF-8.
  */
 class FaithfulSnapshotsTest {
   private static final int PAGES = 30;
@@ -138,6 +138,8 @@ class FaithfulSnapshotsTest {
     Document replay = Jsoup.parse(http.get("/web/" + second + "/" + u).text());
     String link = replay.getElementById("pagekeep-changes").attr("href");
     assertThat(link).isEqualTo("/diff/" + first + "/" + second + "/" + u);
+    assertThat(replay.getElementById("pagekeep-reader").attr("href")).isEqualTo("/reader/" + hash + "/" + second);
+    assertThat(http.get("/reader/" + hash + "/" + second).text()).contains("Correction appended later.");
     Reply page = http.get(link);
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.header("Content-Type")).startsWith("text/html");
@@ -197,6 +199,9 @@ class FaithfulSnapshotsTest {
       assertThat(snap.path("title").asText()).as(path).isEqualTo(text);
       JsonNode lines = http.get("/api/snapshots/" + s.path("hashUrl").asText() + "/diff").json().path("lines");
       assertThat(lines.toString()).as(path).contains(text);
+      Reply reader = http.get("/reader/" + s.path("hashUrl").asText() + "/" + s.path("snapshot").path("timestamp").asText());
+      assertThat(reader.status()).as(path).isEqualTo(200);
+      assertThat(Jsoup.parse(new String(reader.body(), StandardCharsets.UTF_8)).select("article").text()).as(path).contains(text);
     }
   }
 }

@@ -3,14 +3,20 @@ package dev.pagekeep.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.archive.Archiver;
+import dev.pagekeep.imports.Importer;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.replay.SnapshotDiff;
+import dev.pagekeep.search.SearchException;
+import dev.pagekeep.search.SearchIndexer;
+import dev.pagekeep.search.SearchQueryException;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.StoreFullException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,13 +37,16 @@ public final class HttpApi {
   private final AtomicInteger port = new AtomicInteger(-1);
   private final Sessions sessions;
 
-  private HttpApi(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions) {
+  private HttpApi(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions, Features features) {
     this.sessions = sessions;
     ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
     Views views = new Views(archiver);
     RequestGuard guard = new RequestGuard(sessions, port::get);
     SavesController saves = new SavesController(store, archiver, views, json);
-    SnapshotsController snapshots = new SnapshotsController(store, archiver);
+    SnapshotsController snapshots = new SnapshotsController(store, archiver, features.search());
+    ImportsController imports = features.importer() == null ? null : new ImportsController(features.importer());
+    ExportController exports = new ExportController(store);
+    ReaderController reader = new ReaderController(store, snapshots);
     WebController web = new WebController(store, replayer, sessions, views, port::get);
     DiffController diffs = new DiffController(new SnapshotDiff(store, replayer), snapshots);
 
@@ -50,7 +59,11 @@ public final class HttpApi {
         http.setUriCompliance(UriCompliance.LEGACY);
         http.setSendServerVersion(false);
       });
-      config.jetty.modifyServletContextHandler(h -> h.getServletHandler().setDecodeAmbiguousURIs(true));
+      config.jetty.modifyServletContextHandler(h -> {
+        h.getServletHandler().setDecodeAmbiguousURIs(true);
+        h.setErrorHandler(new JsonErrorHandler.ForServlets());
+      });
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler.ForServer()));
 
       config.routes.before(ctx -> {
         ctx.header("X-Content-Type-Options", "nosniff");
@@ -70,26 +83,58 @@ public final class HttpApi {
       config.routes.delete("/api/snapshots/{hashUrl}", snapshots::delete);
       config.routes.delete("/api/snapshots/{hashUrl}/{timestamp}", snapshots::delete);
       config.routes.get("/api/stats", snapshots::stats);
+      if (imports != null) {
+        config.routes.post("/api/imports", imports::create);
+        config.routes.get("/api/imports", imports::list);
+        config.routes.get("/api/imports/{id}", imports::get);
+      }
+      config.routes.get("/api/export", exports::export);
+      config.routes.post("/api/reindex", snapshots::reindex);
+      config.routes.get("/api/reindex", snapshots::reindexStatus);
       config.routes.post("/api/login-links", web::loginLink);
       config.routes.get("/login", web::login);
       config.routes.get("/diff/<rest>", diffs::page);
       config.routes.get("/api/snapshots/{hashUrl}/diff", diffs::json);
       config.routes.get("/web/<rest>", web::replay);
       config.routes.get("/", web::home);
+      config.routes.get("/ui/{file}", web::uiAsset);
+      config.routes.get("/reader/{hashUrl}/{timestamp}", reader::reader);
 
       config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.details()));
+      // Jetty throws these from getContentType()/getCharacterEncoding() for "charset=bogus".
+      config.routes.exception(UnsupportedCharsetException.class, (e, ctx) -> badCharset(ctx));
+      config.routes.exception(IllegalCharsetNameException.class, (e, ctx) -> badCharset(ctx));
+      config.routes.exception(SearchQueryException.class, (e, ctx) -> error(ctx, 400, "bad_query", e.getMessage(), Map.of()));
+      config.routes.exception(SearchException.class, (e, ctx) -> {
+        log.error("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        error(ctx, 503, "search_failed", e.getMessage() + " (pagekeep reindex rebuilds the index)", Map.of());
+      });
       config.routes.exception(StoreFullException.class, (e, ctx) -> error(ctx, 507, "disk_full", e.getMessage(), Map.of()));
       config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()),
           e.getStatus() == 404 ? "no such endpoint: " + ctx.method() + " " + ctx.path() : e.getMessage(), Map.of()));
-      config.routes.exception(Exception.class, (e, ctx) -> {
-        log.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
-        error(ctx, 500, "internal", "the service could not do that: " + e.getClass().getSimpleName(), Map.of());
+      // Javalin decodes path and query parameters with URLDecoder, which throws on "%zz" or "%u0041".
+      config.routes.exception(IllegalArgumentException.class, (e, ctx) -> {
+        if (String.valueOf(e.getMessage()).startsWith("URLDecoder:")) {
+          error(ctx, 400, "bad_request", "the URL has a malformed %-escape", Map.of());
+        } else {
+          internal(ctx, e);
+        }
       });
+      config.routes.exception(Exception.class, (e, ctx) -> internal(ctx, e));
     });
   }
 
+  /** The optional parts beyond the archive core; any may be null (its routes then answer 501). */
+  public record Features(SearchIndexer search, Importer importer) {
+    public static Features none() { return new Features(null, null); }
+  }
+
   public static HttpApi create(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions) {
-    return new HttpApi(store, archiver, replayer, sessions);
+    return new HttpApi(store, archiver, replayer, sessions, Features.none());
+  }
+
+  public static HttpApi create(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions, Features features) {
+    return new HttpApi(store, archiver, replayer, sessions, features);
   }
 
   /** Binds 127.0.0.1 only; port 0 picks a free port, see {@link #port()}. */
@@ -105,11 +150,21 @@ public final class HttpApi {
 
   public void stop() { app.stop(); }
 
-  private static String codeFor(int status) {
+  private static void internal(Context ctx, Exception e) {
+    log.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
+    error(ctx, 500, "internal", "the service could not do that: " + e.getClass().getSimpleName(), Map.of());
+  }
+
+  private static void badCharset(Context ctx) {
+    error(ctx, 415, "unsupported_media_type", "the request's charset is not supported; send UTF-8", Map.of());
+  }
+
+  static String codeFor(int status) {
     return switch (status) {
+      case 400 -> "bad_request";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
-      case 413 -> "too_large";
+      case 413, 414, 431 -> "too_large";
       default -> "http_" + status;
     };
   }

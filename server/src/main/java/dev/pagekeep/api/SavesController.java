@@ -59,8 +59,14 @@ final class SavesController {
       html = text(body.get("html"), "html").getBytes(StandardCharsets.UTF_8);
       if (html.length > MAX_HTML_BYTES) throw new ApiException(413, "too_large", "the page's HTML is over " + MAX_HTML_BYTES + " bytes");
     }
+    List<String> tags = null;
+    if (body.has("tags")) {
+      if (!body.get("tags").isArray() || body.get("tags").size() > 50) throw ApiException.badRequest("\"tags\" must be an array of at most 50 strings");
+      tags = new ArrayList<>();
+      for (JsonNode t : body.get("tags")) tags.add(text(t, "tags[]"));
+    }
     List<NewSave> saves = new ArrayList<>(urls.size());
-    for (String u : urls) saves.add(new NewSave(u, source, title, html));
+    for (String u : urls) saves.add(new NewSave(u, source, title, html, tags));
     List<Enqueued> queued;
     try {
       queued = store.enqueue(saves);

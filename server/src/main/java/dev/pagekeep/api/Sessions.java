@@ -43,18 +43,21 @@ public final class Sessions {
     return code;
   }
 
-  /** Exchanges a one-time code (or the API token itself) for a session id; null when refused. */
-  public String login(String codeOrToken) {
-    if (codeOrToken == null) return null;
-    boolean ok = isToken(codeOrToken);
-    if (!ok) {
-      // Look the code up by constant-time comparison against each live code, then burn it.
-      for (Map.Entry<String, Instant> e : loginCodes.entrySet()) {
-        if (MessageDigest.isEqual(e.getKey().getBytes(StandardCharsets.UTF_8), codeOrToken.getBytes(StandardCharsets.UTF_8))
-            && loginCodes.remove(e.getKey()) != null && e.getValue().isAfter(clock.instant())) {
-          ok = true;
-          break;
-        }
+  /**
+   * Exchanges a one-time code for a session id; null when refused. The API token itself is not
+   * accepted here: a login URL ends up in browser history and logs, and one carrying the
+   * long-lived token would work for anyone who reads it, forever.
+   */
+  public String login(String code) {
+    if (code == null) return null;
+    byte[] candidate = code.getBytes(StandardCharsets.UTF_8);
+    boolean ok = false;
+    // Look the code up by constant-time comparison against each live code, then burn it.
+    for (Map.Entry<String, Instant> e : loginCodes.entrySet()) {
+      if (MessageDigest.isEqual(e.getKey().getBytes(StandardCharsets.UTF_8), candidate)
+          && loginCodes.remove(e.getKey()) != null && e.getValue().isAfter(clock.instant())) {
+        ok = true;
+        break;
       }
     }
     if (!ok) return null;

@@ -3,6 +3,8 @@ package dev.pagekeep.api;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.model.UrlKeys;
+import dev.pagekeep.search.SearchIndex;
+import dev.pagekeep.search.SearchIndexer;
 import dev.pagekeep.store.ArchiveStore;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -14,18 +16,22 @@ import java.util.Map;
 final class SnapshotsController {
   private final ArchiveStore store;
   private final dev.pagekeep.archive.Archiver archiver;
+  private final SearchIndexer search;
 
-  SnapshotsController(ArchiveStore store, dev.pagekeep.archive.Archiver archiver) {
+  /** {@code search} may be null: then {@code ?q=} answers 501. */
+  SnapshotsController(ArchiveStore store, dev.pagekeep.archive.Archiver archiver, SearchIndexer search) {
     this.store = store;
     this.archiver = archiver;
+    this.search = search;
   }
 
   void list(Context ctx) {
     String q = ctx.queryParam("q");
-    if (q != null && !q.isBlank()) {
-      throw new ApiException(501, "search_unavailable", "full-text search is not built into this version yet");
-    }
     int limit = Pages.limit(ctx);
+    if (q != null && !q.isBlank()) {
+      search(ctx, q, limit);
+      return;
+    }
     String cursor = ctx.queryParam("cursor");
     if (cursor != null && !cursor.matches("\\d{14}/[0-9a-f]{32}")) throw ApiException.badRequest("bad cursor");
     List<Capture> pages = store.pages(cursor, limit + 1);
@@ -38,6 +44,48 @@ final class SnapshotsController {
       body.put("next", last.timestamp() + "/" + last.urlKey());
     }
     ctx.json(body);
+  }
+
+  /** Best match first, one entry per URL (its best snapshot); the cursor is an offset. */
+  private void search(Context ctx, String q, int limit) {
+    if (search == null) throw new ApiException(501, "search_unavailable", "full-text search is not enabled in this service");
+    String cursor = ctx.queryParam("cursor");
+    int offset = 0;
+    if (cursor != null && !cursor.isBlank()) {
+      if (!cursor.matches("\\d{1,7}")) throw ApiException.badRequest("bad cursor");
+      offset = Integer.parseInt(cursor);
+    }
+    SearchIndex.Results results = search.index().search(q, offset, limit);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (SearchIndex.Hit hit : results.hits()) {
+      store.capture(hit.urlKey(), hit.timestamp()).ifPresent(c -> {
+        Map<String, Object> m = Views.snapshot(c);
+        m.put("score", hit.score());
+        m.put("snippet", hit.snippet());
+        if (hit.titleHighlight() != null) m.put("titleHighlight", hit.titleHighlight());
+        out.add(m);
+      });
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("snapshots", out);
+    body.put("matches", results.matchingSnapshots());
+    if (results.nextOffset() >= 0) body.put("next", String.valueOf(results.nextOffset()));
+    ctx.json(body);
+  }
+
+  /** {@code POST /api/reindex}: rebuilds the search index from the store in the background. */
+  void reindex(Context ctx) {
+    if (search == null) throw new ApiException(501, "search_unavailable", "full-text search is not enabled in this service");
+    boolean started = search.rebuildInBackground();
+    Map<String, Object> body = new LinkedHashMap<>(search.status());
+    body.put("started", started);
+    ctx.status(202).json(body);
+  }
+
+  /** {@code GET /api/reindex}: how far the rebuild is. */
+  void reindexStatus(Context ctx) {
+    if (search == null) throw new ApiException(501, "search_unavailable", "full-text search is not enabled in this service");
+    ctx.json(search.status());
   }
 
   void get(Context ctx) {
@@ -64,6 +112,7 @@ final class SnapshotsController {
     }
     int n = store.deleteSnapshots(key, ts);
     if (n == 0) throw ApiException.notFound("no snapshot " + ctx.pathParam("hashUrl") + (ts == null ? "" : "/" + ts));
+    if (search != null) search.onDeleted(key, ts);
     ctx.json(Map.of("deleted", n));
   }
 

@@ -36,6 +36,7 @@ final class Views {
     m.put("error", s.error());
     m.put("source", s.source());
     m.put("title", s.title());
+    m.put("tags", s.tags());
     m.put("createdAt", s.createdAt());
     m.put("updatedAt", s.updatedAt());
     if (s.snapshotTimestamp() != null) {

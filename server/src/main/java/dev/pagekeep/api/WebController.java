@@ -1,8 +1,5 @@
 package dev.pagekeep.api;
 
-import dev.pagekeep.model.Capture;
-import dev.pagekeep.model.Save;
-import dev.pagekeep.model.SaveState;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.store.ArchiveStore;
@@ -74,23 +71,31 @@ final class WebController {
     ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
   }
 
-  /** A plain page of the newest snapshots and failed saves (the full UI builds on the same API). */
+  /** The web UI: one page whose script (served from the jar) drives the JSON API. */
   void home(Context ctx) {
-    StringBuilder b = new StringBuilder("<h1>pagekeep</h1>");
-    ArchiveStore.Stats s = store.stats();
-    b.append("<p>").append(s.pages()).append(" snapshots of ").append(s.urls()).append(" URLs &middot; ")
-        .append(s.queued()).append(" queued &middot; ").append(s.failed()).append(" failed</p><h2>Newest</h2><ol>");
-    for (Capture c : store.pages(null, 50)) {
-      b.append("<li><a href=\"/web/").append(c.timestamp()).append('/').append(esc(c.url())).append("\">")
-          .append(esc(c.title() == null || c.title().isBlank() ? c.url() : c.title())).append("</a> <small>")
-          .append(esc(c.url())).append(" &middot; ").append(Replayer.human(c.timestamp())).append("</small></li>");
+    ctx.header("Content-Security-Policy", UI_CSP).contentType("text/html; charset=utf-8").result(asset("index.html"));
+  }
+
+  /** {@code /ui/{file}}: the UI's script and style, from a fixed list (nothing else on the classpath is reachable). */
+  void uiAsset(Context ctx) {
+    String file = ctx.pathParam("file");
+    String type = UI_FILES.get(file);
+    if (type == null) throw ApiException.notFound("no such file: /ui/" + file);
+    ctx.header("Content-Security-Policy", UI_CSP).header("Cache-Control", "no-cache").contentType(type).result(asset(file));
+  }
+
+  private static final Map<String, String> UI_FILES = Map.of(
+      "app.js", "text/javascript; charset=utf-8",
+      "app.css", "text/css; charset=utf-8",
+      "index.html", "text/html; charset=utf-8");
+
+  private static byte[] asset(String file) {
+    try (java.io.InputStream in = WebController.class.getResourceAsStream("/ui/" + file)) {
+      if (in == null) throw new IllegalStateException("the jar lacks /ui/" + file);
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read /ui/" + file + " from the jar", e);
     }
-    b.append("</ol><h2>Failed saves</h2><ul>");
-    for (Save f : store.saves(SaveState.FAILED, Long.MAX_VALUE, 50)) {
-      b.append("<li>").append(esc(f.url())).append(": ").append(esc(f.error())).append("</li>");
-    }
-    b.append("</ul>");
-    ctx.header("Content-Security-Policy", UI_CSP).contentType("text/html; charset=utf-8").result(page("pagekeep", b.toString()));
   }
 
   private static String page(String title, String body) {

@@ -11,9 +11,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +45,7 @@ public final class Archiver implements AutoCloseable {
   /** Set when the disk is full: captures wait (still queued, nothing lost) instead of spinning. */
   private volatile long pausedUntil;
   static final long DISK_FULL_PAUSE_MS = 30_000;
+  private final ExecutorService commits;
   private volatile SaveListener listener = (save) -> {};
 
   /** Told when a save reaches done or failed (search indexing, progress). */
@@ -54,6 +59,17 @@ public final class Archiver implements AutoCloseable {
     this.permits = new Semaphore(maxPagesInFlight);
     this.loop = new Thread(this::run, "archiver");
     this.loop.setDaemon(true);
+    // Recording a result waits for its commit. Doing that on the capture (CPU) threads let only
+    // as many commits as CPU threads share a group commit, and left the CPUs idle during every
+    // fsync. These threads only wait; permits bound their work to maxPagesInFlight saves.
+    AtomicInteger n = new AtomicInteger();
+    int threads = Math.min(maxPagesInFlight, 64);
+    this.commits = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "archive-commit-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    ((ThreadPoolExecutor) commits).allowCoreThreadTimeOut(true);
   }
 
   public void setListener(SaveListener listener) { this.listener = listener; }
@@ -138,7 +154,7 @@ public final class Archiver implements AutoCloseable {
     } else {
       work = capturer.capture(save.url(), save.source(), ts);
     }
-    return work.handle((result, error) -> {
+    return work.handleAsync((result, error) -> {
       try {
         Save finishedSave;
         if (error == null) {
@@ -160,7 +176,7 @@ public final class Archiver implements AutoCloseable {
         log.error("could not record the result of save {} ({}): {}", save.id(), save.url(), e.getMessage());
       }
       return null;
-    });
+    }, commits);
   }
 
   private static void sleepQuietly() {
@@ -177,6 +193,8 @@ public final class Archiver implements AutoCloseable {
     wake();
     try {
       loop.join(5000);
+      commits.shutdown();
+      commits.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

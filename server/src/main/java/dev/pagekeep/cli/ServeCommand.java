@@ -52,7 +52,12 @@ public final class ServeCommand implements Callable<Integer> {
     }, "shutdown"));
     System.out.println("pagekeep serving " + service.baseUrl() + " (data: " + config.dataDir() + ")");
     System.out.println("port " + service.port());
-    System.out.println("open the archive (one-time login link): " + service.loginLink());
+    if (System.console() != null) {
+      // Only to a person at a terminal: a login link has no business in a log file.
+      System.out.println("open the archive (one-time login link): " + service.loginLink());
+    } else {
+      System.out.println("open the archive: pagekeep open, or \"Open archive\" in the extension");
+    }
     System.out.flush();
     stopped.await();
     return 0;

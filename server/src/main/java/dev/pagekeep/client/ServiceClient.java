@@ -167,6 +167,54 @@ public final class ServiceClient {
     }
   }
 
+  /**
+   * Streams {@code body} as the request body (chunked, never buffered whole), telling
+   * {@code sent} how many bytes went out so far.
+   */
+  public Response upload(String path, String contentType, InputStream body, java.util.function.LongConsumer sent) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection();
+    c.setRequestMethod("POST");
+    c.setConnectTimeout(5000);
+    c.setReadTimeout(300_000);
+    c.setRequestProperty("Authorization", "Bearer " + token);
+    c.setRequestProperty("Accept", "application/json");
+    c.setRequestProperty("Content-Type", contentType);
+    c.setDoOutput(true);
+    c.setChunkedStreamingMode(64 * 1024);
+    try (OutputStream out = c.getOutputStream()) {
+      byte[] buf = new byte[64 * 1024];
+      long total = 0;
+      int n;
+      while ((n = body.read(buf)) != -1) {
+        out.write(buf, 0, n);
+        total += n;
+        sent.accept(total);
+      }
+    }
+    int status = c.getResponseCode();
+    try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+      return new Response(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  /** GETs {@code path} and copies the body to {@code out}; answers the status and, on errors, the body. */
+  public Response download(String path, OutputStream out) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection();
+    c.setConnectTimeout(5000);
+    c.setReadTimeout(300_000);
+    c.setRequestProperty("Authorization", "Bearer " + token);
+    int status = c.getResponseCode();
+    if (status >= 400) {
+      try (InputStream in = c.getErrorStream()) {
+        return new Response(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    try (InputStream in = c.getInputStream()) {
+      in.transferTo(out);
+    }
+    return new Response(status, "");
+  }
+
   public static String toJson(Object o) throws IOException {
     return JSON.writeValueAsString(o);
   }

@@ -32,7 +32,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import okio.Buffer;
 import okio.BufferedSource;
 
 /**
@@ -198,21 +197,36 @@ public final class OkHttpFetcher implements Fetcher {
         headerLines(response.headers()), body, attemptNo, List.copyOf(redirects)));
   }
 
+  /**
+   * Reads the whole body into one array. With a Content-Length the array is allocated once at
+   * its final size and filled straight from the socket buffer (one copy, no intermediate
+   * buffer holding a second copy of the page); without one it grows by doubling up to the cap.
+   */
   private byte[] readCapped(String original, ResponseBody body) throws IOException, FetchException {
-    long cap = limits.maxBodyBytes();
-    if (body.contentLength() > cap) {
-      throw FetchException.permanent(original, 200, "body over the cap (" + body.contentLength() + " bytes > " + cap + ")");
+    long cap = Math.min(limits.maxBodyBytes(), Integer.MAX_VALUE - 16); // one Java array
+    long length = body.contentLength();
+    if (length > cap) {
+      throw FetchException.permanent(original, 200, "body over the cap (" + length + " bytes > " + cap + ")");
     }
     BufferedSource source = body.source();
-    Buffer buffer = new Buffer();
-    long total = 0;
+    if (length >= 0) {
+      byte[] out = new byte[(int) length];
+      source.readFully(out); // EOFException (an IOException) when the body is shorter than announced
+      return out;
+    }
+    byte[] out = new byte[16 * 1024];
+    int total = 0;
     while (true) {
-      long n = source.read(buffer, 64 * 1024);
+      if (total == out.length) {
+        if (total >= cap) throw FetchException.permanent(original, 200, "body over the cap (more than " + cap + " bytes)");
+        out = java.util.Arrays.copyOf(out, (int) Math.min(cap + 1, (long) out.length * 2));
+      }
+      int n = source.read(out, total, out.length - total);
       if (n == -1) break;
       total += n;
       if (total > cap) throw FetchException.permanent(original, 200, "body over the cap (more than " + cap + " bytes)");
     }
-    return buffer.readByteArray();
+    return total == out.length ? out : java.util.Arrays.copyOf(out, total);
   }
 
   private static FetchException classify(String original, HttpUrl url, IOException e) {

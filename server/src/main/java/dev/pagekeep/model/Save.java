@@ -1,31 +1,41 @@
 package dev.pagekeep.model;
 
+import java.util.List;
+
 /**
  * One request to archive a URL. Created durable (state queued) before the API answers 202.
  *
  * @param htmlDigest        blob digest of the DOM the browser showed, when the extension sent it
  * @param snapshotTimestamp set when done: the snapshot this save produced
+ * @param tags              labels given with the save (bookmark folder names on import); may be null
  */
 public record Save(
     long id, String url, String urlKey, SaveState state, int attempts, String error,
     String source, String title, String htmlDigest, String snapshotTimestamp,
-    long createdAt, long updatedAt) {
+    long createdAt, long updatedAt, List<String> tags) {
+
+  /** A save without tags (the shape before tags existed). */
+  public Save(long id, String url, String urlKey, SaveState state, int attempts, String error,
+              String source, String title, String htmlDigest, String snapshotTimestamp,
+              long createdAt, long updatedAt) {
+    this(id, url, urlKey, state, attempts, error, source, title, htmlDigest, snapshotTimestamp, createdAt, updatedAt, null);
+  }
 
   public String hashUrl() { return urlKey.substring(0, UrlKeys.HASH_URL_LENGTH); }
 
   public Save withState(SaveState s, long now) {
-    return new Save(id, url, urlKey, s, attempts, error, source, title, htmlDigest, snapshotTimestamp, createdAt, now);
+    return new Save(id, url, urlKey, s, attempts, error, source, title, htmlDigest, snapshotTimestamp, createdAt, now, tags);
   }
 
   public Save done(String timestamp, int attempts, long now) {
-    return new Save(id, url, urlKey, SaveState.DONE, attempts, null, source, title, htmlDigest, timestamp, createdAt, now);
+    return new Save(id, url, urlKey, SaveState.DONE, attempts, null, source, title, htmlDigest, timestamp, createdAt, now, tags);
   }
 
   public Save failed(String reason, int attempts, long now) {
-    return new Save(id, url, urlKey, SaveState.FAILED, attempts, reason, source, title, htmlDigest, null, createdAt, now);
+    return new Save(id, url, urlKey, SaveState.FAILED, attempts, reason, source, title, htmlDigest, null, createdAt, now, tags);
   }
 
   public Save requeued(long now) {
-    return new Save(id, url, urlKey, SaveState.QUEUED, attempts, null, source, title, htmlDigest, null, createdAt, now);
+    return new Save(id, url, urlKey, SaveState.QUEUED, attempts, null, source, title, htmlDigest, null, createdAt, now, tags);
   }
 }

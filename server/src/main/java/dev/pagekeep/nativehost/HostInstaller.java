@@ -27,10 +27,13 @@ public final class HostInstaller {
   public static final String EXTENSION_ID = "jajhiedogdgfbfhklbcligfhocfhfepg";
   /** The add-on id in {@code browser_specific_settings.gecko.id} of the extension's manifest. */
   public static final String FIREFOX_ADDON_ID = "pagekeep@pagekeep.dev";
-  /** JVM flags that make the short-lived host start fast: C1 only, serial GC, CDS on. */
+  /**
+   * JVM flags for the host: C1 only, serial GC and CDS start a small JVM fastest; the last three
+   * send the JVM's own warnings and logging to stderr, since stdout carries protocol frames only.
+   */
   public static final List<String> JVM_FLAGS = List.of(
       "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData",
-      "-Xss512k", "-Xmx512m");
+      "-Xss512k", "-Xmx512m", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr");
   static final String LAUNCHER_NAME = "pagekeep-native-host";
 
   private static final Pattern CHROMIUM_ID = Pattern.compile("[a-p]{32}");

@@ -147,6 +147,8 @@ public final class Replayer {
             .append(current ? "</b> " : "</a> ");
       }
     }
+    b.append(" &middot; <a id=\"pagekeep-reader\" style=\"color:#93c5fd\" href=\"/reader/").append(c.hashUrl()).append('/')
+        .append(c.timestamp()).append("\">reader view</a>");
     Capture previous = null;
     for (Capture v : versions) if (v.isPage() && v.timestamp().compareTo(c.timestamp()) < 0) previous = v;
     if (previous != null) {

@@ -13,8 +13,15 @@ import java.util.Optional;
  */
 public interface ArchiveStore extends AutoCloseable {
 
-  /** A save to queue; {@code html} is the DOM the browser showed, or null to fetch the URL. */
-  record NewSave(String url, String source, String title, byte[] html) {}
+  /**
+   * A save to queue; {@code html} is the DOM the browser showed, or null to fetch the URL;
+   * {@code tags} label it (bookmark folders on import), or null.
+   */
+  record NewSave(String url, String source, String title, byte[] html, List<String> tags) {
+    public NewSave(String url, String source, String title, byte[] html) {
+      this(url, source, title, html, null);
+    }
+  }
 
   /** What {@link #enqueue} did for one URL: a new save, or the one already queued for it. */
   record Enqueued(Save save, boolean existing) {}

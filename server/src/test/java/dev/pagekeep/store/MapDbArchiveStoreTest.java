@@ -225,4 +225,25 @@ class MapDbArchiveStoreTest {
       assertThatThrownBy(this::open).isInstanceOf(StoreException.class).hasMessageContaining("archive.db");
     }
   }
+
+  @Test
+  void verifyFindsNothingWrongInASoundStoreAndNamesADamagedOne() {
+    String url = "https://v.example/";
+    Capture stored;
+    try (MapDbArchiveStore store = open()) {
+      Save s = store.enqueue(List.of(new NewSave(url, "api", null, null))).get(0).save();
+      stored = store.finish(s, 1, page(url, "20240101000000", "<p>v</p>", List.of()),
+          List.of(resource("https://v.example/a.css", "20240101000000", "a{}".getBytes())));
+      store.enqueue(List.of(new NewSave("https://v.example/queued", "api", null, "<p>dom</p>".getBytes())));
+      assertThat(store.verify()).isEmpty();
+    }
+    // Damage it behind the store's back: drop the page's body blob.
+    org.mapdb.DB db = org.mapdb.DBMaker.fileDB(dir.resolve("archive.db").toFile()).transactionEnable().fileMmapEnableIfSupported().make();
+    db.hashMap("blobs", org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).createOrOpen().remove(stored.digest());
+    db.commit();
+    db.close();
+    try (MapDbArchiveStore store = open()) {
+      assertThat(store.verify()).singleElement().asString().contains("body of " + stored.id()).contains("missing");
+    }
+  }
 }

@@ -34,6 +34,12 @@ public final class FixtureSite implements AutoCloseable {
       config.routes.get("/page/{n}", ctx -> ctx.contentType("text/html").result(
           "<!doctype html><title>Page " + ctx.pathParam("n") + "</title><link rel=stylesheet href=/css/site.css>"
               + "<h1>Page " + ctx.pathParam("n") + "</h1><img src=/img/logo.png><p>" + "lorem ipsum ".repeat(200) + "</p>"));
+      // Incompressible bytes (2 MiB by default), the same for the same n.
+      config.routes.get("/random/{n}", ctx -> {
+        byte[] b = new byte[Integer.parseInt(ctx.queryParamAsClass("size", String.class).getOrDefault("2097152"))];
+        new java.util.Random(Long.parseLong(ctx.pathParam("n"))).nextBytes(b);
+        ctx.contentType("application/octet-stream").result(b);
+      });
       config.routes.get("/<path>", ctx -> serve(name, ctx));
     });
   }

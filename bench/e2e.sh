@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Archive end to end: COUNT URLs of the delay server queued into `pagekeep serve -Xmx256m`,
+# followed until every save is done or failed; JFR CPU profile of the service summarised at the end.
+# usage: bench/e2e.sh [COUNT=1000000] [MAX_DELAY_MS=100] [MAX_PAGES=256]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COUNT=${1:-1000000}; MAXDELAY=${2:-100}; MAXPAGES=${3:-256}
+JAR=server/target/pagekeep.jar
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+WORK=$(mktemp -d); DATA=$WORK/data; JFR=$WORK/service.jfr
+cleanup() { kill "$SVC" "$SERVER" ${BENCH:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+java -Xmx512m -cp "$JAR" bench/DelayServer.java --max-delay-ms "$MAXDELAY" --max-seconds 14400 \
+  --port-file "$WORK/port" > "$WORK/server.log" 2>&1 &
+SERVER=$!
+java -Xmx256m -XX:StartFlightRecording=name=bench,settings=profile,maxsize=200m \
+  -jar "$JAR" serve --port 0 --data "$DATA" --max-in-flight 1000 --max-per-host 1000 --max-pages "$MAXPAGES" \
+  > "$WORK/service.log" 2>&1 &
+SVC=$!
+for _ in $(seq 150); do [ -s "$WORK/port" ] && grep -q '^port ' "$WORK/service.log" && break; sleep 0.2; done
+PAGES="http://127.0.0.1:$(cat "$WORK/port")/"
+SERVICE="http://127.0.0.1:$(awk '/^port /{print $2}' "$WORK/service.log")"
+echo "delay server $PAGES (0..${MAXDELAY} ms); pagekeep $SERVICE -Xmx256m --max-pages $MAXPAGES; $(nproc) cores"
+FEED=()
+if java -jar "$JAR" --help 2>&1 | grep -qE "^ +import "; then
+  seq 0 $((COUNT - 1)) | sed "s#^#$PAGES#" > "$WORK/urls.txt"
+  T0=$(date +%s.%N)
+  PAGEKEEP_HOME="$DATA" java -jar "$JAR" import "$WORK/urls.txt"
+  echo "pagekeep import of $COUNT URLs took $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $T0}") s"
+  FEED=(--no-feed)
+fi
+java -cp "$JAR" bench/E2eBench.java --service "$SERVICE" --token-file "$DATA/token" --pid "$SVC" \
+  --data "$DATA" --pages "$PAGES" --count "$COUNT" "${FEED[@]}" &
+BENCH=$!
+wait "$BENCH" || STATUS=$?
+jcmd "$SVC" JFR.dump name=bench filename="$JFR" > /dev/null
+echo
+java -cp "$JAR" bench/E2eBench.java --jfr-summary "$JFR"
+exit "${STATUS:-0}"

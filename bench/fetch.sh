@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Fetch stage: the delay server plus pagekeep's OkHttpFetcher at concurrency 1000.
+# usage: bench/fetch.sh [COUNT=100000] [CONCURRENCY=1000] [MAX_DELAY_MS=1000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COUNT=${1:-100000}; CONC=${2:-1000}; MAXDELAY=${3:-1000}
+JAR=server/target/pagekeep.jar
+[ -f "$JAR" ] || { echo "build first: mvn -B clean package -DskipTests" >&2; exit 1; }
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+WORK=$(mktemp -d); trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# The server stops itself after an hour even if this script is killed.
+java -Xmx512m -cp "$JAR" bench/DelayServer.java --max-delay-ms "$MAXDELAY" --max-seconds 3600 --port-file "$WORK/port" > "$WORK/server.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.2; done
+PORT=$(cat "$WORK/port")
+echo "delay server on 127.0.0.1:$PORT (0..${MAXDELAY} ms), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+java -Xmx1g ${CLIENT_JAVA_OPTS:-} -cp "$JAR" bench/FetchBench.java --base "http://127.0.0.1:$PORT/" --count "$COUNT" \
+  --concurrency "$CONC" --mean-delay-ms "$(awk "BEGIN{print $MAXDELAY/2}")"

@@ -1,0 +1,59 @@
+package dev.pagekeep.api;
+
+import dev.pagekeep.capture.Charsets;
+import dev.pagekeep.capture.ReaderView;
+import dev.pagekeep.export.ReaderText;
+import dev.pagekeep.model.Capture;
+import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.store.ArchiveStore;
+import io.javalin.http.Context;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Entities;
+
+/**
+ * {@code GET /reader/{hashUrl}/{timestamp}}: a snapshot in reader view (the article alone).
+ * The article HTML comes from an archived page, so it is served like replay: sanitized, under
+ * the replay CSP (no script at all), images pointed back into the archive.
+ */
+final class ReaderController {
+  private final ArchiveStore store;
+  private final SnapshotsController snapshots;
+
+  ReaderController(ArchiveStore store, SnapshotsController snapshots) {
+    this.store = store;
+    this.snapshots = snapshots;
+  }
+
+  void reader(Context ctx) {
+    String key = snapshots.resolve(ctx.pathParam("hashUrl"));
+    String ts = ctx.pathParam("timestamp");
+    if (ts.length() != 14 || !Timestamps.isTimestamp(ts)) throw ApiException.badRequest("a timestamp is 14 digits, yyyyMMddHHmmss");
+    Capture c = store.capture(key, ts).filter(Capture::isPage)
+        .orElseThrow(() -> ApiException.notFound("no snapshot " + ctx.pathParam("hashUrl") + "/" + ts));
+    byte[] body = store.blob(c.digest()).orElseThrow(() -> ApiException.notFound("the body of " + c.url() + " is missing"));
+    String base = c.finalUrl() == null ? c.url() : c.finalUrl();
+    ReaderView.Article a = ReaderText.article(new String(body, Charsets.detect(body, c.contentType())), base);
+    Document article = Jsoup.parseBodyFragment(a.contentHtml(), base);
+    for (Element img : article.select("img[src]")) {
+      img.attr("src", "/web/" + ts + "im_/" + img.absUrl("src"));
+      img.removeAttr("srcset");
+    }
+    String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
+        + "<title>" + esc(a.title()) + "</title><style>body{font:18px/1.65 Georgia,serif;max-width:40em;margin:2em auto;padding:0 1em;color:#222}"
+        + "header{font:14px/1.4 system-ui,sans-serif;color:#555;border-bottom:1px solid #ddd;margin-bottom:1.5em;padding-bottom:.5em}"
+        + "img{max-width:100%;height:auto}pre{white-space:pre-wrap}a{color:#1d4ed8}</style></head><body>"
+        + "<header><a href=\"/#/url/" + c.hashUrl() + "\">&larr; all versions</a> · reader view of "
+        + "<a href=\"/web/" + ts + "/" + esc(c.url()) + "\">the snapshot</a> of " + esc(c.url()) + " · "
+        + esc(Replayer.human(ts)) + "</header><h1>" + esc(a.title()) + "</h1>"
+        + (a.byline().isEmpty() ? "" : "<p><i>" + esc(a.byline()) + "</i></p>")
+        + "<article>" + article.body().html() + "</article></body></html>";
+    ctx.header("Content-Security-Policy", Replayer.CSP).contentType("text/html; charset=utf-8").result(html);
+  }
+
+  private static String esc(String s) {
+    return Entities.escape(s == null ? "" : s);
+  }
+}

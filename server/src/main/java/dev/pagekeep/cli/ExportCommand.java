@@ -1,0 +1,94 @@
+package dev.pagekeep.cli;
+
+import dev.pagekeep.client.ServiceClient;
+import dev.pagekeep.export.ExportFormat;
+import dev.pagekeep.export.ExportPaths;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pagekeep export --format warc|site|markdown --out PATH}. The service writes the export
+ * ({@code GET /api/export}); this command saves it: a WARC file at PATH (gzip-compressed when
+ * PATH ends in .gz), or the site / Markdown files unpacked into the directory PATH.
+ */
+@Command(name = "export", description = "Write the archive out as WARC, a static site or Markdown (starts the service if none runs).")
+public final class ExportCommand implements Callable<Integer> {
+  @Mixin DataOption data;
+
+  @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "warc, site or markdown")
+  String format;
+
+  @Option(names = "--out", required = true, paramLabel = "PATH", description = "the WARC file, or the directory for site/markdown (new or empty)")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    ExportFormat f = ExportFormat.fromWire(format);
+    Path target = out.toAbsolutePath().normalize();
+    if (f == ExportFormat.WARC) {
+      if (Files.isDirectory(target)) throw new IllegalArgumentException(out + " is a directory; give a file name like archive.warc.gz");
+    } else if (Files.exists(target) && (!Files.isDirectory(target) || !isEmpty(target))) {
+      throw new IllegalArgumentException(out + " exists and is not an empty directory");
+    }
+    ServiceClient client = ServiceClient.connect(data.dataDir(), true);
+    Path parent = target.getParent();
+    Files.createDirectories(parent);
+    Path part = Files.createTempFile(parent, ".pagekeep-export", ".part");
+    try {
+      boolean gzip = target.getFileName().toString().endsWith(".gz");
+      String path = "/api/export?format=" + f.wire() + (f == ExportFormat.WARC && !gzip ? "&gzip=false" : "");
+      ServiceClient.Response r;
+      try (OutputStream o = Files.newOutputStream(part)) {
+        r = client.download(path, o);
+      }
+      if (!r.ok()) throw new IllegalStateException(r.errorMessage());
+      if (f == ExportFormat.WARC) {
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("wrote " + target + " (" + Files.size(target) + " bytes)");
+      } else {
+        long files = unzip(part, target);
+        System.out.println("wrote " + files + " files to " + target + " (open " + target.resolve(f == ExportFormat.SITE ? "index.html" : "index.md") + ")");
+      }
+      return 0;
+    } finally {
+      Files.deleteIfExists(part);
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    }
+  }
+
+  /** Unpacks the export, refusing any entry that would land outside {@code dir}. */
+  static long unzip(Path zipFile, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    long n = 0;
+    try (InputStream raw = Files.newInputStream(zipFile); ZipInputStream zip = new ZipInputStream(raw)) {
+      ZipEntry e;
+      while ((e = zip.getNextEntry()) != null) {
+        Path dest = dir.resolve(e.getName()).normalize();
+        if (!ExportPaths.isSafeRelative(e.getName()) || !dest.startsWith(dir)) {
+          throw new IOException("refusing export entry outside " + dir + ": " + e.getName());
+        }
+        if (e.isDirectory()) continue;
+        Files.createDirectories(dest.getParent());
+        Files.copy(zip, dest, StandardCopyOption.REPLACE_EXISTING);
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.pagekeep.export;
+
+import dev.pagekeep.capture.Charsets;
+import dev.pagekeep.model.Capture;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import dev.pagekeep.capture.ReaderView;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
+import org.jsoup.safety.Safelist;
+
+/**
+ * The reader view of a snapshot ({@link ReaderView}: readability's main content, sanitized), less
+ * its images (the export opens from disk and never reaches the live web). Plain text pages become
+ * a {@code <pre>}; other types get a one-line note.
+ */
+public final class ReaderText {
+  /** @param html safe article HTML; @param element the same as a jsoup tree (for Markdown) */
+  record Extract(String title, String html, Element element) {}
+
+  private static final Safelist SAFE = Safelist.relaxed().removeTags("img").addTags("figure", "figcaption", "hr");
+
+  private ReaderText() {}
+
+  static Extract of(Capture c, byte[] body) {
+    String type = mediaType(c.contentType());
+    String fallbackTitle = c.title() == null || c.title().isBlank() ? c.url() : c.title();
+    if (type.equals("text/html") || type.equals("application/xhtml+xml") || type.isEmpty()) {
+      String html = new String(body, Charsets.detect(body, c.contentType())); // header, BOM or meta
+      ReaderView.Article a = article(html, c.finalUrl() == null ? c.url() : c.finalUrl());
+      // Already sanitized by ReaderView; images go too: they would point at the live web.
+      Element content = Jsoup.parseBodyFragment(Jsoup.clean(a.contentHtml(), SAFE)).body();
+      String title = a.title() == null || a.title().isBlank() ? fallbackTitle : a.title();
+      return new Extract(title, content.html(), content);
+    }
+    Element div = new Element("div");
+    if (type.startsWith("text/")) {
+      div.appendElement("pre").text(new String(body, charset(c.contentType())));
+    } else {
+      div.appendElement("p").text("(" + (type.isEmpty() ? "unknown type" : type) + ", " + body.length + " bytes: no reader view)");
+    }
+    return new Extract(fallbackTitle, div.html(), div);
+  }
+
+  /**
+   * {@link ReaderView#extract} on a page whose links and sources were made absolute first:
+   * Readability resolves relative ones without the port ("http://host:8080/a.png" became
+   * "http://host/a.png").
+   */
+  public static ReaderView.Article article(String html, String baseUrl) {
+    org.jsoup.nodes.Document doc = Jsoup.parse(html, baseUrl);
+    for (Element e : doc.select("[src]")) e.attr("src", e.absUrl("src"));
+    for (Element e : doc.select("[href]")) e.attr("href", e.absUrl("href"));
+    return ReaderView.extract(doc.outerHtml(), baseUrl);
+  }
+
+  static String mediaType(String contentType) {
+    if (contentType == null) return "";
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static Charset charset(String contentType) {
+    if (contentType != null) {
+      int i = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
+      if (i >= 0) {
+        try {
+          return Charset.forName(contentType.substring(i + 8).replace("\"", "").split(";")[0].strip());
+        } catch (RuntimeException ignored) {
+          // unknown charset: fall back to UTF-8
+        }
+      }
+    }
+    return StandardCharsets.UTF_8;
+  }
+}

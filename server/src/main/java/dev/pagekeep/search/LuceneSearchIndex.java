@@ -1,0 +1,341 @@
+package dev.pagekeep.search;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link SearchIndex} on Lucene 9, in one directory ({@code <data>/search/}). Title, URL, text and
+ * tags are searched together (title weighs most); ties go to the newer snapshot. Changes are
+ * visible to the next search at once (near-real-time reader) and committed to disk every few
+ * seconds and on close; what a crash loses is caught up by {@link SearchIndexer#catchUp}.
+ */
+public final class LuceneSearchIndex implements SearchIndex {
+  private static final Logger log = LoggerFactory.getLogger(LuceneSearchIndex.class);
+  static final String ID = "id";
+  static final String KEY = "key";
+  static final String TS = "ts";
+  static final String URL = "url";
+  static final String URL_STORED = "url_raw";
+  static final String TITLE = "title";
+  static final String TEXT = "text";
+  static final String TAGS = "tags";
+  /** Longer texts are indexed up to here (a book-length page still finds its first 400k characters). */
+  static final int MAX_TEXT_CHARS = 400_000;
+  private static final Map<String, Float> BOOSTS = Map.of(TITLE, 4f, URL, 2f, TAGS, 2f, TEXT, 1f);
+  private static final FieldType HIGHLIGHTED = highlighted();
+
+  private final Path dir;
+  private final Analyzer analyzer = new TextAnalyzer();
+  private final Directory directory;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  private final AtomicBoolean stale = new AtomicBoolean();
+  private final AtomicBoolean dirty = new AtomicBoolean();
+  private final ScheduledExecutorService committer;
+
+  private LuceneSearchIndex(Path dir) throws IOException {
+    this.dir = dir;
+    Files.createDirectories(dir);
+    this.directory = FSDirectory.open(dir);
+    IndexWriterConfig cfg = new IndexWriterConfig(analyzer)
+        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+        .setRAMBufferSizeMB(32);
+    this.writer = new IndexWriter(directory, cfg);
+    this.searchers = new SearcherManager(writer, null);
+    this.committer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "search-commit");
+      t.setDaemon(true);
+      return t;
+    });
+    committer.scheduleWithFixedDelay(this::commitIfDirty, 2, 2, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Opens (or creates) the index in {@code dir}. A damaged index is not fatal for the archive:
+   * the caller may delete the directory and rebuild.
+   */
+  public static LuceneSearchIndex open(Path dir) {
+    try {
+      return new LuceneSearchIndex(dir);
+    } catch (LockObtainFailedException e) {
+      throw new SearchException("the search index " + dir + " is in use by another process", e);
+    } catch (IOException | RuntimeException e) {
+      throw new SearchException("cannot open the search index " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens the index, or, when it is damaged (a torn file, a format from another version),
+   * deletes it and starts an empty one: it is derived data, and {@link SearchIndexer#catchUp}
+   * rebuilds it from the store. An index locked by another process is still an error.
+   */
+  public static LuceneSearchIndex openOrReset(Path dir) {
+    try {
+      return open(dir);
+    } catch (SearchException e) {
+      if (e.getCause() instanceof LockObtainFailedException) throw e;
+      log.warn("search index {} unreadable ({}): starting it afresh", dir, e.getMessage());
+      deleteTree(dir);
+      return open(dir);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      throw new SearchException("cannot remove the damaged search index " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static FieldType highlighted() {
+    FieldType t = new FieldType(TextField.TYPE_STORED);
+    t.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS);
+    t.freeze();
+    return t;
+  }
+
+  @Override
+  public void add(Entry e) {
+    Document doc = new Document();
+    doc.add(new StringField(ID, e.id(), Field.Store.YES));
+    doc.add(new StringField(KEY, e.urlKey(), Field.Store.YES));
+    doc.add(new StoredField(TS, e.timestamp()));
+    doc.add(new NumericDocValuesField(TS, Long.parseLong(e.timestamp())));
+    doc.add(new StoredField(URL_STORED, e.url()));
+    doc.add(new TextField(URL, urlWords(e.url()), Field.Store.NO));
+    doc.add(new Field(TITLE, e.title() == null ? "" : e.title(), HIGHLIGHTED));
+    String text = e.text() == null ? "" : e.text();
+    if (text.length() > MAX_TEXT_CHARS) text = text.substring(0, MAX_TEXT_CHARS);
+    doc.add(new Field(TEXT, text, HIGHLIGHTED));
+    if (e.tags() != null) for (String tag : e.tags()) doc.add(new TextField(TAGS, tag, Field.Store.NO));
+    try {
+      writer.updateDocument(new Term(ID, e.id()), doc);
+      changed();
+    } catch (IOException ex) {
+      throw new SearchException("cannot index " + e.url() + ": " + ex.getMessage(), ex);
+    }
+  }
+
+  /** The URL as written (so "example.com" matches) plus its parts as words (so "example" does). */
+  static String urlWords(String url) {
+    return url + " " + url.replaceAll("[^\\p{L}\\p{N}]+", " ");
+  }
+
+  @Override
+  public void delete(String urlKey, String timestampOrNull) {
+    Term term = timestampOrNull == null ? new Term(KEY, urlKey) : new Term(ID, urlKey + "/" + timestampOrNull);
+    try {
+      writer.deleteDocuments(term);
+      changed();
+    } catch (IOException e) {
+      throw new SearchException("cannot remove " + urlKey + " from the index: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void clear() {
+    try {
+      writer.deleteAll();
+      changed();
+    } catch (IOException e) {
+      throw new SearchException("cannot clear the search index: " + e.getMessage(), e);
+    }
+  }
+
+  private void changed() {
+    stale.set(true);
+    dirty.set(true);
+  }
+
+  @Override
+  public long size() {
+    return writer.getDocStats().numDocs;
+  }
+
+  @Override
+  public Results search(String queryText, int offset, int limit) {
+    if (offset < 0 || limit < 1) throw new IllegalArgumentException("offset >= 0 and limit >= 1: " + offset + ", " + limit);
+    Query query = parse(queryText);
+    IndexSearcher searcher = acquire();
+    try {
+      Sort sort = new Sort(SortField.FIELD_SCORE, new SortField(TS, SortField.Type.LONG, true));
+      int want = offset + limit + 1;
+      int n = Math.max(want * 2, 20);
+      while (true) {
+        TopFieldDocs top = searcher.search(query, n, sort, true);
+        List<ScoreDoc> best = bestPerUrl(searcher, top.scoreDocs);
+        boolean exhausted = top.scoreDocs.length < n;
+        if (best.size() >= want || exhausted) {
+          return page(searcher, query, top.totalHits.value, best, offset, limit);
+        }
+        n *= 4;
+      }
+    } catch (IOException e) {
+      throw new SearchException("search failed: " + e.getMessage(), e);
+    } finally {
+      release(searcher);
+    }
+  }
+
+  /** Best snapshot of each URL, in rank order (the sort already put the best one first). */
+  private static List<ScoreDoc> bestPerUrl(IndexSearcher searcher, ScoreDoc[] docs) throws IOException {
+    Set<String> seen = new HashSet<>();
+    List<ScoreDoc> out = new ArrayList<>();
+    var stored = searcher.storedFields();
+    for (ScoreDoc d : docs) {
+      String key = stored.document(d.doc, Set.of(KEY)).get(KEY);
+      if (seen.add(key)) out.add(d);
+    }
+    return out;
+  }
+
+  private Results page(IndexSearcher searcher, Query query, long total, List<ScoreDoc> best, int offset, int limit)
+      throws IOException {
+    int end = Math.min(best.size(), offset + limit);
+    if (offset >= end) return new Results(total, List.of(), -1);
+    ScoreDoc[] pageDocs = best.subList(offset, end).toArray(new ScoreDoc[0]);
+    // The highlighter wants docs in any order with scores; it answers in the same order.
+    TopDocs forHighlight = new TopDocs(new org.apache.lucene.search.TotalHits(pageDocs.length,
+        org.apache.lucene.search.TotalHits.Relation.EQUAL_TO), pageDocs);
+    UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, analyzer)
+        .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", " … ", true))
+        .withMaxLength(MAX_TEXT_CHARS)
+        .build();
+    Map<String, String[]> marks = highlighter.highlightFields(new String[] {TEXT, TITLE}, query, forHighlight, new int[] {2, 1});
+    var stored = searcher.storedFields();
+    List<Hit> hits = new ArrayList<>(pageDocs.length);
+    for (int i = 0; i < pageDocs.length; i++) {
+      Document d = stored.document(pageDocs[i].doc, Set.of(KEY, TS));
+      String snippet = marks.get(TEXT)[i];
+      String title = marks.get(TITLE)[i];
+      hits.add(new Hit(d.get(KEY), d.get(TS), scoreOf(pageDocs[i]), snippet == null ? "" : snippet.strip(),
+          title != null && title.contains("<mark>") ? title : null));
+    }
+    return new Results(total, hits, best.size() > end ? end : -1);
+  }
+
+  private static float scoreOf(ScoreDoc d) {
+    return d instanceof org.apache.lucene.search.FieldDoc f && f.fields.length > 0 && f.fields[0] instanceof Float s
+        ? s : d.score;
+  }
+
+  /**
+   * People's syntax: words (all must match), "quoted phrases", prefix*, OR, -excluded, field:word.
+   * A query the parser rejects (an unbalanced quote, a stray colon) is searched as plain words.
+   */
+  Query parse(String text) {
+    if (text == null || text.isBlank()) throw new SearchQueryException(text, "the search is empty");
+    if (text.length() > 1000) throw new SearchQueryException(text, "the search is longer than 1000 characters");
+    MultiFieldQueryParser parser = new MultiFieldQueryParser(new String[] {TITLE, URL, TAGS, TEXT}, analyzer, BOOSTS);
+    parser.setDefaultOperator(QueryParser.Operator.AND);
+    parser.setAllowLeadingWildcard(false);
+    Query q;
+    try {
+      q = parser.parse(text);
+    } catch (ParseException | RuntimeException e) {
+      try {
+        q = parser.parse(QueryParser.escape(text));
+      } catch (ParseException | RuntimeException again) {
+        throw new SearchQueryException(text, "cannot search for '" + text + "'");
+      }
+    }
+    if (q instanceof MatchNoDocsQuery || q instanceof BooleanQuery b && b.clauses().isEmpty()
+        || q instanceof BooleanQuery b2 && b2.clauses().stream().allMatch(c -> c.getOccur() == BooleanClause.Occur.MUST_NOT)) {
+      throw new SearchQueryException(text, "the search has no words to look for");
+    }
+    return q;
+  }
+
+  private IndexSearcher acquire() {
+    try {
+      if (stale.getAndSet(false)) searchers.maybeRefreshBlocking();
+      return searchers.acquire();
+    } catch (IOException e) {
+      throw new SearchException("cannot read the search index: " + e.getMessage(), e);
+    }
+  }
+
+  private void release(IndexSearcher s) {
+    try {
+      searchers.release(s);
+    } catch (IOException e) {
+      log.warn("releasing a searcher: {}", e.toString());
+    }
+  }
+
+  private void commitIfDirty() {
+    if (!dirty.get()) return;
+    try {
+      commit();
+    } catch (RuntimeException e) {
+      log.error("search index commit: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void commit() {
+    dirty.set(false);
+    try {
+      writer.commit();
+    } catch (IOException e) {
+      dirty.set(true);
+      throw new SearchException("cannot commit the search index " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    committer.shutdownNow();
+    try {
+      searchers.close();
+      writer.close(); // commits
+      directory.close();
+    } catch (IOException | RuntimeException e) {
+      log.error("closing the search index {}: {}", dir, e.toString());
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.pagekeep.search;
+
+import java.util.List;
+
+/**
+ * The full-text index over archived pages: one entry per snapshot (title, URL, text, tags),
+ * searched with phrases ({@code "exact words"}), prefixes ({@code arch*}) and the usual boolean
+ * syntax, best match first, with highlighted snippets. It is derived data: it can always be
+ * rebuilt from the archive store ({@link SearchIndexer#rebuild}).
+ */
+public interface SearchIndex extends AutoCloseable {
+
+  /** What gets indexed for one page snapshot. {@code text} may be empty; tags may be empty. */
+  record Entry(String urlKey, String timestamp, String url, String title, String text, List<String> tags) {
+    public String id() { return urlKey + "/" + timestamp; }
+  }
+
+  /**
+   * One matching URL (its best-matching snapshot).
+   *
+   * @param snippet HTML-safe excerpt of the text with matches in {@code <mark>}; may be empty
+   * @param titleHighlight HTML-safe title with matches in {@code <mark>}, or null when the title did not match
+   */
+  record Hit(String urlKey, String timestamp, float score, String snippet, String titleHighlight) {}
+
+  /** A page of results; {@code nextOffset} is -1 on the last page. */
+  record Results(long matchingSnapshots, List<Hit> hits, int nextOffset) {}
+
+  /** Adds or replaces the entry for this snapshot. */
+  void add(Entry entry);
+
+  /** Removes one snapshot, or every snapshot of the URL when {@code timestampOrNull} is null. */
+  void delete(String urlKey, String timestampOrNull);
+
+  /**
+   * Best match first, one hit per URL.
+   *
+   * @throws SearchQueryException when the query has nothing to search for
+   */
+  Results search(String query, int offset, int limit);
+
+  /** Removes everything (before a rebuild). */
+  void clear();
+
+  /** Snapshots indexed. */
+  long size();
+
+  /** Makes every change so far durable. */
+  void commit();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,184 @@
+package dev.pagekeep.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagekeep.Main;
+import dev.pagekeep.model.UrlKeys;
+import dev.pagekeep.support.FixtureSite;
+import dev.pagekeep.support.RunningService;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.netpreserve.jwarc.MessageVersion;
+import org.netpreserve.jwarc.WarcReader;
+import org.netpreserve.jwarc.WarcRecord;
+import org.netpreserve.jwarc.WarcRequest;
+import org.netpreserve.jwarc.WarcResponse;
+import org.netpreserve.jwarc.WarcRevisit;
+
+/** Exports of a real archive (pages captured from a local site) read back from disk. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExportIT {
+  @TempDir static Path data;
+  @TempDir static Path out;
+  FixtureSite site;
+  RunningService svc;
+  byte[] logo;
+  String articleHtml;
+  String article;
+  String other;
+  String hostile;
+
+  @BeforeAll
+  void archive() throws Exception {
+    logo = new byte[3000];
+    new Random(1).nextBytes(logo);
+    articleHtml = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Making 1 million requests with python-aiohttp</title>"
+        + "<link rel=\"stylesheet\" href=\"/style.css\"></head><body><nav>Home | About</nav><article><h1>Making 1 million requests</h1>"
+        + "<p>In this post I’d like to test limits of python aiohttp and check its performance in terms of requests per minute. "
+        + "Everyone knows that asynchronous code performs better when applied to network operations.</p>"
+        + "<p>Async programming is not easy. It’s not easy because using callbacks and thinking in terms of events and event "
+        + "handlers requires more effort than usual synchronous programming.</p><img src=\"/logo.png\">"
+        + "<script>alert('kept out')</script><ul><li>first point</li><li>second point</li></ul></article></body></html>";
+    site = new FixtureSite()
+        .html("/aiohttp", articleHtml)
+        .html("/other", "<!doctype html><html><head><title>Another page</title></head><body><article><p>"
+            + "A second article that shows the same logo under another name, so the export can deduplicate it. ".repeat(3)
+            + "</p><img src=\"/logo-copy.png\"></article></body></html>")
+        .html("/evil", "<!doctype html><html><head><title>../../../etc/passwd\nhash_url: 0000000000</title></head><body><article><p>"
+            + "Hostile title and URL text must never steer an export path. ".repeat(4) + "</p></article></body></html>")
+        .file("/style.css", "text/css", "body{color:#333}".getBytes(StandardCharsets.UTF_8))
+        .file("/logo.png", "image/png", logo)
+        .file("/logo-copy.png", "image/png", logo);
+    article = site.url("/aiohttp");
+    other = site.url("/other");
+    hostile = site.url("/evil?f=../../../../tmp/x&t=%3Cscript%3E");
+    svc = new RunningService(data);
+    for (JsonNode s : svc.saveAndWait(List.of(article))) assertThat(s.path("state").asText()).isEqualTo("done");
+    RunningService.pause(1100); // timestamps have one-second resolution: the logo copy must come strictly later
+    for (JsonNode s : svc.saveAndWait(List.of(other, hostile))) assertThat(s.path("state").asText()).isEqualTo("done");
+  }
+
+  @AfterAll
+  void stop() {
+    svc.close();
+    site.close();
+  }
+
+  @Test
+  void warcRoundTripHasMatchingDigestsRevisitsAndTheOriginalBytes() throws Exception {
+    Path warc = out.resolve("archive.warc.gz");
+    assertThat(Main.run("export", "--format", "warc", "--out", warc.toString(), "--data", data.toString())).isZero();
+
+    Map<String, byte[]> payloads = new HashMap<>();
+    Map<String, String> digestOf = new HashMap<>();
+    List<WarcRevisit> revisits = new ArrayList<>();
+    int requests = 0;
+    int records = 0;
+    try (WarcReader reader = new WarcReader(warc)) {
+      for (WarcRecord r : reader) {
+        records++;
+        assertThat(r.version()).isEqualTo(MessageVersion.WARC_1_1);
+        if (records == 1) assertThat(r.type()).isEqualTo("warcinfo");
+        if (r instanceof WarcResponse resp) {
+          byte[] body = resp.http().body().stream().readAllBytes();
+          String expected = resp.payloadDigest().orElseThrow().base32();
+          assertThat(new org.netpreserve.jwarc.WarcDigest("sha1", MessageDigest.getInstance("SHA-1").digest(body)).base32())
+              .as("payload digest of %s", resp.target()).isEqualTo(expected);
+          payloads.put(resp.target(), body);
+          digestOf.put(resp.target(), expected);
+        } else if (r instanceof WarcRevisit rev) {
+          revisits.add(rev);
+        } else if (r instanceof WarcRequest) {
+          requests++;
+        }
+      }
+    }
+    assertThat(payloads).as("responses").containsKey(article);
+    assertThat(payloads.get(article)).isEqualTo(articleHtml.getBytes(StandardCharsets.UTF_8));
+    assertThat(payloads.get(site.url("/logo.png"))).isEqualTo(logo);
+    assertThat(payloads).containsKeys(other, hostile, site.url("/style.css"));
+    assertThat(revisits).hasSize(1);
+    WarcRevisit rev = revisits.get(0);
+    assertThat(rev.target()).isEqualTo(site.url("/logo-copy.png"));
+    assertThat(rev.refersToTargetURI().orElseThrow().toString()).isEqualTo(site.url("/logo.png"));
+    assertThat(rev.payloadDigest().orElseThrow().base32()).isEqualTo(digestOf.get(site.url("/logo.png")));
+    assertThat(requests).isEqualTo(payloads.size() + revisits.size());
+  }
+
+  @Test
+  void siteExportPutsEachArticleUnderYearAndKeyInReaderViewWithAnIndex() throws Exception {
+    Path dir = out.resolve("site");
+    assertThat(Main.run("export", "--format", "site", "--out", dir.toString(), "--data", data.toString())).isZero();
+    List<String> files = relativeFiles(dir);
+    assertThat(files).allMatch(f -> f.equals("index.html") || f.matches("\\d{4}/[0-9a-f]{32}/index\\.html"));
+    assertThat(files).hasSize(4);
+    String page = Files.readString(dir.resolve(yearNow() + "/" + UrlKeys.urlKey(article) + "/index.html"));
+    assertThat(page).contains("asynchronous code performs better").contains("Making 1 million requests")
+        .doesNotContain("<script").doesNotContain("Home | About").contains("../../index.html");
+    String index = Files.readString(dir.resolve("index.html"));
+    assertThat(index).contains("href=\"" + yearNow() + "/" + UrlKeys.urlKey(article) + "/index.html\"");
+    assertThat(index).doesNotContain("<script>");
+  }
+
+  @Test
+  void markdownExportWritesTheSeedHeaderPerArticleAndAnIndex() throws Exception {
+    Path dir = out.resolve("md");
+    assertThat(Main.run("export", "--format", "markdown", "--out", dir.toString(), "--data", data.toString())).isZero();
+    List<String> files = relativeFiles(dir);
+    assertThat(files).allMatch(f -> f.equals("index.md") || f.matches("\\d{4}/[0-9a-f]{32}/index\\.md"));
+    String md = Files.readString(dir.resolve(yearNow() + "/" + UrlKeys.urlKey(article) + "/index.md"));
+    assertThat(md).startsWith("title: Making 1 million requests with python-aiohttp\nurl: " + article
+        + "\nhash_url: " + UrlKeys.hashUrl(article) + "\n\n");
+    assertThat(md).contains("asynchronous code performs better").contains("- first point\n- second point");
+    String evil = Files.readString(dir.resolve(yearNow() + "/" + UrlKeys.urlKey(hostile) + "/index.md"));
+    assertThat(evil.lines().limit(4).toList()).hasSize(4);
+    assertThat(evil.lines().filter(l -> l.startsWith("hash_url: ")).toList()).containsExactly("hash_url: " + UrlKeys.hashUrl(hostile));
+    assertThat(Files.readString(dir.resolve("index.md"))).contains("(" + yearNow() + "/" + UrlKeys.urlKey(other) + "/index.md)");
+  }
+
+  @Test
+  void anUnknownFormatIsAOneLineErrorAndANonEmptyTargetIsRefused() throws Exception {
+    assertThat(Main.run("export", "--format", "pdf", "--out", out.resolve("x").toString(), "--data", data.toString())).isEqualTo(1);
+    Path busy = Files.createDirectories(out.resolve("busy"));
+    Files.writeString(busy.resolve("keep.txt"), "mine");
+    assertThat(Main.run("export", "--format", "site", "--out", busy.toString(), "--data", data.toString())).isEqualTo(1);
+    assertThat(svc.call("GET", "/api/export?format=pdf", null).status()).isEqualTo(400);
+  }
+
+  @Test
+  void readerViewServesTheArticleWithoutScriptUnderTheReplayCsp() throws Exception {
+    String ts = svc.call("GET", "/api/snapshots/" + UrlKeys.hashUrl(article), null).json().path("versions").get(0).path("timestamp").asText();
+    var http = java.net.http.HttpClient.newHttpClient();
+    var res = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(svc.service().baseUrl() + "/reader/"
+            + UrlKeys.hashUrl(article) + "/" + ts)).header("Authorization", "Bearer " + svc.token()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.headers().firstValue("Content-Security-Policy").orElse("")).isEqualTo(dev.pagekeep.replay.Replayer.CSP);
+    assertThat(res.body()).contains("asynchronous code performs better").doesNotContain("<script").doesNotContain("Home | About")
+        .contains("src=\"/web/" + ts + "im_/" + site.url("/logo.png") + "\"");
+  }
+
+  private static String yearNow() {
+    return String.valueOf(java.time.Year.now(java.time.ZoneOffset.UTC).getValue());
+  }
+
+  private static List<String> relativeFiles(Path dir) throws Exception {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/')).sorted().toList();
+    }
+  }
+}

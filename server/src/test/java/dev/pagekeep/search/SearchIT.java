@@ -1,0 +1,117 @@
+package dev.pagekeep.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pagekeep.support.Corpus;
+import dev.pagekeep.support.FixtureSite;
+import dev.pagekeep.support.RunningService;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Search through the running service: pages captured from a real site become searchable and leave on delete. */
+class SearchIT {
+  @TempDir Path data;
+  FixtureSite site;
+  RunningService svc;
+  String aiohttp;
+
+  @BeforeEach
+  void archiveSomePages() throws Exception {
+    site = new FixtureSite();
+    List<String> urls = new ArrayList<>();
+    for (Corpus.Page p : Corpus.pages(40, 7)) {
+      site.html(p.path(), p.html());
+      urls.add(site.url(p.path()));
+    }
+    site.html("/aiohttp", new Corpus.Page("/aiohttp", "Making 1 million requests with python-aiohttp",
+        "Everyone knows that asynchronous code performs better when applied to network operations.").html());
+    aiohttp = site.url("/aiohttp");
+    urls.add(aiohttp);
+    svc = new RunningService(data);
+    for (JsonNode s : svc.saveAndWait(urls)) assertThat(s.path("state").asText()).isEqualTo("done");
+  }
+
+  @AfterEach
+  void stop() {
+    svc.close();
+    site.close();
+  }
+
+  private List<String> urlsOf(JsonNode snapshots) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode s : snapshots) out.add(s.path("url").asText());
+    return out;
+  }
+
+  @Test
+  void phraseSearchReturnsTheCapturedPageWithAHighlightedSnippet() {
+    JsonNode hits = svc.search("\"asynchronous code performs better\"");
+    assertThat(urlsOf(hits)).containsExactly(aiohttp);
+    assertThat(hits.get(0).path("snippet").asText()).contains("<mark>asynchronous code performs better</mark>");
+    assertThat(hits.get(0).path("replay").asText()).startsWith("/web/");
+  }
+
+  @Test
+  void deletingASnapshotTakesItOutOfSearchAndReindexKeepsItOut() {
+    String hashUrl = svc.search("aiohttp").get(0).path("hashUrl").asText();
+    assertThat(svc.call("DELETE", "/api/snapshots/" + hashUrl, null).status()).isEqualTo(200);
+    assertThat(urlsOf(svc.search("aiohttp"))).isEmpty();
+    rebuildAndWait();
+    assertThat(urlsOf(svc.search("aiohttp"))).isEmpty();
+    assertThat(svc.search("notes").size()).isGreaterThan(0);
+  }
+
+  @Test
+  void reindexRestoresALostIndex() {
+    svc.service().search().index().clear();
+    assertThat(urlsOf(svc.search("aiohttp"))).isEmpty();
+    rebuildAndWait();
+    assertThat(urlsOf(svc.search("aiohttp"))).containsExactly(aiohttp);
+  }
+
+  @Test
+  void anIndexDeletedWhileStoppedIsRebuiltAtStart() throws Exception {
+    svc.stop();
+    try (var files = java.nio.file.Files.walk(data.resolve("search"))) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    svc.start();
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (urlsOf(svc.search("aiohttp")).isEmpty() && System.currentTimeMillis() < deadline) RunningService.pause(50);
+    assertThat(urlsOf(svc.search("aiohttp"))).containsExactly(aiohttp);
+  }
+
+  @Test
+  void aDamagedIndexIsRebuiltAtStartInsteadOfStoppingTheService() throws Exception {
+    svc.stop();
+    try (var files = java.nio.file.Files.list(data.resolve("search"))) {
+      for (Path p : files.toList()) java.nio.file.Files.write(p, new byte[] {1, 2, 3}); // every file torn
+    }
+    svc.start();
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (urlsOf(svc.search("aiohttp")).isEmpty() && System.currentTimeMillis() < deadline) RunningService.pause(50);
+    assertThat(urlsOf(svc.search("aiohttp"))).containsExactly(aiohttp);
+  }
+
+  @Test
+  void anEmptyQueryIsABadRequestAndTheServiceKeepsAnswering() {
+    RunningService.Reply r = svc.call("GET", "/api/snapshots?q=*", null);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().path("error").path("code").asText()).isEqualTo("bad_query");
+    assertThat(urlsOf(svc.search("aiohttp"))).containsExactly(aiohttp);
+  }
+
+  private void rebuildAndWait() {
+    assertThat(svc.call("POST", "/api/reindex", null).status()).isEqualTo(202);
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (svc.call("GET", "/api/reindex", null).json().path("running").asBoolean() && System.currentTimeMillis() < deadline) {
+      RunningService.pause(20);
+    }
+  }
+}
