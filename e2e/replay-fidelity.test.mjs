@@ -57,6 +57,16 @@ function probePage(origin, archive) {
 </body></html>`;
 }
 
+let newsServed = 0;
+const newsVersions = [1, 2].map((v) => `<!doctype html><html><head><meta charset="utf-8"><title>Harbour news</title></head><body>
+<article><h1>Harbour news</h1><p class="byline">By Ada Marlowe</p>
+<p>The harbour master announced on Monday that the tidal clock on the quay will be repaired before the spring tides.</p>
+<p>${v === 1 ? 'Repairs will cost four hundred crowns and take a week.' : 'Repairs will cost nine hundred crowns and take a month.'}</p>
+<p>Fishermen are asked to read the tide tables in the meantime, which are posted at the harbour office every morning.</p>
+${v === 2 ? '<p>Correction: the clock was built in 1887, not 1878.</p>' : ''}
+<img src="/static/img/article-figure.png" alt="the clock" width="80"></article>
+<script>document.title = 'SCRIPT RAN'</script></body></html>`);
+
 let svc;
 let origin;
 let browser;
@@ -74,10 +84,13 @@ before(async () => {
     '/static/css/webfont.css': ['text/css', '@font-face { font-family: "Archived Font"; src: url("../fonts/real.ttf") format("truetype"); }\n'
       + '.webfont { font-family: "Archived Font", monospace; font-size: 20px; }\n'],
     '/static/fonts/real.ttf': ['font/ttf', systemFont()],
+    '/news.html': () => ['text/html; charset=utf-8', newsVersions[Math.min(newsServed++, 1)]],
   });
   // about.html first, so that the index's link to it leads to its snapshot.
   await svc.archive([origin.url('/about.html')]);
   await svc.archive([origin.url('/index.html'), origin.url('/probe.html')]);
+  await svc.archive([origin.url('/news.html')]);
+  await svc.archive([origin.url('/news.html')]);
   await origin.close(); // from here on, nothing may come from the origin: it is gone
 
   browser = await launchChromium();
@@ -242,4 +255,41 @@ test('the fixture site and the probe page replay sealed: no request leaves the a
   assert.deepEqual(csp, [], 'console reports of blocked loads');
   await index.close();
   await probe.close();
+});
+
+test('the banner leads to a readable diff and reader view, sealed like replay', async () => {
+  const before = requests.length;
+  const page = await openReplay('/news.html', 'replay-news.png');
+  await Promise.all([page.waitForNavigation(), page.click('#pagekeep-changes')]);
+  assert.match(page.url(), /\/diff\/\d{14}\/\d{14}\/http:\/\/127\.0\.0\.1:\d+\/news\.html$/);
+  const diff = await page.evaluate(() => ({
+    added: [...document.querySelectorAll('ins.added')].map((e) => e.textContent),
+    removed: [...document.querySelectorAll('del.removed')].map((e) => e.textContent),
+    addedBg: getComputedStyle(document.querySelector('ins.added')).backgroundColor,
+  }));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'diff-news.png'), fullPage: true });
+  assert.deepEqual(diff.removed, ['Repairs will cost four hundred crowns and take a week.']);
+  assert.deepEqual(diff.added, ['Repairs will cost nine hundred crowns and take a month.', 'Correction: the clock was built in 1887, not 1878.']);
+  assert.equal(diff.addedBg, 'rgb(230, 255, 236)', 'the diff page is styled (its inline style is allowed by the CSP)');
+
+  await page.goBack();
+  await Promise.all([page.waitForNavigation(), page.click('#pagekeep-reader')]);
+  await page.waitForLoadState('load');
+  const reader = await page.evaluate(() => ({
+    text: document.querySelector('article')?.textContent || '',
+    images: [...document.images].map((i) => ({ src: i.src, width: i.naturalWidth })),
+    title: document.title,
+  }));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'reader-news.png'), fullPage: true });
+  assert.match(reader.text, /nine hundred crowns/);
+  assert.doesNotMatch(reader.text, /SCRIPT RAN/);
+  assert.ok(reader.images.length >= 1, 'the article image is kept');
+  for (const i of reader.images) {
+    assert.ok(i.src.startsWith(`${svc.base}/web/`), `reader image from the archive: ${i.src}`);
+    assert.ok(i.width > 0, `reader image decoded: ${i.src}`);
+  }
+  assert.deepEqual(leaks(), [], 'requests that left the archive');
+  assert.ok(requests.length > before);
+  assert.deepEqual(dialogs, []);
+  await page.close();
 });
