@@ -46,13 +46,14 @@ async function startService(data) {
   proc.stdout.on('data', d => { out += d; });
   proc.stderr.on('data', () => {});
   const deadline = Date.now() + 60000;
-  while (!/login link\): (\S+)/.test(out)) {
+  while (!/^port (\d+)$/m.test(out)) {
     if (Date.now() > deadline || proc.exitCode !== null) throw new Error('pagekeep serve did not start: ' + out);
     await new Promise(r => setTimeout(r, 100));
   }
-  const login = out.match(/login link\): (\S+)/)[1];
-  const base = new URL(login).origin;
+  const base = 'http://127.0.0.1:' + out.match(/^port (\d+)$/m)[1];
   const token = fs.readFileSync(path.join(data, 'token'), 'utf8').trim();
+  // serve prints a login link only to a terminal; a one-time link comes from the API, as the extension gets it.
+  const login = (await (await fetch(base + '/api/login-links', { method: 'POST', headers: { Authorization: 'Bearer ' + token } })).json()).url;
   const call = async (method, p, body) => {
     const res = await fetch(base + p, {
       method, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
