@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.imports.Importer;
 import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.replay.SnapshotDiff;
 import dev.pagekeep.search.SearchException;
 import dev.pagekeep.search.SearchIndexer;
 import dev.pagekeep.search.SearchQueryException;
@@ -47,6 +48,7 @@ public final class HttpApi {
     ExportController exports = new ExportController(store);
     ReaderController reader = new ReaderController(store, snapshots);
     WebController web = new WebController(store, replayer, sessions, views, port::get);
+    DiffController diffs = new DiffController(new SnapshotDiff(store, replayer), snapshots);
 
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -91,6 +93,8 @@ public final class HttpApi {
       config.routes.get("/api/reindex", snapshots::reindexStatus);
       config.routes.post("/api/login-links", web::loginLink);
       config.routes.get("/login", web::login);
+      config.routes.get("/diff/<rest>", diffs::page);
+      config.routes.get("/api/snapshots/{hashUrl}/diff", diffs::json);
       config.routes.get("/web/<rest>", web::replay);
       config.routes.get("/", web::home);
       config.routes.get("/ui/{file}", web::uiAsset);

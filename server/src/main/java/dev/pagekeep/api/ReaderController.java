@@ -1,5 +1,6 @@
 package dev.pagekeep.api;
 
+import dev.pagekeep.capture.Charsets;
 import dev.pagekeep.capture.ReaderView;
 import dev.pagekeep.export.ReaderText;
 import dev.pagekeep.model.Capture;
@@ -7,9 +8,6 @@ import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.store.ArchiveStore;
 import io.javalin.http.Context;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -37,7 +35,7 @@ final class ReaderController {
         .orElseThrow(() -> ApiException.notFound("no snapshot " + ctx.pathParam("hashUrl") + "/" + ts));
     byte[] body = store.blob(c.digest()).orElseThrow(() -> ApiException.notFound("the body of " + c.url() + " is missing"));
     String base = c.finalUrl() == null ? c.url() : c.finalUrl();
-    ReaderView.Article a = ReaderText.article(new String(body, charset(c.contentType())), base);
+    ReaderView.Article a = ReaderText.article(new String(body, Charsets.detect(body, c.contentType())), base);
     Document article = Jsoup.parseBodyFragment(a.contentHtml(), base);
     for (Element img : article.select("img[src]")) {
       img.attr("src", "/web/" + ts + "im_/" + img.absUrl("src"));
@@ -53,20 +51,6 @@ final class ReaderController {
         + (a.byline().isEmpty() ? "" : "<p><i>" + esc(a.byline()) + "</i></p>")
         + "<article>" + article.body().html() + "</article></body></html>";
     ctx.header("Content-Security-Policy", Replayer.CSP).contentType("text/html; charset=utf-8").result(html);
-  }
-
-  private static Charset charset(String contentType) {
-    if (contentType != null) {
-      int i = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
-      if (i >= 0) {
-        try {
-          return Charset.forName(contentType.substring(i + 8).replace("\"", "").split(";")[0].strip());
-        } catch (RuntimeException ignored) {
-          // unknown charset: UTF-8
-        }
-      }
-    }
-    return StandardCharsets.UTF_8;
   }
 
   private static String esc(String s) {

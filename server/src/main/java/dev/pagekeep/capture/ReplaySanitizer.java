@@ -88,13 +88,27 @@ final class ReplaySanitizer {
     }
   }
 
-  /** Plugins can run code: {@code <embed>} goes, {@code <object>} shows its fallback, images excepted. */
+  /**
+   * Plugins can run code: {@code <embed>} goes, {@code <object>} shows its fallback. A raster image in
+   * either becomes an {@code <img>}, since the replay's CSP blocks every object ({@code object-src 'none'}).
+   */
   private static void removePluginObjects(Document doc) {
     for (Element el : doc.select("embed, object")) {
-      if (el.parent() == null || isRasterImage(el)) continue;
-      if (el.normalName().equals("embed")) el.remove();
+      if (el.parent() == null) continue;
+      if (isRasterImage(el)) el.replaceWith(asImage(el));
+      else if (el.normalName().equals("embed")) el.remove();
       else el.unwrap();
     }
+  }
+
+  private static Element asImage(Element el) {
+    boolean object = el.normalName().equals("object");
+    Element img = new Element("img").attr("src", el.attr(object ? "data" : "src"));
+    for (String keep : new String[] {"id", "class", "style", "width", "height", "title"}) {
+      if (el.hasAttr(keep)) img.attr(keep, el.attr(keep));
+    }
+    String alt = object ? el.text().strip() : el.attr("alt");
+    return img.attr("alt", alt);
   }
 
   /** Raster images only: an SVG document in an object or embed can carry script. */

@@ -1,5 +1,6 @@
 package dev.pagekeep.export;
 
+import dev.pagekeep.capture.Charsets;
 import dev.pagekeep.model.Capture;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ public final class ReaderText {
     String type = mediaType(c.contentType());
     String fallbackTitle = c.title() == null || c.title().isBlank() ? c.url() : c.title();
     if (type.equals("text/html") || type.equals("application/xhtml+xml") || type.isEmpty()) {
-      String html = new String(body, charset(c.contentType()));
+      String html = new String(body, Charsets.detect(body, c.contentType())); // header, BOM or meta
       ReaderView.Article a = article(html, c.finalUrl() == null ? c.url() : c.finalUrl());
       // Already sanitized by ReaderView; images go too: they would point at the live web.
       Element content = Jsoup.parseBodyFragment(Jsoup.clean(a.contentHtml(), SAFE)).body();

@@ -147,6 +147,14 @@ public final class Replayer {
             .append(current ? "</b> " : "</a> ");
       }
     }
+    b.append(" &middot; <a id=\"pagekeep-reader\" style=\"color:#93c5fd\" href=\"/reader/").append(c.hashUrl()).append('/')
+        .append(c.timestamp()).append("\">reader view</a>");
+    Capture previous = null;
+    for (Capture v : versions) if (v.isPage() && v.timestamp().compareTo(c.timestamp()) < 0) previous = v;
+    if (previous != null) {
+      b.append(" &middot; <a id=\"pagekeep-changes\" style=\"color:#93c5fd\" href=\"/diff/").append(previous.timestamp()).append('/')
+          .append(c.timestamp()).append('/').append(esc(c.url())).append("\">changes since the previous version</a>");
+    }
     b.append(" &middot; <a style=\"color:#93c5fd\" href=\"/#/url/").append(c.hashUrl()).append("\">all versions</a>")
         .append("</div><style>a[data-pagekeep-live]::after{content:\" \\2197\";font-size:.8em}</style>");
     int body = html.indexOf("<body");

@@ -165,13 +165,17 @@ class ReplayRewriterTest {
   }
 
   @Test
-  void removesPluginsButKeepsRasterImageObjectsAndObjectFallback() {
+  void removesPluginsTurnsRasterImageObjectsIntoImagesAndKeepsObjectFallback() {
     Document doc = replayFixture(new RecordingRewriter());
     Document inline = replay("<object data=movie.swf type=application/x-shockwave-flash><param name=x value=y>"
         + "<p id=fb>fallback</p></object><applet code=x.class></applet>");
 
     assertThat(doc.getElementById("plugin")).isNull();
-    assertThat(doc.getElementById("chart").attr("data")).isEqualTo(PREFIX + STATIC + "img/chart.png");
+    Element chart = doc.getElementById("chart");
+    assertThat(chart.normalName()).isEqualTo("img");
+    assertThat(chart.attr("src")).isEqualTo(PREFIX + STATIC + "img/chart.png");
+    assertThat(chart.attr("alt")).isEqualTo("chart");
+    assertThat(chart.attr("width")).isEqualTo("16");
     assertThat(inline.select("object, param, applet, embed")).isEmpty();
     assertThat(inline.getElementById("fb")).isNotNull();
   }

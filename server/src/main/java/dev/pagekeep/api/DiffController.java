@@ -1,0 +1,59 @@
+package dev.pagekeep.api;
+
+import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.replay.SnapshotDiff;
+import io.javalin.http.Context;
+import org.jsoup.nodes.Entities;
+
+/**
+ * Text diffs between two snapshots of one URL: {@code GET /diff/{from}/{to}/{url}} for people
+ * (linked from the replay banner) and {@code GET /api/snapshots/{hashUrl}/diff?from=&to=} as JSON.
+ */
+final class DiffController {
+  private final SnapshotDiff diffs;
+  private final SnapshotsController snapshots;
+
+  DiffController(SnapshotDiff diffs, SnapshotsController snapshots) {
+    this.diffs = diffs;
+    this.snapshots = snapshots;
+  }
+
+  void page(Context ctx) {
+    String raw = ctx.req().getRequestURI();
+    String[] parts = raw.substring(raw.indexOf("/diff/") + 6).split("/", 3);
+    ctx.header("Content-Security-Policy", Replayer.CSP).contentType("text/html; charset=utf-8");
+    if (parts.length < 3 || !Timestamps.isTimestamp(parts[0]) || !Timestamps.isTimestamp(parts[1])) {
+      ctx.status(400).result(message("Not a diff address", "Use /diff/{from timestamp}/{to timestamp}/{url}."));
+      return;
+    }
+    String url = ctx.queryString() == null ? parts[2] : parts[2] + "?" + ctx.queryString();
+    try {
+      ctx.result(SnapshotDiff.html(diffs.between(url, parts[0], parts[1])));
+    } catch (SnapshotDiff.NotComparable e) {
+      ctx.status(404).result(message("Nothing to compare", e.getMessage()));
+    }
+  }
+
+  void json(Context ctx) {
+    String key = snapshots.resolve(ctx.pathParam("hashUrl"));
+    String from = ctx.queryParam("from");
+    String to = ctx.queryParam("to");
+    for (String ts : new String[] {from, to}) {
+      if (ts != null && (ts.length() != 14 || !Timestamps.isTimestamp(ts))) {
+        throw ApiException.badRequest("a timestamp is 14 digits, yyyyMMddHHmmss");
+      }
+    }
+    try {
+      ctx.json(SnapshotDiff.json(diffs.byKey(key, from, to)));
+    } catch (SnapshotDiff.NotComparable e) {
+      throw ApiException.notFound(e.getMessage());
+    }
+  }
+
+  private static String message(String title, String text) {
+    return "<!doctype html><meta charset=\"utf-8\"><title>" + Entities.escape(title) + "</title>"
+        + "<body style=\"font:15px system-ui,sans-serif;margin:3em\"><h1>" + Entities.escape(title) + "</h1><p>"
+        + Entities.escape(text) + "</p><p><a href=\"/\">Back to the archive</a></p>";
+  }
+}
