@@ -125,6 +125,12 @@ describe('web UI', { timeout: 180000 }, () => {
     await tab.waitForSelector('.years');
     assert.equal(await tab.locator('#view .row').count(), 2);
     await tab.screenshot({ path: path.join(shots, '3-timeline.png'), fullPage: true });
+    // The newer version links the diff against the older one.
+    assert.equal(await tab.locator('#view .row a.diff').count(), 1);
+    await Promise.all([tab.waitForURL(/\/diff\/\d{14}\/\d{14}\//), tab.locator('#view .row a.diff').click()]);
+    assert.match(await tab.textContent('h1'), /What changed on/);
+    await tab.goBack();
+    await tab.waitForSelector('.years');
     await Promise.all([tab.waitForURL(/\/web\/\d{14}\//), tab.locator('#view .row a.title').first().click()]);
     assert.match(await tab.textContent('#pagekeep-banner'), /archived copy of/);
     assert.match(await tab.textContent('body'), /asynchronous code performs better/);
