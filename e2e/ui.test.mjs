@@ -46,13 +46,14 @@ async function startService(data) {
   proc.stdout.on('data', d => { out += d; });
   proc.stderr.on('data', () => {});
   const deadline = Date.now() + 60000;
-  while (!/login link\): (\S+)/.test(out)) {
+  while (!/^port (\d+)$/m.test(out)) {
     if (Date.now() > deadline || proc.exitCode !== null) throw new Error('pagekeep serve did not start: ' + out);
     await new Promise(r => setTimeout(r, 100));
   }
-  const login = out.match(/login link\): (\S+)/)[1];
-  const base = new URL(login).origin;
+  const base = 'http://127.0.0.1:' + out.match(/^port (\d+)$/m)[1];
   const token = fs.readFileSync(path.join(data, 'token'), 'utf8').trim();
+  // serve prints a login link only to a terminal; a one-time link comes from the API, as the extension gets it.
+  const login = (await (await fetch(base + '/api/login-links', { method: 'POST', headers: { Authorization: 'Bearer ' + token } })).json()).url;
   const call = async (method, p, body) => {
     const res = await fetch(base + p, {
       method, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
@@ -124,6 +125,12 @@ describe('web UI', { timeout: 180000 }, () => {
     await tab.waitForSelector('.years');
     assert.equal(await tab.locator('#view .row').count(), 2);
     await tab.screenshot({ path: path.join(shots, '3-timeline.png'), fullPage: true });
+    // The newer version links the diff against the older one.
+    assert.equal(await tab.locator('#view .row a.diff').count(), 1);
+    await Promise.all([tab.waitForURL(/\/diff\/\d{14}\/\d{14}\//), tab.locator('#view .row a.diff').click()]);
+    assert.match(await tab.textContent('h1'), /What changed on/);
+    await tab.goBack();
+    await tab.waitForSelector('.years');
     await Promise.all([tab.waitForURL(/\/web\/\d{14}\//), tab.locator('#view .row a.title').first().click()]);
     assert.match(await tab.textContent('#pagekeep-banner'), /archived copy of/);
     assert.match(await tab.textContent('body'), /asynchronous code performs better/);

@@ -155,12 +155,16 @@ async function showTimeline(hashUrl) {
     years.append(el('div', { class: 'year' }, el('b', { text: y + ' (' + total + ')' }), el('div', { class: 'months' }, bars)));
   }
   const list = el('ol', { class: 'rows' });
-  for (const v of versions) {
+  versions.forEach((v, i) => {
+    const previous = versions[i + 1]; // newest first: the next row is the version before this one
     const row = el('li', { class: 'row', tabindex: '0', 'data-replay': v.replay },
       el('a', { class: 'title', href: v.replay, text: human(v.timestamp, true) }),
       el('div', { class: 'meta' }, 'HTTP ' + v.status + ' · ' + (v.contentType || 'unknown type') + ' · ' + bytes(v.size)
         + (v.requisites ? ' · ' + v.requisites + ' requisites' : '') + ' · ',
-        el('a', { href: '/reader/' + data.urlKey + '/' + v.timestamp, text: 'reader view' })),
+        el('a', { href: '/reader/' + data.urlKey + '/' + v.timestamp, text: 'reader view' }),
+        previous ? ' · ' : '',
+        previous ? el('a', { class: 'diff', href: '/diff/' + previous.timestamp + '/' + v.timestamp + '/' + data.url,
+          text: 'changes since ' + human(previous.timestamp) }) : ''),
       el('div', { class: 'actions' }, el('button', { class: 'danger', onclick: async () => {
         if (!confirm('Delete the snapshot of ' + human(v.timestamp) + '?')) return;
         try {
@@ -172,7 +176,7 @@ async function showTimeline(hashUrl) {
         } catch (e) { toast(e.message, true); }
       } }, 'Delete')));
     list.append(row);
-  }
+  });
   render(el('h1', { text: data.title || data.url }),
     el('p', { class: 'url' }, el('a', { href: data.url, rel: 'noreferrer noopener', target: '_blank', text: data.url }), ' (live)'),
     el('p', {}, data.versions.length + ' snapshot(s) · ', el('a', { href: '/web/' + data.url, text: 'newest' }), ' · ',
