@@ -47,7 +47,7 @@ public final class HttpApi {
     ImportsController imports = features.importer() == null ? null : new ImportsController(features.importer());
     ExportController exports = new ExportController(store);
     ReaderController reader = new ReaderController(store, snapshots);
-    WebController web = new WebController(store, replayer, sessions, views, port::get);
+    WebController web = new WebController(replayer, sessions, port::get);
     DiffController diffs = new DiffController(new SnapshotDiff(store, replayer), snapshots);
 
     this.app = Javalin.create(config -> {

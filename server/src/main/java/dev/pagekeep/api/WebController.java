@@ -2,29 +2,24 @@ package dev.pagekeep.api;
 
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.replay.Replayer;
-import dev.pagekeep.store.ArchiveStore;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import org.jsoup.nodes.Entities;
 
-/** The browser-facing routes: login, replay under {@code /web/}, and the home page. */
+/** The browser-facing routes: login, replay under {@code /web/}, and the web UI's files. */
 final class WebController {
   static final String UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
       + "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-  private final ArchiveStore store;
   private final Replayer replayer;
   private final Sessions sessions;
-  private final Views views;
   private final IntSupplier port;
 
-  WebController(ArchiveStore store, Replayer replayer, Sessions sessions, Views views, IntSupplier port) {
-    this.store = store;
+  WebController(Replayer replayer, Sessions sessions, IntSupplier port) {
     this.replayer = replayer;
     this.sessions = sessions;
-    this.views = views;
     this.port = port;
   }
 
