@@ -155,12 +155,16 @@ public final class E2eBench {
     return 0;
   }
 
+  /** Bytes under dir; files that vanish while it walks (Lucene merges) are skipped, and a failed walk is retried. */
   static long dirBytes(String dir) {
-    try (Stream<Path> s = Files.walk(Path.of(dir))) {
-      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-    } catch (IOException e) {
-      return -1;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try (Stream<Path> s = Files.walk(Path.of(dir))) {
+        return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // a file was deleted during the walk: try again
+      }
     }
+    return -1;
   }
 
   static String loadavg() {
