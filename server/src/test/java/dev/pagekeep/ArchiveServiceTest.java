@@ -160,6 +160,21 @@ class ArchiveServiceTest {
   }
 
   @Test
+  void aSaveBeingCapturedIsListedAsFetchingThenDone() throws Exception {
+    long id = save(site.url("/slow")).path("id").asLong();
+    boolean seenFetching = false;
+    for (int i = 0; i < 100 && !seenFetching; i++) {
+      for (JsonNode s : http.get("/api/saves?state=fetching").json().path("saves")) {
+        if (s.path("id").asLong() == id) seenFetching = s.path("state").asText().equals("fetching");
+      }
+      if (!seenFetching) Thread.sleep(10);
+    }
+    assertThat(seenFetching).isTrue();
+    assertThat(awaitFinished(id).path("state").asText()).isEqualTo("done");
+    assertThat(http.get("/api/saves?state=fetching").json().path("saves")).isEmpty();
+  }
+
+  @Test
   void malformedRequestsGetJsonErrorsNotStackTraces() {
     Reply badJson = http.send("POST", "/api/saves", "{not json", Map.of("Content-Type", "application/json"));
     assertThat(badJson.status()).isEqualTo(400);

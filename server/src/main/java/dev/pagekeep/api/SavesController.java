@@ -103,10 +103,11 @@ final class SavesController {
         throw ApiException.badRequest(e.getMessage());
       }
       if (state == SaveState.FETCHING) {
-        for (Save s : store.saves(SaveState.QUEUED, before, Integer.MAX_VALUE)) {
-          if (archiver.isInFlight(s.id())) found.add(s);
-          if (found.size() > limit) break;
+        // Few saves are in flight; never walk the (possibly huge) queue to find them.
+        for (long id : archiver.inFlightIds()) {
+          if (id < before) store.save(id).filter(s -> s.state() == SaveState.QUEUED).ifPresent(found::add);
         }
+        found.sort(Comparator.comparingLong(Save::id).reversed());
       } else {
         found.addAll(store.saves(state, before, limit + 1));
       }

@@ -99,6 +99,9 @@ public final class Archiver implements AutoCloseable {
 
   public int inFlightCount() { return inFlight.size(); }
 
+  /** Ids of the saves being captured now (at most maxPagesInFlight of them). */
+  public java.util.List<Long> inFlightIds() { return java.util.List.copyOf(inFlight); }
+
   public long finishedCount() { return finished.get(); }
 
   private void run() {

@@ -63,6 +63,9 @@ public final class MapDbArchiveStore implements ArchiveStore {
   private final Atomic.Long pageCount;
   private final Atomic.Long logicalBytes;
   private final Atomic.Long storedBytes;
+  // MapDB's size() walks the whole collection; stats are asked for often, so these are counted.
+  private final Atomic.Long urlCount;
+  private final Atomic.Long blobCount;
   private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
 
   private MapDbArchiveStore(DB db, Path dirOrNull) {
@@ -82,6 +85,13 @@ public final class MapDbArchiveStore implements ArchiveStore {
     pageCount = db.atomicLong("pageCount").createOrOpen();
     logicalBytes = db.atomicLong("logicalBytes").createOrOpen();
     storedBytes = db.atomicLong("storedBytes").createOrOpen();
+    boolean uncounted = !db.exists("urlCount");
+    urlCount = db.atomicLong("urlCount").createOrOpen();
+    blobCount = db.atomicLong("blobCount").createOrOpen();
+    if (uncounted) { // a store from before the counters: count once
+      urlCount.set(pageUrls.sizeLong());
+      blobCount.set(blobRefs.sizeLong());
+    }
     for (SaveState s : SaveState.values()) {
       stateCounts.put(s, db.atomicLong("count." + s.wire()).createOrOpen());
     }
@@ -300,7 +310,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
     }
     if (stored.isPage()) {
       pagesByTime.add(ts + "/" + stored.urlKey());
-      pageUrls.merge(stored.urlKey(), 1L, Long::sum);
+      if (pageUrls.merge(stored.urlKey(), 1L, Long::sum) == 1L) urlCount.incrementAndGet();
       pageCount.incrementAndGet();
     }
     return stored;
@@ -312,6 +322,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       blobs.put(blob.digest(), blob.stored());
       storedBytes.addAndGet(blob.stored().length);
       blobRefs.put(blob.digest(), 1L);
+      blobCount.incrementAndGet();
     } else {
       blobRefs.put(blob.digest(), refs + 1);
     }
@@ -324,6 +335,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       byte[] stored = blobs.remove(digest);
       if (stored != null) storedBytes.addAndGet(-stored.length);
       blobRefs.remove(digest);
+      blobCount.decrementAndGet();
     } else {
       blobRefs.put(digest, refs - 1);
     }
@@ -445,7 +457,10 @@ public final class MapDbArchiveStore implements ArchiveStore {
       pagesByTime.remove(c.timestamp() + "/" + c.urlKey());
       pageCount.decrementAndGet();
       Long n = pageUrls.get(c.urlKey());
-      if (n != null && n <= 1) pageUrls.remove(c.urlKey());
+      if (n != null && n <= 1) {
+        pageUrls.remove(c.urlKey());
+        urlCount.decrementAndGet();
+      }
       else if (n != null) pageUrls.put(c.urlKey(), n - 1);
     }
     if (captures.ceilingKey(c.urlKey() + "/") == null
@@ -517,6 +532,8 @@ public final class MapDbArchiveStore implements ArchiveStore {
         if (!captures.containsKey(key.substring(slash + 1) + "/" + key.substring(0, slash))) problems.add("time index names missing page " + key);
       }
       if (pageCount.get() != pages) problems.add("page count is " + pageCount.get() + ", records say " + pages);
+      if (urlCount.get() != pageUrls.sizeLong()) problems.add("URL count is " + urlCount.get() + ", records say " + pageUrls.sizeLong());
+      if (blobCount.get() != blobRefs.sizeLong()) problems.add("blob count is " + blobCount.get() + ", records say " + blobRefs.sizeLong());
       if (logicalBytes.get() != logical) problems.add("logical bytes " + logicalBytes.get() + ", records say " + logical);
       for (Map.Entry<String, Long> e : blobRefs.entrySet()) {
         long want = refs.getOrDefault(e.getKey(), 0L);
@@ -541,10 +558,10 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   @Override
   public Stats stats() {
-    return writer.read(() -> new Stats(pageCount.get(), pageUrls.size(),
+    return writer.read(() -> new Stats(pageCount.get(), urlCount.get(),
         stateCounts.get(SaveState.QUEUED).get(), stateCounts.get(SaveState.FETCHING).get(),
         stateCounts.get(SaveState.DONE).get(), stateCounts.get(SaveState.FAILED).get(),
-        logicalBytes.get(), storedBytes.get(), blobRefs.size()));
+        logicalBytes.get(), storedBytes.get(), blobCount.get()));
   }
 
   @Override

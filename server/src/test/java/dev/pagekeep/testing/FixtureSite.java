@@ -28,6 +28,10 @@ public final class FixtureSite implements AutoCloseable {
         if (n == 1) ctx.status(500).result("try again");
         else ctx.contentType("text/html").result("<title>Flaky " + ctx.pathParam("key") + "</title><p>recovered</p>");
       });
+      config.routes.get("/slow", ctx -> {
+        Thread.sleep(1500);
+        ctx.contentType("text/html").result("<title>Slow</title><p>took its time</p>");
+      });
       config.routes.get("/loop/a", ctx -> ctx.redirect("/loop/b"));
       config.routes.get("/loop/b", ctx -> ctx.redirect("/loop/a"));
       config.routes.get("/big", ctx -> ctx.contentType("text/plain").result("x".repeat(3 * 1024 * 1024)));
