@@ -174,11 +174,16 @@ export async function startService(data, port) {
   });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
-  await waitFor(`pagekeep serve on port ${port} (${stderr.trim()})`, async () => {
-    if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${stderr.trim()}`);
-    const r = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null);
-    return r && r.ok;
-  }, { timeoutMs: 30000 });
+  try {
+    await waitFor(`pagekeep serve on port ${port} (${stderr.trim()})`, async () => {
+      if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${stderr.trim()}`);
+      const r = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null);
+      return r && r.ok;
+    }, { timeoutMs: 30000 });
+  } catch (e) {
+    child.kill('SIGKILL'); // never leave a service behind a failed start
+    throw e;
+  }
   return {
     child,
     async stop() {

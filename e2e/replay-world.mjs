@@ -77,7 +77,10 @@ export async function startArchive() {
   let err = '';
   child.stderr.on('data', (d) => { err += d; });
   const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`pagekeep serve printed no port in 60 s: ${err.trim()}`)), 60000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave a service behind a failed start
+      reject(new Error(`pagekeep serve printed no port in 60 s: ${err.trim()}`));
+    }, 60000);
     child.stdout.on('data', (d) => {
       out += d;
       const m = /^port (\d+)$/m.exec(out);

@@ -47,7 +47,10 @@ async function startService(data) {
   proc.stderr.on('data', () => {});
   const deadline = Date.now() + 60000;
   while (!/^port (\d+)$/m.test(out)) {
-    if (Date.now() > deadline || proc.exitCode !== null) throw new Error('pagekeep serve did not start: ' + out);
+    if (Date.now() > deadline || proc.exitCode !== null) {
+      proc.kill('SIGKILL'); // never leave a service behind a failed start
+      throw new Error('pagekeep serve did not start: ' + out);
+    }
     await new Promise(r => setTimeout(r, 100));
   }
   const base = 'http://127.0.0.1:' + out.match(/^port (\d+)$/m)[1];
