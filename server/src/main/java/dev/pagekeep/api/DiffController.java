@@ -40,7 +40,7 @@ final class DiffController {
     String from = ctx.queryParam("from");
     String to = ctx.queryParam("to");
     for (String ts : new String[] {from, to}) {
-      if (ts != null && (ts.length() != 14 || !Timestamps.isTimestamp(ts))) {
+      if (ts != null && !Timestamps.isFull(ts)) {
         throw ApiException.badRequest("a timestamp is 14 digits, yyyyMMddHHmmss");
       }
     }

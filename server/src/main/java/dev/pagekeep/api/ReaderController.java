@@ -30,7 +30,7 @@ final class ReaderController {
   void reader(Context ctx) {
     String key = snapshots.resolve(ctx.pathParam("hashUrl"));
     String ts = ctx.pathParam("timestamp");
-    if (ts.length() != 14 || !Timestamps.isTimestamp(ts)) throw ApiException.badRequest("a timestamp is 14 digits, yyyyMMddHHmmss");
+    if (!Timestamps.isFull(ts)) throw ApiException.badRequest("a timestamp is 14 digits, yyyyMMddHHmmss");
     Capture c = store.capture(key, ts).filter(Capture::isPage)
         .orElseThrow(() -> ApiException.notFound("no snapshot " + ctx.pathParam("hashUrl") + "/" + ts));
     byte[] body = store.blob(c.digest()).orElseThrow(() -> ApiException.notFound("the body of " + c.url() + " is missing"));

@@ -107,7 +107,7 @@ final class SnapshotsController {
   void delete(Context ctx) {
     String key = resolve(ctx.pathParam("hashUrl"));
     String ts = ctx.pathParamMap().get("timestamp");
-    if (ts != null && (ts.length() != 14 || !Timestamps.isTimestamp(ts))) {
+    if (ts != null && !Timestamps.isFull(ts)) {
       throw ApiException.badRequest("a timestamp is 14 digits, yyyyMMddHHmmss");
     }
     int n = store.deleteSnapshots(key, ts);

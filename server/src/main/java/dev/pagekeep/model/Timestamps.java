@@ -33,6 +33,11 @@ public final class Timestamps {
     }
   }
 
+  /** True for a complete, valid 14-digit timestamp (what identifies one snapshot). */
+  public static boolean isFull(String s) {
+    return s != null && s.length() == 14 && isTimestamp(s);
+  }
+
   /** Pads a prefix like "2024" to "20240101000000". */
   public static String pad(String prefix) {
     return prefix + PAD.substring(prefix.length());

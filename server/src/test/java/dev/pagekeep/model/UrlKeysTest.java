@@ -45,5 +45,8 @@ class UrlKeysTest {
     assertThat(Timestamps.pad("2024")).isEqualTo("20240101000000");
     assertThat(Timestamps.isTimestamp("20241399000000")).isFalse();
     assertThat(Timestamps.isTimestamp("http:")).isFalse();
+    assertThat(Timestamps.isFull("20240101000000")).isTrue();
+    assertThat(Timestamps.isFull("2024")).isFalse();
+    assertThat(Timestamps.isFull("20241399000000")).isFalse();
   }
 }
