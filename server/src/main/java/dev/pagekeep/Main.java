@@ -30,6 +30,8 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("pagekeep: " + oneLine(e));
+      // The one line is for users; the whole trace is there when a bug needs chasing.
+      if (System.getenv("PAGEKEEP_DEBUG") != null) e.printStackTrace(cmd.getErr());
       return 1;
     });
     return cli.execute(args);
@@ -37,6 +39,10 @@ public final class Main implements Runnable {
 
   static String oneLine(Throwable e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e.getMessage() != null && !(e instanceof IllegalArgumentException || e instanceof IllegalStateException
+        || e.getClass().getName().startsWith("dev.pagekeep."))) {
+      m = e.getClass().getSimpleName() + ": " + m; // a library's message alone can be cryptic
+    }
     return m.replaceAll("[\\r\\n]+", " ");
   }
 

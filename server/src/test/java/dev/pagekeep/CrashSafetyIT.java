@@ -144,7 +144,9 @@ class CrashSafetyIT {
         stop.set(true);
         pool.shutdown();
         pool.awaitTermination(60, TimeUnit.SECONDS);
-        assertThat(verifyStore(data)).as("pagekeep verify after kill %d", trial).contains("ok: no problems found");
+        String verified = verifyStore(data);
+        if (!verified.contains("ok: no problems found")) keepForInspection(data, trial);
+        assertThat(verified).as("pagekeep verify after kill %d", trial).contains("ok: no problems found");
       }
       // A last start: everything is there, and the queue drains completely.
       Running svc = startService(data);
@@ -174,10 +176,25 @@ class CrashSafetyIT {
     assertThat(deleted.values()).anyMatch(v -> !v.isEmpty());
   }
 
+  /** A store that fails verification is copied to target/ so the failure can be studied after the run. */
+  private static void keepForInspection(Path data, int trial) throws Exception {
+    Path copy = Path.of("target", "crash-failure-" + ProcessHandle.current().pid() + "-" + trial);
+    try (var files = Files.walk(data)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path to = copy.resolve(data.relativize(f).toString());
+        if (Files.isDirectory(f)) Files.createDirectories(to);
+        else Files.copy(f, to);
+      }
+    }
+    System.out.println("store that failed verification kept at " + copy.toAbsolutePath());
+  }
+
   private String verifyStore(Path data) throws Exception {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", System.getProperty("pagekeep.jar", "target/pagekeep.jar"), "verify", "--data", data.toString())
-        .redirectErrorStream(true).start();
+        .redirectErrorStream(true);
+    pb.environment().put("PAGEKEEP_DEBUG", "1");
+    Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(120, TimeUnit.SECONDS);
     return out;
