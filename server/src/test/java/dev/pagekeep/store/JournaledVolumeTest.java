@@ -1,0 +1,102 @@
+package dev.pagekeep.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mapdb.volume.Volume;
+
+/**
+ * The redo journal under the store file: a commit cut off at any point after its seal is finished
+ * at the next open, one cut off before it leaves the file as the last commit left it. The "crash"
+ * is {@link JournaledVolume#abandon}: files let go of with nothing more written, as SIGKILL does.
+ */
+class JournaledVolumeTest {
+  @TempDir Path dir;
+
+  private JournaledVolume open(Path file) {
+    return (JournaledVolume) JournaledVolume.factory(file).makeVolume(file.toString(), false, 0L, 20, 0L, false);
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String read(Volume v, long offset, int len) {
+    byte[] b = new byte[len];
+    v.getData(offset, b, 0, len);
+    return new String(b, StandardCharsets.US_ASCII);
+  }
+
+  private void firstCommit(JournaledVolume v) {
+    v.ensureAvailable(1 << 20);
+    v.putLong(0, 1L);
+    v.putData(100, ascii("first."), 0, 6);
+    v.sync();
+  }
+
+  @Test
+  void aCommitCutOffHalfAppliedIsFinishedAtTheNextOpen() throws Exception {
+    Path file = dir.resolve("archive.db");
+    JournaledVolume v = open(file);
+    firstCommit(v);
+    v.putLong(0, 2L);
+    v.putData(100, ascii("second"), 0, 6);
+    v.putLong(300_000, 7L);
+    v.seal();
+    v.applySealed(1); // the kill comes after the first of three writes reached the file
+    v.abandon();
+
+    JournaledVolume again = open(file);
+    assertThat(again.getLong(0)).isEqualTo(2L);
+    assertThat(read(again, 100, 6)).isEqualTo("second");
+    assertThat(again.getLong(300_000)).isEqualTo(7L);
+    assertThat(Files.size(dir.resolve("archive.db.redo"))).as("journal emptied once applied").isZero();
+    again.close();
+  }
+
+  @Test
+  void aCommitCutOffBeforeItsSealLeavesTheLastCommitIntact() throws Exception {
+    Path file = dir.resolve("archive.db");
+    JournaledVolume v = open(file);
+    firstCommit(v);
+    v.putLong(0, 2L);
+    byte[] big = new byte[200_000]; // bigger than the write buffer: these bytes reach the journal file
+    java.util.Arrays.fill(big, (byte) 'x');
+    v.putData(100, big, 0, big.length);
+    assertThat(Files.size(dir.resolve("archive.db.redo"))).isPositive();
+    v.abandon();
+
+    JournaledVolume again = open(file);
+    assertThat(again.getLong(0)).isEqualTo(1L);
+    assertThat(read(again, 100, 6)).isEqualTo("first.");
+    assertThat(Files.size(dir.resolve("archive.db.redo"))).isZero();
+    again.close();
+  }
+
+  @Test
+  void writesReachTheFileOnlyAtSyncAndReadsSeeThemBefore() throws Exception {
+    Path file = dir.resolve("archive.db");
+    JournaledVolume v = open(file);
+    firstCommit(v);
+    v.putData(102, ascii("RS"), 0, 2);
+    v.putLong(8, 42L);
+    v.clear(0, 8);
+    assertThat(read(v, 100, 6)).as("journaled bytes over the file's").isEqualTo("fiRSt.");
+    assertThat(v.getLong(8)).isEqualTo(42L);
+    assertThat(v.getLong(0)).isZero();
+    assertThat(new String(Files.readAllBytes(file), 100, 6, StandardCharsets.US_ASCII))
+        .as("the file itself is untouched until the commit's sync").isEqualTo("first.");
+    v.sync();
+    v.close();
+
+    JournaledVolume again = open(file);
+    assertThat(read(again, 100, 6)).isEqualTo("fiRSt.");
+    assertThat(again.getLong(8)).isEqualTo(42L);
+    assertThat(again.getLong(0)).isZero();
+    again.close();
+  }
+}
