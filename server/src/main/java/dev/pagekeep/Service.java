@@ -69,7 +69,8 @@ public final class Service implements AutoCloseable {
     });
     PageCapturer capturer = new PageCapturer(fetcher, cpu, config.maxRequisites(), config.frameDepth());
     this.archiver = new Archiver(store, capturer, config.maxPagesInFlight());
-    this.search = new SearchIndexer(store, LuceneSearchIndex.openOrReset(config.dataDir().searchDir()));
+    this.search = new SearchIndexer(store, LuceneSearchIndex.openOrReset(config.dataDir().searchDir(),
+        SearchIndexer.texts(store)));
     Importer importer = new Importer(store, archiver::wake, Clock.systemUTC());
     archiver.setListener(save -> {
       search.onFinished(save);

@@ -20,15 +20,18 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
@@ -66,8 +69,14 @@ public final class LuceneSearchIndex implements SearchIndex {
   static final int MAX_TEXT_CHARS = 400_000;
   private static final Map<String, Float> BOOSTS = Map.of(TITLE, 4f, URL, 2f, TAGS, 2f, TEXT, 1f);
   private static final FieldType HIGHLIGHTED = highlighted();
+  /** Text is indexed with positions (phrases) but neither stored nor with offsets: see {@link Texts}. */
+  private static final FieldType POSITIONS_ONLY = TextField.TYPE_NOT_STORED;
+  /** Bumped when the fields change: an index written by another layout is rebuilt from the store. */
+  static final String LAYOUT = "2";
+  private static final String LAYOUT_KEY = "pagekeep.layout";
 
   private final Path dir;
+  private final Texts texts;
   private final Analyzer analyzer = new TextAnalyzer();
   private final Directory directory;
   private final IndexWriter writer;
@@ -76,14 +85,23 @@ public final class LuceneSearchIndex implements SearchIndex {
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final ScheduledExecutorService committer;
 
-  private LuceneSearchIndex(Path dir) throws IOException {
+  private LuceneSearchIndex(Path dir, Texts texts) throws IOException {
     this.dir = dir;
+    this.texts = texts;
     Files.createDirectories(dir);
     this.directory = FSDirectory.open(dir);
+    if (DirectoryReader.indexExists(directory)) {
+      String layout = SegmentInfos.readLatestCommit(directory).getUserData().get(LAYOUT_KEY);
+      if (!LAYOUT.equals(layout)) {
+        directory.close();
+        throw new IOException("the index has layout " + layout + ", this pagekeep writes " + LAYOUT);
+      }
+    }
     IndexWriterConfig cfg = new IndexWriterConfig(analyzer)
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
         .setRAMBufferSizeMB(32);
     this.writer = new IndexWriter(directory, cfg);
+    writer.setLiveCommitData(Map.of(LAYOUT_KEY, LAYOUT).entrySet());
     this.searchers = new SearcherManager(writer, null);
     this.committer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "search-commit");
@@ -97,9 +115,9 @@ public final class LuceneSearchIndex implements SearchIndex {
    * Opens (or creates) the index in {@code dir}. A damaged index is not fatal for the archive:
    * the caller may delete the directory and rebuild.
    */
-  public static LuceneSearchIndex open(Path dir) {
+  public static LuceneSearchIndex open(Path dir, Texts texts) {
     try {
-      return new LuceneSearchIndex(dir);
+      return new LuceneSearchIndex(dir, texts);
     } catch (LockObtainFailedException e) {
       throw new SearchException("the search index " + dir + " is in use by another process", e);
     } catch (IOException | RuntimeException e) {
@@ -108,18 +126,18 @@ public final class LuceneSearchIndex implements SearchIndex {
   }
 
   /**
-   * Opens the index, or, when it is damaged (a torn file, a format from another version),
+   * Opens the index, or, when it is damaged (a torn file, a format or layout from another version),
    * deletes it and starts an empty one: it is derived data, and {@link SearchIndexer#catchUp}
    * rebuilds it from the store. An index locked by another process is still an error.
    */
-  public static LuceneSearchIndex openOrReset(Path dir) {
+  public static LuceneSearchIndex openOrReset(Path dir, Texts texts) {
     try {
-      return open(dir);
+      return open(dir, texts);
     } catch (SearchException e) {
       if (e.getCause() instanceof LockObtainFailedException) throw e;
       log.warn("search index {} unreadable ({}): starting it afresh", dir, e.getMessage());
       deleteTree(dir);
-      return open(dir);
+      return open(dir, texts);
     }
   }
 
@@ -148,9 +166,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     doc.add(new StoredField(URL_STORED, e.url()));
     doc.add(new TextField(URL, urlWords(e.url()), Field.Store.NO));
     doc.add(new Field(TITLE, e.title() == null ? "" : e.title(), HIGHLIGHTED));
-    String text = e.text() == null ? "" : e.text();
-    if (text.length() > MAX_TEXT_CHARS) text = text.substring(0, MAX_TEXT_CHARS);
-    doc.add(new Field(TEXT, text, HIGHLIGHTED));
+    doc.add(new Field(TEXT, indexed(e.text()), POSITIONS_ONLY));
     if (e.tags() != null) for (String tag : e.tags()) doc.add(new TextField(TAGS, tag, Field.Store.NO));
     try {
       writer.updateDocument(new Term(ID, e.id()), doc);
@@ -158,6 +174,11 @@ public final class LuceneSearchIndex implements SearchIndex {
     } catch (IOException ex) {
       throw new SearchException("cannot index " + e.url() + ": " + ex.getMessage(), ex);
     }
+  }
+
+  private static String indexed(String text) {
+    if (text == null) return "";
+    return text.length() > MAX_TEXT_CHARS ? text.substring(0, MAX_TEXT_CHARS) : text;
   }
 
   /** The URL as written (so "example.com" matches) plus its parts as words (so "example" does). */
@@ -241,10 +262,9 @@ public final class LuceneSearchIndex implements SearchIndex {
     // The highlighter wants docs in any order with scores; it answers in the same order.
     TopDocs forHighlight = new TopDocs(new org.apache.lucene.search.TotalHits(pageDocs.length,
         org.apache.lucene.search.TotalHits.Relation.EQUAL_TO), pageDocs);
-    UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, analyzer)
+    UnifiedHighlighter highlighter = new StoreTextHighlighter(UnifiedHighlighter.builder(searcher, analyzer)
         .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", " … ", true))
-        .withMaxLength(MAX_TEXT_CHARS)
-        .build();
+        .withMaxLength(MAX_TEXT_CHARS), searcher);
     Map<String, String[]> marks = highlighter.highlightFields(new String[] {TEXT, TITLE}, query, forHighlight, new int[] {2, 1});
     var stored = searcher.storedFields();
     List<Hit> hits = new ArrayList<>(pageDocs.length);
@@ -256,6 +276,42 @@ public final class LuceneSearchIndex implements SearchIndex {
           title != null && title.contains("<mark>") ? title : null));
     }
     return new Results(total, hits, best.size() > end ? end : -1);
+  }
+
+  /**
+   * Highlights the text read back from the store ({@link Texts}) instead of a stored field; the
+   * highlighter finds the offsets by analysing it again, which costs only for the hits shown.
+   */
+  private final class StoreTextHighlighter extends UnifiedHighlighter {
+    private final IndexSearcher searcher;
+
+    StoreTextHighlighter(UnifiedHighlighter.Builder builder, IndexSearcher searcher) {
+      super(builder);
+      this.searcher = searcher;
+    }
+
+    @Override
+    protected List<CharSequence[]> loadFieldValues(String[] fields, DocIdSetIterator docs, int cacheCharsThreshold)
+        throws IOException {
+      List<CharSequence[]> out = new ArrayList<>();
+      Set<String> wanted = new HashSet<>(List.of(fields));
+      wanted.add(KEY);
+      wanted.add(TS);
+      var stored = searcher.storedFields();
+      long chars = 0;
+      for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+        Document d = stored.document(doc, wanted);
+        CharSequence[] values = new CharSequence[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+          String v = fields[i].equals(TEXT) ? indexed(texts.text(d.get(KEY), d.get(TS))) : d.get(fields[i]);
+          values[i] = v == null ? "" : v;
+          chars += values[i].length();
+        }
+        out.add(values);
+        if (chars >= cacheCharsThreshold) break; // the caller asks again for the rest
+      }
+      return out;
+    }
   }
 
   private static float scoreOf(ScoreDoc d) {

@@ -23,6 +23,17 @@ public interface SearchIndex extends AutoCloseable {
    */
   record Hit(String urlKey, String timestamp, float score, String snippet, String titleHighlight) {}
 
+  /**
+   * Where a snapshot's text is read back for snippets. The index keeps only the words' positions,
+   * not a second copy of every page's text (the store already has it): storing it, with offsets,
+   * made indexing 1.5x slower and the index 5x bigger.
+   */
+  @FunctionalInterface
+  interface Texts {
+    /** The text that was indexed for this snapshot, or "" when it is gone. */
+    String text(String urlKey, String timestamp);
+  }
+
   /** A page of results; {@code nextOffset} is -1 on the last page. */
   record Results(long matchingSnapshots, List<Hit> hits, int nextOffset) {}
 

@@ -55,11 +55,18 @@ public final class SearchIndexer {
     }
   }
 
+  /** The texts the index highlights from: each snapshot's text blob in the store. */
+  public static SearchIndex.Texts texts(ArchiveStore store) {
+    return (urlKey, timestamp) -> store.capture(urlKey, timestamp).map(c -> textOf(store, c)).orElse("");
+  }
+
+  private static String textOf(ArchiveStore store, Capture c) {
+    if (c.textDigest() == null) return "";
+    return store.blob(c.textDigest()).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+  }
+
   void add(Capture c, List<String> tags) {
-    String text = "";
-    if (c.textDigest() != null) {
-      text = store.blob(c.textDigest()).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
-    }
+    String text = textOf(store, c);
     index.add(new SearchIndex.Entry(c.urlKey(), c.timestamp(), c.url(), c.title(), text, tags == null ? List.of() : tags));
   }
 

@@ -7,6 +7,8 @@ import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.support.Corpus;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,10 +21,12 @@ class LuceneSearchIndexTest {
 
   @TempDir Path dir;
   LuceneSearchIndex index;
+  /** Stands in for the store's text blobs, which the index highlights from. */
+  final Map<String, String> texts = new ConcurrentHashMap<>();
 
   @BeforeEach
   void fill() {
-    index = LuceneSearchIndex.open(dir.resolve("search"));
+    index = LuceneSearchIndex.open(dir.resolve("search"), this::text);
     for (Corpus.Page p : Corpus.pages(300, 42)) add("https://site.example.com" + p.path(), "20240101000000", p.title(), p.text());
     add(AIOHTTP, "20240301120000", "Making 1 million requests with python-aiohttp",
         "In this post I'd like to test limits of python aiohttp. Everyone knows that asynchronous code performs better "
@@ -38,7 +42,12 @@ class LuceneSearchIndexTest {
     index.close();
   }
 
+  private String text(String urlKey, String ts) {
+    return texts.getOrDefault(urlKey + "/" + ts, "");
+  }
+
   private void add(String url, String ts, String title, String text) {
+    texts.put(UrlKeys.urlKey(url) + "/" + ts, text);
     index.add(new SearchIndex.Entry(UrlKeys.urlKey(url), ts, url, title, text, List.of()));
   }
 
@@ -134,8 +143,36 @@ class LuceneSearchIndexTest {
   void changesSurviveCloseAndReopen() {
     long n = index.size();
     index.close();
-    index = LuceneSearchIndex.open(dir.resolve("search"));
+    index = LuceneSearchIndex.open(dir.resolve("search"), this::text);
     assertThat(index.size()).isEqualTo(n);
     assertThat(keys(index.search("\"asynchronous code performs better\"", 0, 10))).containsExactly(UrlKeys.urlKey(AIOHTTP));
+  }
+
+  @Test
+  void snippetsAreCutFromTheStoredTextNotFromACopyInTheIndex() {
+    String key = UrlKeys.urlKey(ARCHIVING);
+    texts.put(key + "/20240302120000", "Why a personal copy matters: the store's own words, read back for the snippet.");
+    SearchIndex.Results r = index.search("\"personal copy\"", 0, 10);
+    assertThat(keys(r)).containsExactly(key);
+    assertThat(r.hits().get(0).snippet()).contains("store&#x27;s own words").contains("<mark>personal copy</mark>");
+  }
+
+  @Test
+  void anIndexWrittenWithAnotherLayoutIsStartedAfreshAndTheLiveOneIsKept() throws Exception {
+    long n = index.size();
+    index.close();
+    index = LuceneSearchIndex.openOrReset(dir.resolve("search"), this::text);
+    assertThat(index.size()).as("same layout: kept").isEqualTo(n);
+    index.close();
+    // Rewrite the commit's layout mark as an older pagekeep would have left it.
+    try (var d = org.apache.lucene.store.FSDirectory.open(dir.resolve("search"));
+         var w = new org.apache.lucene.index.IndexWriter(d, new org.apache.lucene.index.IndexWriterConfig())) {
+      w.setLiveCommitData(Map.of("pagekeep.layout", "1").entrySet());
+      w.commit();
+    }
+    assertThatThrownBy(() -> LuceneSearchIndex.open(dir.resolve("search"), this::text))
+        .isInstanceOf(SearchException.class).hasMessageContaining("layout 1");
+    index = LuceneSearchIndex.openOrReset(dir.resolve("search"), this::text);
+    assertThat(index.size()).as("old layout: emptied for a rebuild from the store").isZero();
   }
 }
