@@ -75,6 +75,8 @@ class CrashSafetyIT {
     Map<Long, String> finished = new ConcurrentHashMap<>(); // save id -> replay path
     Map<Long, String> deleted = new ConcurrentHashMap<>(); // save id -> "hashUrl/timestamp" deleted with a 200
     AtomicInteger counter = new AtomicInteger();
+    AtomicInteger journalRepairs = new AtomicInteger();
+    AtomicInteger journalDrops = new AtomicInteger();
     try (FixtureSite site = new FixtureSite("core-site").start()) {
       for (int trial = 0; trial < trials; trial++) {
         Running svc = startService(data);
@@ -145,6 +147,8 @@ class CrashSafetyIT {
         pool.shutdown();
         pool.awaitTermination(60, TimeUnit.SECONDS);
         String verified = verifyStore(data);
+        if (verified.contains("re-applied")) journalRepairs.incrementAndGet(); // the kill fell inside a commit
+        if (verified.contains("unsealed store journal")) journalDrops.incrementAndGet();
         if (!verified.contains("ok: no problems found")) keepForInspection(data, trial);
         assertThat(verified).as("pagekeep verify after kill %d", trial).contains("ok: no problems found");
       }
@@ -164,8 +168,9 @@ class CrashSafetyIT {
         // Every acknowledged save finished; a few more may have been committed whose 202 the kill cut off.
         assertThat(stats.path("saves").path("done").asLong() + stats.path("saves").path("failed").asLong())
             .isGreaterThanOrEqualTo(acknowledged.size());
-        System.out.printf("crash trials=%d acknowledged=%d finished-before-kill=%d deleted=%d lost=0 resurrected=0%n",
-            trials, acknowledged.size(), finished.size(), deleted.size());
+        System.out.printf("crash trials=%d acknowledged=%d finished-before-kill=%d deleted=%d lost=0 resurrected=0"
+                + " commits-finished-from-journal=%d unsealed-journals-dropped=%d%n",
+            trials, acknowledged.size(), finished.size(), deleted.size(), journalRepairs.get(), journalDrops.get());
       } finally {
         svc.process().destroy();
         svc.process().waitFor(30, TimeUnit.SECONDS);
