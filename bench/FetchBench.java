@@ -23,15 +23,19 @@ import java.util.stream.Stream;
  * never more than C fetches exist at once (no N futures up front). One attempt per URL, so every
  * failure is counted. Prints a progress line every 5 s and a table at the end.
  *
+ * <p>{@code --warmup N} first fetches N other URLs, untimed, as a service that has been running a
+ * while would have: both JVMs compiled, the pool's connections open. The table gives that phase's
+ * own (cold) rate too, so both figures are there.
+ *
  * <pre>
  * java -cp server/target/pagekeep.jar bench/FetchBench.java --base http://127.0.0.1:PORT/ \
- *      [--count 100000] [--concurrency 1000] [--mean-delay-ms 500]
+ *      [--count 100000] [--concurrency 1000] [--mean-delay-ms 500] [--warmup 0]
  * </pre>
  */
 public final class FetchBench {
   public static void main(String[] args) throws Exception {
     String base = null;
-    int count = 100_000, concurrency = 1000;
+    int count = 100_000, concurrency = 1000, warmup = 0;
     double meanDelayMs = 500;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -39,6 +43,7 @@ public final class FetchBench {
         case "--count" -> count = Integer.parseInt(args[++i]);
         case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
         case "--mean-delay-ms" -> meanDelayMs = Double.parseDouble(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -59,7 +64,32 @@ public final class FetchBench {
 
     long start;
     long elapsed;
+    double warmupSecs = 0;
+    long warmupErrors = 0;
+    double cpuBefore = 0;
+    double[] usBefore = {0, 0};
     try (OkHttpFetcher fetcher = new OkHttpFetcher(limits)) {
+      if (warmup > 0) {
+        Map<String, LongAdder> warmErrors = new ConcurrentHashMap<>();
+        CountDownLatch warmDone = new CountDownLatch(warmup);
+        long w0 = System.nanoTime();
+        // Paths after the timed ones: every URL of the run is still fetched for the first time.
+        for (int i = 0; i < warmup; i++) {
+          window.acquire();
+          fetcher.fetch(base + (count + i)).whenComplete((FetchResult r, Throwable e) -> {
+            if (e != null) warmErrors.computeIfAbsent(kind(e), k -> new LongAdder()).increment();
+            window.release();
+            warmDone.countDown();
+          });
+        }
+        warmDone.await();
+        warmupSecs = (System.nanoTime() - w0) / 1e9;
+        warmupErrors = warmErrors.values().stream().mapToLong(LongAdder::sum).sum();
+        System.out.printf(Locale.ROOT, "warm-up: %d requests in %.1f s (%.0f req/s cold), %d errors; now the timed run%n",
+            warmup, warmupSecs, warmup / warmupSecs, warmupErrors);
+        cpuBefore = gauges.cpuSeconds();
+        usBefore = userSys();
+      }
       gauges.start = start = System.nanoTime();
       monitor.start();
       for (int i = 0; i < count; i++) {
@@ -91,6 +121,8 @@ public final class FetchBench {
     System.out.println("|---|---|");
     row("URLs", String.valueOf(count));
     row("concurrency", String.valueOf(concurrency));
+    row("warm-up (not timed)", warmup == 0 ? "none: cold start included"
+        : fmt("%d other URLs first, %.1f s = %.0f req/s cold, %d errors", warmup, warmupSecs, warmup / warmupSecs, warmupErrors));
     row("wall time", fmt("%.1f s", secs));
     row("requests/s", fmt("%.0f", rps));
     row("Little's-law bound", fmt("%.0f req/s (%d / %.3f s)", bound, concurrency, meanDelayMs / 1000));
@@ -103,8 +135,9 @@ public final class FetchBench {
     row("peak threads", String.valueOf(gauges.peakThreads));
     row("TIME_WAIT sockets to the server port (peak / end)", gauges.peakTimeWait + " / " + gauges.lastTimeWait);
     double[] us = userSys();
-    row("CPU time (this JVM)", fmt("%.1f s = %.0f%% of one core; user %.1f s, kernel %.1f s; %.2f ms per request",
-        gauges.cpuSeconds(), 100 * gauges.cpuSeconds() / secs, us[0], us[1], 1000 * gauges.cpuSeconds() / count));
+    double cpu = gauges.cpuSeconds() - cpuBefore;
+    row("CPU time (this JVM, timed run)", fmt("%.1f s = %.0f%% of one core; user %.1f s, kernel %.1f s; %.2f ms per request",
+        cpu, 100 * cpu / secs, us[0] - usBefore[0], us[1] - usBefore[1], 1000 * cpu / count));
     row("load average at end", Files.readString(Path.of("/proc/loadavg")).trim());
     row("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
     System.exit(errs == 0 ? 0 : 1);
