@@ -8,7 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -81,6 +84,11 @@ public final class LuceneSearchIndex implements SearchIndex {
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
+  private final ExecutorService indexing = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "search-index");
+    t.setDaemon(true);
+    return t;
+  });
   private final AtomicBoolean stale = new AtomicBoolean();
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final ScheduledExecutorService committer;
@@ -169,10 +177,23 @@ public final class LuceneSearchIndex implements SearchIndex {
     doc.add(new Field(TEXT, indexed(e.text()), POSITIONS_ONLY));
     if (e.tags() != null) for (String tag : e.tags()) doc.add(new TextField(TAGS, tag, Field.Store.NO));
     try {
-      writer.updateDocument(new Term(ID, e.id()), doc);
+      // On the one indexing thread: IndexWriter gives each concurrent thread its own in-memory
+      // segment, and the archive's 64 commit threads made 64 tiny segments whose flushes and
+      // merges cost more than the indexing (47 ms of CPU per 450 KB page against 13 ms).
+      // Callers wait parked, so the snapshot is searchable when add() returns.
+      indexing.submit(() -> {
+        writer.updateDocument(new Term(ID, e.id()), doc);
+        return null;
+      }).get();
       changed();
-    } catch (IOException ex) {
-      throw new SearchException("cannot index " + e.url() + ": " + ex.getMessage(), ex);
+    } catch (ExecutionException ex) {
+      Throwable cause = ex.getCause();
+      throw new SearchException("cannot index " + e.url() + ": " + cause.getMessage(), cause);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new SearchException("interrupted while indexing " + e.url(), ex);
+    } catch (RejectedExecutionException ex) {
+      throw new SearchException("the search index is closed", ex);
     }
   }
 
@@ -386,6 +407,12 @@ public final class LuceneSearchIndex implements SearchIndex {
   @Override
   public void close() {
     committer.shutdownNow();
+    indexing.shutdown();
+    try {
+      indexing.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       searchers.close();
       writer.close(); // commits
