@@ -2,6 +2,7 @@
 # Archive end to end: COUNT URLs of the delay server queued into `pagekeep serve -Xmx256m`,
 # followed until every save is done or failed; JFR CPU profile of the service summarised at the end.
 # usage: bench/e2e.sh [COUNT=1000000] [MAX_DELAY_MS=100] [MAX_PAGES=256]
+# SERVICE_JAVA_OPTS adds JVM options to the service (the heap stays -Xmx256m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-1000000}; MAXDELAY=${2:-100}; MAXPAGES=${3:-256}
@@ -13,7 +14,7 @@ trap cleanup EXIT
 java -Xmx512m -cp "$JAR" bench/DelayServer.java --max-delay-ms "$MAXDELAY" --max-seconds 14400 \
   --port-file "$WORK/port" > "$WORK/server.log" 2>&1 &
 SERVER=$!
-java -Xmx256m -XX:StartFlightRecording=name=bench,settings=profile,maxsize=200m \
+java -Xmx256m ${SERVICE_JAVA_OPTS:-} -XX:StartFlightRecording=name=bench,settings=profile,maxsize=200m \
   -jar "$JAR" serve --port 0 --data "$DATA" --max-in-flight 1000 --max-per-host 1000 --max-pages "$MAXPAGES" \
   > "$WORK/service.log" 2>&1 &
 SVC=$!
@@ -35,6 +36,8 @@ if [ "$HAS_IMPORT" = yes ]; then
   echo "pagekeep import queued $COUNT URLs in $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $T0}") s"
 fi
 wait "$BENCH" || STATUS=$?
+# Collector time is not in JFR's execution samples (GC threads are not Java threads).
+echo "service JVM: $(jstat -gcutil "$SVC" | awk 'NR==2{printf "GC %s s in %s young + %s full collections", $NF, $(NF-6), $(NF-4)}'), process CPU $(awk '{printf "%.0f s", ($14+$15)/100}' /proc/$SVC/stat)"
 jcmd "$SVC" JFR.dump name=bench filename="$JFR" > /dev/null
 echo
 java -cp "$JAR" bench/E2eBench.java --jfr-summary "$JFR"
