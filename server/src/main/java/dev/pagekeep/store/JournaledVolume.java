@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * and a CRC32C and forced to disk, then applied to the file, the file is synced, and the journal
  * emptied. When the file is opened, a sealed journal is applied again (the writes are to fixed
  * offsets, so applying twice is harmless) and a torn one is dropped (the file was not touched yet).
- * Reads between a write and its sync see the journaled bytes, though MapDB does no such reads.
+ * Reads always see the file, that is the last whole commit (see {@link #dropUnfinishedCommit}).
  */
 final class JournaledVolume extends Volume {
   private static final Logger log = LoggerFactory.getLogger(JournaledVolume.class);
@@ -192,7 +192,7 @@ final class JournaledVolume extends Volume {
       highestEnd = Math.max(highestEnd, offset + len);
       dirty = true;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the store journal " + journalPath + ": " + e.getMessage(), e);
+      throw failed("cannot write the store journal", e);
     }
   }
 
@@ -250,7 +250,7 @@ final class JournaledVolume extends Volume {
       highestEnd = Math.max(highestEnd, endOffset);
       dirty = true;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the store journal " + journalPath + ": " + e.getMessage(), e);
+      throw failed("cannot write the store journal", e);
     }
   }
 
@@ -268,13 +268,27 @@ final class JournaledVolume extends Volume {
     }
     try {
       seal();
+    } catch (IOException e) {
+      throw failed("cannot seal the store journal", e);
+    }
+    try {
       // Sealed: from here a crash is repaired by recover() at the next open.
       applySealed(pending.size());
       file.sync();
       reset();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot commit through the store journal " + journalPath + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot apply the store journal " + journalPath + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A commit that could not be journaled did not happen: its writes are dropped, the file is as it was. */
+  private UncheckedIOException failed(String what, IOException e) {
+    try {
+      reset();
+    } catch (IOException again) {
+      e.addSuppressed(again);
+    }
+    return new UncheckedIOException(what + " " + journalPath + ": " + e.getMessage(), e);
   }
 
   /** Writes the trailer (length, CRC32C, seal) after the pending writes and forces the journal. */
@@ -319,68 +333,60 @@ final class JournaledVolume extends Volume {
     dirty = false;
   }
 
-  // ---- reads: straight from the file unless a journaled write is pending ----
+  // ---- reads: always the file, which holds the last whole commit ----
+
+  /**
+   * MapDB reads the file between a commit's writes and its sync only when that commit failed
+   * and it rolls back (StoreWAL.rollback re-reads the header): the pending writes belong to a
+   * commit that did not happen, so they are dropped and the read sees the last whole commit.
+   */
+  private void dropUnfinishedCommit() {
+    if (!dirty) return;
+    synchronized (this) {
+      if (!dirty) return;
+      log.warn("dropping {} journaled writes of a commit that did not finish", pending.size());
+      try {
+        reset();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot empty the store journal " + journalPath + ": " + e.getMessage(), e);
+      }
+    }
+  }
 
   @Override
   public long getLong(long offset) {
-    if (!dirty) return file.getLong(offset);
-    return ByteBuffer.wrap(overlay(offset, 8)).getLong();
+    dropUnfinishedCommit();
+    return file.getLong(offset);
   }
 
   @Override
   public int getInt(long offset) {
-    if (!dirty) return file.getInt(offset);
-    return ByteBuffer.wrap(overlay(offset, 4)).getInt();
+    dropUnfinishedCommit();
+    return file.getInt(offset);
   }
 
   @Override
   public byte getByte(long offset) {
-    if (!dirty) return file.getByte(offset);
-    return overlay(offset, 1)[0];
+    dropUnfinishedCommit();
+    return file.getByte(offset);
   }
 
   @Override
   public DataInput2 getDataInput(long offset, int size) {
-    if (!dirty) return file.getDataInput(offset, size);
-    return new DataInput2.ByteArray(overlay(offset, size));
+    dropUnfinishedCommit();
+    return file.getDataInput(offset, size);
   }
 
   @Override
   public DataInput2 getDataInputOverlap(long offset, int size) {
-    if (!dirty) return file.getDataInputOverlap(offset, size);
-    return new DataInput2.ByteArray(overlay(offset, size));
+    dropUnfinishedCommit();
+    return file.getDataInputOverlap(offset, size);
   }
 
   @Override
   public void getData(long offset, byte[] bytes, int bytesPos, int size) {
-    if (!dirty) {
-      file.getData(offset, bytes, bytesPos, size);
-      return;
-    }
-    System.arraycopy(overlay(offset, size), 0, bytes, bytesPos, size);
-  }
-
-  /** The file's bytes with the pending writes laid over them, in the order they were made. */
-  private synchronized byte[] overlay(long offset, int size) {
-    byte[] b = new byte[size];
-    if (offset < file.length()) file.getData(offset, b, 0, (int) Math.min(size, file.length() - offset));
-    try {
-      flushOut();
-      for (Entry e : pending) {
-        long from = Math.max(offset, e.offset());
-        long to = Math.min(offset + size, e.offset() + e.length());
-        if (from >= to) continue;
-        int n = (int) (to - from);
-        if (e.zeros()) {
-          java.util.Arrays.fill(b, (int) (from - offset), (int) (to - offset), (byte) 0);
-        } else {
-          readFully(journal, ByteBuffer.wrap(b, (int) (from - offset), n), e.at() + (from - e.offset()));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the store journal " + journalPath + ": " + e.getMessage(), e);
-    }
-    return b;
+    dropUnfinishedCommit();
+    file.getData(offset, bytes, bytesPos, size);
   }
 
   // ---- the rest is the file's ----

@@ -78,25 +78,45 @@ class JournaledVolumeTest {
   }
 
   @Test
-  void writesReachTheFileOnlyAtSyncAndReadsSeeThemBefore() throws Exception {
+  void writesReachTheFileOnlyAtTheCommitsSync() throws Exception {
     Path file = dir.resolve("archive.db");
     JournaledVolume v = open(file);
     firstCommit(v);
     v.putData(102, ascii("RS"), 0, 2);
     v.putLong(8, 42L);
     v.clear(0, 8);
-    assertThat(read(v, 100, 6)).as("journaled bytes over the file's").isEqualTo("fiRSt.");
-    assertThat(v.getLong(8)).isEqualTo(42L);
-    assertThat(v.getLong(0)).isZero();
     assertThat(new String(Files.readAllBytes(file), 100, 6, StandardCharsets.US_ASCII))
         .as("the file itself is untouched until the commit's sync").isEqualTo("first.");
     v.sync();
+    assertThat(read(v, 100, 6)).isEqualTo("fiRSt.");
     v.close();
 
     JournaledVolume again = open(file);
     assertThat(read(again, 100, 6)).isEqualTo("fiRSt.");
     assertThat(again.getLong(8)).isEqualTo(42L);
     assertThat(again.getLong(0)).isZero();
+    again.close();
+  }
+
+  @Test
+  void aReadBeforeTheSyncIsARollbackAndDropsTheUnfinishedCommit() throws Exception {
+    // StoreWAL reads the file mid-commit only to roll back a commit that failed.
+    Path file = dir.resolve("archive.db");
+    JournaledVolume v = open(file);
+    firstCommit(v);
+    v.putLong(0, 9L);
+    v.putData(100, ascii("broken"), 0, 6);
+    assertThat(v.getLong(0)).as("the last whole commit").isEqualTo(1L);
+    v.putLong(16, 5L); // the next commit
+    v.sync();
+    assertThat(read(v, 100, 6)).isEqualTo("first.");
+    assertThat(v.getLong(16)).isEqualTo(5L);
+    v.close();
+
+    JournaledVolume again = open(file);
+    assertThat(again.getLong(0)).isEqualTo(1L);
+    assertThat(read(again, 100, 6)).isEqualTo("first.");
+    assertThat(again.getLong(16)).isEqualTo(5L);
     again.close();
   }
 }
