@@ -87,9 +87,11 @@ public final class E2eBench {
       long finished = s.get("done") + s.get("failed");
       long now = System.nanoTime();
       peakRss = Math.max(peakRss, rssKb(pid));
-      System.out.printf(Locale.ROOT, "[%5.0fs] done %d, failed %d, queued %d, %.0f pages/s now, service rss %d MB, store %d MB, load %s%n",
+      peakAnon = Math.max(peakAnon, statusKb(pid, "RssAnon:"));
+      System.out.printf(Locale.ROOT, "[%5.0fs] done %d, failed %d, queued %d, %.0f pages/s now, service rss %d MB (anon %d MB), store %d MB, load %s%n",
           (now - start) / 1e9, s.get("done"), s.get("failed"), s.get("queued"),
-          (finished - lastFinished) / ((now - lastT) / 1e9), rssKb(pid) / 1024, dirBytes(data) >> 20, loadavg());
+          (finished - lastFinished) / ((now - lastT) / 1e9), rssKb(pid) / 1024, statusKb(pid, "RssAnon:") / 1024,
+          dirBytes(data) >> 20, loadavg());
       lastFinished = finished;
       lastT = now;
       if (finished >= count && s.get("queued") == 0) break;
@@ -110,6 +112,9 @@ public final class E2eBench {
     row("wall time (queue + archive)", fmt("%.1f s", secs));
     row("pages/s (overall)", fmt("%.1f", finished / secs));
     row("service peak RSS (VmHWM)", (hwm > 0 ? hwm : peakRss) / 1024 + " MB");
+    // RSS counts the mmap'd store and index pages the kernel can drop; the anonymous part is
+    // the JVM's own memory (heap capped at 256 MB, metaspace, threads, buffers).
+    row("service peak anonymous RSS (sampled every 10 s)", peakAnon / 1024 + " MB");
     row("store size on disk", (dirBytes(data) >> 20) + " MB (" + fmt("%.1f KB/page", dirBytes(data) / 1024.0 / Math.max(1, finished)) + ")");
     row("bytes logical / stored (stats)", s.get("logical") + " / " + s.get("stored"));
     row("load average at end", loadavg());
@@ -139,6 +144,8 @@ public final class E2eBench {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
         .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
+
+  static long peakAnon;
 
   static long rssKb(long pid) { return statusKb(pid, "VmRSS:"); }
 
