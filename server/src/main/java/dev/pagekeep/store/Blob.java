@@ -62,7 +62,7 @@ public record Blob(String digest, long size, byte[] stored) {
     // With the frame's checksum: a damaged blob is reported, never returned as a page.
     long n = Zstd.compressByteArray(out, 1, out.length - 1, body, 0, body.length, ZSTD_LEVEL, true);
     if (Zstd.isError(n)) throw new StoreException("zstd could not compress a body: " + Zstd.getErrorName(n), null);
-    if (n + 1 >= body.length + 1) return raw(body); // incompressible (images, fonts)
+    if (n >= body.length) return raw(body); // incompressible (images, fonts)
     out[0] = ZSTD;
     return java.util.Arrays.copyOf(out, (int) n + 1);
   }

@@ -36,6 +36,7 @@ final class JournaledVolume extends Volume {
   private static final Logger log = LoggerFactory.getLogger(JournaledVolume.class);
   private static final int SEAL = 0x504b_4a31; // "PKJ1"
   private static final int TRAILER = 4 + 4 + 8 + 8; // seal, entries, crc, length
+  private static final int ENTRY_HEADER = 1 + 8 + 8; // type, offset, length
   private static final byte DATA = 0;
   private static final byte ZEROS = 1;
 
@@ -48,7 +49,6 @@ final class JournaledVolume extends Volume {
   private final ByteBuffer out = ByteBuffer.allocate(64 * 1024);
   private final CRC32C crc = new CRC32C();
   private final List<Entry> pending = new ArrayList<>();
-  private long journalLength;
   private long flushed;
   private long highestEnd;
   private volatile boolean dirty;
@@ -110,7 +110,10 @@ final class JournaledVolume extends Volume {
         long wantCrc = t.getLong();
         long length = t.getLong();
         if (seal == SEAL && length == size - TRAILER && crcOf(ch, length) == wantCrc) {
-          applied = apply(ch, count, target);
+          List<Entry> entries = readEntries(ch, count);
+          apply(ch, entries, target);
+          target.sync();
+          applied = entries.size();
         }
       }
       if (applied < 0 && size > 0) log.warn("dropped an unsealed store journal ({} bytes): its commit never happened", size);
@@ -135,10 +138,11 @@ final class JournaledVolume extends Volume {
     return c.getValue();
   }
 
-  private static int apply(FileChannel ch, int count, Volume target) throws IOException {
-    ByteBuffer head = ByteBuffer.allocate(1 + 8 + 8);
+  /** The entries of a sealed journal: where each write goes, and where its bytes are. */
+  private static List<Entry> readEntries(FileChannel ch, int count) throws IOException {
+    List<Entry> entries = new ArrayList<>(count);
+    ByteBuffer head = ByteBuffer.allocate(ENTRY_HEADER);
     long at = 0;
-    byte[] buf = new byte[0];
     for (int i = 0; i < count; i++) {
       head.clear();
       readFully(ch, head, at);
@@ -146,19 +150,28 @@ final class JournaledVolume extends Volume {
       boolean zeros = head.get() == ZEROS;
       long offset = head.getLong();
       long length = head.getLong();
-      at += head.capacity();
-      target.ensureAvailable(roundUpToMiB(offset + length));
-      if (zeros) {
-        target.clear(offset, offset + length);
-      } else {
-        if (buf.length < length) buf = new byte[(int) length];
-        readFully(ch, ByteBuffer.wrap(buf, 0, (int) length), at);
-        target.putData(offset, buf, 0, (int) length);
-        at += length;
-      }
+      at += ENTRY_HEADER;
+      entries.add(new Entry(offset, length, zeros, at));
+      if (!zeros) at += length;
     }
-    target.sync();
-    return count;
+    return entries;
+  }
+
+  /** Copies journaled writes to the file, in order: the commit path and recovery both. */
+  private static void apply(FileChannel journal, List<Entry> entries, Volume target) throws IOException {
+    long end = 0;
+    for (Entry e : entries) end = Math.max(end, e.offset() + e.length());
+    target.ensureAvailable(roundUpToMiB(end));
+    byte[] buf = new byte[0];
+    for (Entry e : entries) {
+      if (e.zeros()) {
+        target.clear(e.offset(), e.offset() + e.length());
+        continue;
+      }
+      if (buf.length < e.length()) buf = new byte[(int) e.length()];
+      readFully(journal, ByteBuffer.wrap(buf, 0, (int) e.length()), e.at());
+      target.putData(e.offset(), buf, 0, (int) e.length());
+    }
   }
 
   private static long roundUpToMiB(long n) {
@@ -178,8 +191,8 @@ final class JournaledVolume extends Volume {
 
   private synchronized void record(long offset, byte[] src, int pos, int len) {
     try {
-      long at = journalLength + 1 + 8 + 8;
       header(DATA, offset, len);
+      long at = written();
       int done = 0;
       while (done < len) {
         if (!out.hasRemaining()) flushOut();
@@ -187,7 +200,6 @@ final class JournaledVolume extends Volume {
         out.put(src, pos + done, n);
         done += n;
       }
-      journalLength += len;
       pending.add(new Entry(offset, len, false, at));
       highestEnd = Math.max(highestEnd, offset + len);
       dirty = true;
@@ -197,9 +209,13 @@ final class JournaledVolume extends Volume {
   }
 
   private void header(byte type, long offset, long length) throws IOException {
-    if (out.remaining() < 17) flushOut();
+    if (out.remaining() < ENTRY_HEADER) flushOut();
     out.put(type).putLong(offset).putLong(length);
-    journalLength += 17;
+  }
+
+  /** Bytes of the journal so far: flushed to the file, plus those still in the buffer. */
+  private long written() {
+    return flushed + out.position();
   }
 
   private void flushOut() throws IOException {
@@ -244,9 +260,8 @@ final class JournaledVolume extends Volume {
   @Override
   public synchronized void clear(long startOffset, long endOffset) {
     try {
-      long at = journalLength + 17;
       header(ZEROS, startOffset, endOffset - startOffset);
-      pending.add(new Entry(startOffset, endOffset - startOffset, true, at));
+      pending.add(new Entry(startOffset, endOffset - startOffset, true, written()));
       highestEnd = Math.max(highestEnd, endOffset);
       dirty = true;
     } catch (IOException e) {
@@ -294,27 +309,19 @@ final class JournaledVolume extends Volume {
   /** Writes the trailer (length, CRC32C, seal) after the pending writes and forces the journal. */
   synchronized void seal() throws IOException {
     flushOut();
+    long length = flushed;
     ByteBuffer t = ByteBuffer.allocate(TRAILER).putInt(SEAL).putInt(pending.size())
-        .putLong(crc.getValue()).putLong(journalLength);
+        .putLong(crc.getValue()).putLong(length);
     t.flip();
-    while (t.hasRemaining()) journal.write(t, journalLength + (TRAILER - t.remaining()));
+    while (t.hasRemaining()) journal.write(t, length + (TRAILER - t.remaining()));
     journal.force(false);
   }
 
   /** Applies the first {@code count} pending writes to the file (tests stop part-way, as a crash would). */
   synchronized void applySealed(int count) throws IOException {
-    file.ensureAvailable(highestEnd);
-    byte[] buf = new byte[0];
-    for (Entry e : pending.subList(0, count)) {
-      if (e.zeros()) {
-        file.clear(e.offset(), e.offset() + e.length());
-        continue;
-      }
-      if (buf.length < e.length()) buf = new byte[(int) e.length()];
-      readFully(journal, ByteBuffer.wrap(buf, 0, (int) e.length()), e.at());
-      file.putData(e.offset(), buf, 0, (int) e.length());
-    }
+    apply(journal, pending.subList(0, count), file);
   }
+
 
   /** Lets go of journal and file as a killed process would, writing nothing more: for tests. */
   synchronized void abandon() throws IOException {
@@ -326,7 +333,6 @@ final class JournaledVolume extends Volume {
     pending.clear();
     out.clear();
     crc.reset();
-    journalLength = 0;
     flushed = 0;
     highestEnd = 0;
     journal.truncate(0);
