@@ -70,7 +70,7 @@ public final class Service implements AutoCloseable {
     PageCapturer capturer = new PageCapturer(fetcher, cpu, config.maxRequisites(), config.frameDepth());
     this.archiver = new Archiver(store, capturer, config.maxPagesInFlight());
     this.search = new SearchIndexer(store, LuceneSearchIndex.openOrReset(config.dataDir().searchDir(),
-        SearchIndexer.texts(store)));
+        SearchIndexer.texts(store), config.indexedChars()));
     Importer importer = new Importer(store, archiver::wake, Clock.systemUTC());
     archiver.setListener(save -> {
       search.onFinished(save);

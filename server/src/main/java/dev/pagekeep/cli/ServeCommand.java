@@ -29,12 +29,16 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-body-mb", paramLabel = "MB", description = "largest body kept, in MiB (default ${DEFAULT-VALUE})")
   int maxBodyMb = 50;
 
+  @Option(names = "--index-chars", paramLabel = "N",
+      description = "characters of each page's text that search indexes; the whole text is still kept (default ${DEFAULT-VALUE})")
+  int indexedChars = Config.DEFAULT_INDEXED_CHARS;
+
   @Override
   public Integer call() throws Exception {
     FetchLimits limits = FetchLimits.defaults().withMaxInFlight(maxInFlight).withMaxPerHost(maxPerHost)
         .withMaxBodyBytes(maxBodyMb * 1024L * 1024L);
     Config config = Config.defaults(data.dataDir(), port == null ? Config.defaultPort() : port)
-        .withFetch(limits).withMaxPagesInFlight(maxPages);
+        .withFetch(limits).withMaxPagesInFlight(maxPages).withIndexedChars(indexedChars);
     Service service;
     try {
       service = Service.start(config);

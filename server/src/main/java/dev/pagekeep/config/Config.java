@@ -9,29 +9,38 @@ package dev.pagekeep.config;
  * @param maxPagesInFlight   saves captured at once (each may fetch many requisites)
  * @param maxRequisites      requisites fetched per page; the rest are recorded as skipped
  * @param frameDepth         how deep iframes are captured as snapshots of their own
+ * @param indexedChars       characters of each page's text the search index takes (the rest is kept, not indexed)
  */
 public record Config(
-    DataDir dataDir, int port, FetchLimits fetch, int maxPagesInFlight, int maxRequisites, int frameDepth) {
+    DataDir dataDir, int port, FetchLimits fetch, int maxPagesInFlight, int maxRequisites, int frameDepth,
+    int indexedChars) {
 
   public static final int DEFAULT_PORT = 8765;
+  /** About 65,000 words, as many as Meilisearch indexes per field: a whole book-length page. */
+  public static final int DEFAULT_INDEXED_CHARS = 400_000;
 
   public Config {
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535: " + port);
     if (maxPagesInFlight < 1) throw new IllegalArgumentException("maxPagesInFlight must be >= 1: " + maxPagesInFlight);
     if (maxRequisites < 0) throw new IllegalArgumentException("maxRequisites must be >= 0: " + maxRequisites);
     if (frameDepth < 0 || frameDepth > 5) throw new IllegalArgumentException("frameDepth must be 0..5: " + frameDepth);
+    if (indexedChars < 1000) throw new IllegalArgumentException("indexedChars must be >= 1000: " + indexedChars);
   }
 
   public static Config defaults(DataDir dataDir, int port) {
-    return new Config(dataDir, port, FetchLimits.defaults(), 16, 300, 1);
+    return new Config(dataDir, port, FetchLimits.defaults(), 16, 300, 1, DEFAULT_INDEXED_CHARS);
   }
 
   public Config withFetch(FetchLimits limits) {
-    return new Config(dataDir, port, limits, maxPagesInFlight, maxRequisites, frameDepth);
+    return new Config(dataDir, port, limits, maxPagesInFlight, maxRequisites, frameDepth, indexedChars);
   }
 
   public Config withMaxPagesInFlight(int n) {
-    return new Config(dataDir, port, fetch, n, maxRequisites, frameDepth);
+    return new Config(dataDir, port, fetch, n, maxRequisites, frameDepth, indexedChars);
+  }
+
+  public Config withIndexedChars(int n) {
+    return new Config(dataDir, port, fetch, maxPagesInFlight, maxRequisites, frameDepth, n);
   }
 
   /** The port to use when none is given: {@code $PAGEKEEP_PORT}, else 8765. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -27,8 +29,12 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
@@ -49,6 +55,8 @@ import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +76,7 @@ public final class LuceneSearchIndex implements SearchIndex {
   static final String TITLE = "title";
   static final String TEXT = "text";
   static final String TAGS = "tags";
-  /** Longer texts are indexed up to here (a book-length page still finds its first 400k characters). */
+  /** Longer texts are indexed up to here unless told otherwise (a book-length page is indexed whole). */
   static final int MAX_TEXT_CHARS = 400_000;
   private static final Map<String, Float> BOOSTS = Map.of(TITLE, 4f, URL, 2f, TAGS, 2f, TEXT, 1f);
   private static final FieldType HIGHLIGHTED = highlighted();
@@ -80,6 +88,7 @@ public final class LuceneSearchIndex implements SearchIndex {
 
   private final Path dir;
   private final Texts texts;
+  private final int maxChars;
   private final Analyzer analyzer = new TextAnalyzer();
   private final Directory directory;
   private final IndexWriter writer;
@@ -93,9 +102,11 @@ public final class LuceneSearchIndex implements SearchIndex {
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final ScheduledExecutorService committer;
 
-  private LuceneSearchIndex(Path dir, Texts texts) throws IOException {
+  private LuceneSearchIndex(Path dir, Texts texts, int maxChars) throws IOException {
+    if (maxChars < 1) throw new IllegalArgumentException("maxChars must be >= 1: " + maxChars);
     this.dir = dir;
     this.texts = texts;
+    this.maxChars = maxChars;
     Files.createDirectories(dir);
     this.directory = FSDirectory.open(dir);
     if (DirectoryReader.indexExists(directory)) {
@@ -124,8 +135,13 @@ public final class LuceneSearchIndex implements SearchIndex {
    * the caller may delete the directory and rebuild.
    */
   public static LuceneSearchIndex open(Path dir, Texts texts) {
+    return open(dir, texts, MAX_TEXT_CHARS);
+  }
+
+  /** As {@link #open(Path, Texts)}, indexing the first {@code maxChars} characters of each text. */
+  public static LuceneSearchIndex open(Path dir, Texts texts, int maxChars) {
     try {
-      return new LuceneSearchIndex(dir, texts);
+      return new LuceneSearchIndex(dir, texts, maxChars);
     } catch (LockObtainFailedException e) {
       throw new SearchException("the search index " + dir + " is in use by another process", e);
     } catch (IOException | RuntimeException e) {
@@ -139,13 +155,17 @@ public final class LuceneSearchIndex implements SearchIndex {
    * rebuilds it from the store. An index locked by another process is still an error.
    */
   public static LuceneSearchIndex openOrReset(Path dir, Texts texts) {
+    return openOrReset(dir, texts, MAX_TEXT_CHARS);
+  }
+
+  public static LuceneSearchIndex openOrReset(Path dir, Texts texts, int maxChars) {
     try {
-      return open(dir, texts);
+      return open(dir, texts, maxChars);
     } catch (SearchException e) {
       if (e.getCause() instanceof LockObtainFailedException) throw e;
       log.warn("search index {} unreadable ({}): starting it afresh", dir, e.getMessage());
       deleteTree(dir);
-      return open(dir, texts);
+      return open(dir, texts, maxChars);
     }
   }
 
@@ -197,9 +217,9 @@ public final class LuceneSearchIndex implements SearchIndex {
     }
   }
 
-  private static String indexed(String text) {
+  private String indexed(String text) {
     if (text == null) return "";
-    return text.length() > MAX_TEXT_CHARS ? text.substring(0, MAX_TEXT_CHARS) : text;
+    return text.length() > maxChars ? text.substring(0, maxChars) : text;
   }
 
   /** The URL as written (so "example.com" matches) plus its parts as words (so "example" does). */
@@ -216,6 +236,63 @@ public final class LuceneSearchIndex implements SearchIndex {
     } catch (IOException e) {
       throw new SearchException("cannot remove " + urlKey + " from the index: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public Set<String> missing(Collection<String> ids) {
+    Set<String> out = new HashSet<>(ids);
+    if (out.isEmpty()) return out;
+    IndexSearcher searcher = acquire();
+    try {
+      // A term lookup per id and segment: a million ids take seconds, with nothing loaded whole.
+      for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+        Terms terms = leaf.reader().terms(ID);
+        if (terms == null) continue;
+        TermsEnum te = terms.iterator();
+        Bits live = leaf.reader().getLiveDocs();
+        PostingsEnum postings = null;
+        for (var it = out.iterator(); it.hasNext(); ) {
+          if (!te.seekExact(new BytesRef(it.next()))) continue;
+          postings = te.postings(postings, PostingsEnum.NONE);
+          if (anyLive(postings, live)) it.remove();
+        }
+        if (out.isEmpty()) break;
+      }
+      return out;
+    } catch (IOException e) {
+      throw new SearchException("cannot read the search index: " + e.getMessage(), e);
+    } finally {
+      release(searcher);
+    }
+  }
+
+  @Override
+  public void forEachId(Consumer<String> visitor) {
+    IndexSearcher searcher = acquire();
+    try {
+      for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+        Terms terms = leaf.reader().terms(ID);
+        if (terms == null) continue;
+        TermsEnum te = terms.iterator();
+        Bits live = leaf.reader().getLiveDocs();
+        PostingsEnum postings = null;
+        for (BytesRef id = te.next(); id != null; id = te.next()) {
+          postings = te.postings(postings, PostingsEnum.NONE);
+          if (anyLive(postings, live)) visitor.accept(id.utf8ToString());
+        }
+      }
+    } catch (IOException e) {
+      throw new SearchException("cannot read the search index: " + e.getMessage(), e);
+    } finally {
+      release(searcher);
+    }
+  }
+
+  private static boolean anyLive(PostingsEnum postings, Bits live) throws IOException {
+    for (int d = postings.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = postings.nextDoc()) {
+      if (live == null || live.get(d)) return true;
+    }
+    return false;
   }
 
   @Override
@@ -285,7 +362,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         org.apache.lucene.search.TotalHits.Relation.EQUAL_TO), pageDocs);
     UnifiedHighlighter highlighter = new StoreTextHighlighter(UnifiedHighlighter.builder(searcher, analyzer)
         .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", " … ", true))
-        .withMaxLength(MAX_TEXT_CHARS), searcher);
+        .withMaxLength(maxChars), searcher);
     Map<String, String[]> marks = highlighter.highlightFields(new String[] {TEXT, TITLE}, query, forHighlight, new int[] {2, 1});
     var stored = searcher.storedFields();
     List<Hit> hits = new ArrayList<>(pageDocs.length);

@@ -1,6 +1,9 @@
 package dev.pagekeep.search;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The full-text index over archived pages: one entry per snapshot (title, URL, text, tags),
@@ -49,6 +52,12 @@ public interface SearchIndex extends AutoCloseable {
    * @throws SearchQueryException when the query has nothing to search for
    */
   Results search(String query, int offset, int limit);
+
+  /** Of these snapshot ids ({@link Entry#id()}), the ones the index does not hold. */
+  Set<String> missing(Collection<String> ids);
+
+  /** Calls {@code visitor} with the id of every snapshot the index holds. */
+  void forEachId(Consumer<String> visitor);
 
   /** Removes everything (before a rebuild). */
   void clear();

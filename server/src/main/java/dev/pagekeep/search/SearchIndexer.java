@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the {@link SearchIndex} in step with the store: indexes a snapshot when its save
- * finishes, removes snapshots when they are deleted, and rebuilds everything on demand
- * ({@code pagekeep reindex}) or when the index is found out of step at start (a crash between
- * a capture and the index commit, or a new data directory with an old archive).
+ * finishes, removes snapshots when they are deleted, rebuilds everything on demand
+ * ({@code pagekeep reindex}), and at start catches up what the index misses (a crash between a
+ * capture and the index commit, an index started afresh) without redoing what it has.
  */
 public final class SearchIndexer {
   private static final Logger log = LoggerFactory.getLogger(SearchIndexer.class);
@@ -119,13 +119,74 @@ public final class SearchIndexer {
     return true;
   }
 
-  /** At start: rebuilds in the background when the index does not hold every snapshot the store has. */
+  /**
+   * At start, when the index does not hold as many snapshots as the store: in the background,
+   * indexes the store's snapshots it lacks and drops the ones the store no longer has. A crash
+   * loses the last seconds of index commits, so this is usually a few pages, not a rebuild of a
+   * million; search answers meanwhile.
+   */
   public void catchUp() {
     long pages = store.stats().pages();
     long indexed = index.size();
-    if (pages != indexed) {
-      log.info("search index holds {} of {} snapshots: rebuilding", indexed, pages);
-      rebuildInBackground();
+    if (pages == indexed) return;
+    log.info("search index holds {} of {} snapshots: catching up", indexed, pages);
+    if (!rebuilding.compareAndSet(false, true)) return;
+    Thread t = new Thread(() -> {
+      try {
+        long[] n = reconcileClaimed();
+        log.info("search index caught up: {} snapshots added, {} removed", n[0], n[1]);
+      } catch (RuntimeException e) {
+        log.error("search index catch-up failed: {}", e.getMessage());
+      }
+    }, "reindex");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Catches up in this thread (see {@link #catchUp}); returns {added, removed}. */
+  long[] reconcile() {
+    if (!rebuilding.compareAndSet(false, true)) throw new IllegalStateException("a reindex is already running");
+    return reconcileClaimed();
+  }
+
+  private long[] reconcileClaimed() {
+    try {
+      lastError = null;
+      rebuildDone.set(0);
+      rebuildTotal.set(store.stats().pages());
+      long added = 0;
+      String cursor = null;
+      while (true) {
+        List<Capture> pages = store.pages(cursor, PAGE);
+        Map<String, Capture> byId = new java.util.HashMap<>();
+        for (Capture c : pages) byId.put(c.id(), c);
+        for (String id : index.missing(byId.keySet())) {
+          add(byId.get(id), List.of());
+          added++;
+        }
+        rebuildDone.addAndGet(pages.size());
+        if (pages.size() < PAGE) break;
+        Capture last = pages.get(pages.size() - 1);
+        cursor = last.timestamp() + "/" + last.urlKey();
+      }
+      long removed = 0;
+      if (index.size() > store.stats().pages()) {
+        // Ids are urlKey/timestamp (SearchIndex.Entry#id); the key itself holds no slash.
+        List<String[]> gone = new java.util.ArrayList<>();
+        index.forEachId(id -> {
+          String[] keyAndTs = id.split("/", 2);
+          if (keyAndTs.length == 2 && store.capture(keyAndTs[0], keyAndTs[1]).isEmpty()) gone.add(keyAndTs);
+        });
+        for (String[] g : gone) index.delete(g[0], g[1]);
+        removed = gone.size();
+      }
+      index.commit();
+      return new long[] {added, removed};
+    } catch (RuntimeException e) {
+      lastError = e.getMessage();
+      throw e;
+    } finally {
+      rebuilding.set(false);
     }
   }
 

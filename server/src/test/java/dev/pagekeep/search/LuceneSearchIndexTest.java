@@ -175,4 +175,26 @@ class LuceneSearchIndexTest {
     index = LuceneSearchIndex.openOrReset(dir.resolve("search"), this::text);
     assertThat(index.size()).as("old layout: emptied for a rebuild from the store").isZero();
   }
+
+  @Test
+  void textPastTheIndexedCharactersIsNotSearchedButTheStartIs() {
+    index.close();
+    index = LuceneSearchIndex.open(dir.resolve("short"), this::text, 1000);
+    String text = "alpha ".repeat(150) + "omega"; // omega starts at character 900
+    add("https://long.example/", "20240101000000", "Long", text + " " + "filler ".repeat(200) + "zenith");
+    assertThat(index.search("omega", 0, 10).hits()).hasSize(1);
+    assertThat(index.search("zenith", 0, 10).hits()).as("past character 1000").isEmpty();
+  }
+
+  @Test
+  void missingAndForEachIdSeeOnlyLiveSnapshots() {
+    String key = UrlKeys.urlKey(ARCHIVING);
+    String gone = UrlKeys.urlKey(MENTIONS) + "/20240303120000";
+    index.delete(UrlKeys.urlKey(MENTIONS), null);
+    assertThat(index.missing(List.of(key + "/20240302120000", gone, "ffffffffffffffffffffffffffffffff/1")))
+        .containsExactlyInAnyOrder(gone, "ffffffffffffffffffffffffffffffff/1");
+    List<String> ids = new java.util.ArrayList<>();
+    index.forEachId(ids::add);
+    assertThat(ids).hasSize((int) index.size()).contains(key + "/20240302120000").doesNotContain(gone);
+  }
 }

@@ -100,6 +100,36 @@ class SearchIT {
   }
 
   @Test
+  void atStartOnlyWhatTheIndexMissesIsAddedAndWhatTheStoreLostIsDropped() throws Exception {
+    String aiohttpKey = svc.search("aiohttp").get(0).path("urlKey").asText();
+    svc.stop();
+    // As a crash would leave it: the last capture's index commit lost, and a snapshot deleted
+    // from the store whose removal never reached the index.
+    String ghost = "0123456789abcdef0123456789abcdef";
+    try (var index = LuceneSearchIndex.open(data.resolve("search"), (k, t) -> "")) {
+      index.delete(aiohttpKey, null);
+      index.add(new SearchIndex.Entry(ghost, "20240101000000", "https://ghost.example/", "Ghost", "zyzzyva", List.of()));
+    }
+    var dir = dev.pagekeep.config.DataDir.resolve(data);
+    try (var store = dev.pagekeep.store.MapDbArchiveStore.open(dir.storeFile());
+         var index = LuceneSearchIndex.open(dir.searchDir(), SearchIndexer.texts(store))) {
+      long pages = store.stats().pages();
+      assertThat(index.size()).isEqualTo(pages); // one missing, one extra: the counts alone look fine
+      SearchIndexer indexer = new SearchIndexer(store, index);
+      assertThat(indexer.reconcile()).as("{added, removed}").containsExactly(1, 1);
+      assertThat(indexer.reconcile()).as("nothing left to do").containsExactly(0, 0);
+      assertThat(index.size()).isEqualTo(pages);
+      assertThat(index.missing(List.of(ghost + "/20240101000000"))).hasSize(1);
+      index.delete(aiohttpKey, null); // and once more lost, for the service's start to catch up
+    }
+    svc.start();
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (urlsOf(svc.search("aiohttp")).isEmpty() && System.currentTimeMillis() < deadline) RunningService.pause(50);
+    assertThat(urlsOf(svc.search("\"asynchronous code performs better\""))).containsExactly(aiohttp);
+    assertThat(svc.search("zyzzyva").size()).isZero();
+  }
+
+  @Test
   void anEmptyQueryIsABadRequestAndTheServiceKeepsAnswering() {
     RunningService.Reply r = svc.call("GET", "/api/snapshots?q=*", null);
     assertThat(r.status()).isEqualTo(400);
