@@ -59,6 +59,10 @@ public final class E2eBench {
       }
     }
     String token = Files.readString(Path.of(tokenFile)).trim();
+    // A resumed run (e2e.sh with E2E_DIR) starts with saves finished by the earlier part.
+    Map<String, Long> first = stats(service, token);
+    long before = first.get("done") + first.get("failed");
+    if (before > 0) System.out.printf(Locale.ROOT, "resumed: %d saves already finished, %d queued%n", before, first.get("queued"));
     long start = System.nanoTime();
     long peakRss = 0;
     if (feed) {
@@ -79,7 +83,7 @@ public final class E2eBench {
     System.out.printf(Locale.ROOT, "queued %d URLs in %.1f s%n", count, feedSecs);
 
     Map<String, Long> s = Map.of();
-    long lastFinished = 0, lastT = System.nanoTime();
+    long lastFinished = before, lastT = System.nanoTime();
     long deadline = start + Duration.ofMinutes(timeoutMinutes).toNanos();
     while (System.nanoTime() < deadline) {
       Thread.sleep(10_000);
@@ -109,8 +113,9 @@ public final class E2eBench {
     row("done / failed / queued", s.get("done") + " / " + s.get("failed") + " / " + s.get("queued"));
     row("lost (queued - done - failed)", String.valueOf(count - finished));
     row("failure reasons (sample of up to 1000)", reasons.isEmpty() ? "-" : reasons.toString());
-    row("wall time (queue + archive)", fmt("%.1f s", secs));
-    row("pages/s (overall)", fmt("%.1f", finished / secs));
+    if (before > 0) row("finished before this part of the run", String.valueOf(before));
+    row("wall time (queue + archive)" + (before > 0 ? ", this part" : ""), fmt("%.1f s", secs));
+    row("pages/s (overall" + (before > 0 ? ", this part" : "") + ")", fmt("%.1f", (finished - before) / secs));
     row("service peak RSS (VmHWM)", (hwm > 0 ? hwm : peakRss) / 1024 + " MB");
     // RSS counts the mmap'd store and index pages the kernel can drop; the anonymous part is
     // the JVM's own memory (heap capped at 256 MB, metaspace, threads, buffers).

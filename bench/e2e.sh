@@ -2,32 +2,61 @@
 # Archive end to end: COUNT URLs of the delay server queued into `pagekeep serve -Xmx256m`,
 # followed until every save is done or failed; JFR CPU profile of the service summarised at the end.
 # usage: bench/e2e.sh [COUNT=1000000] [MAX_DELAY_MS=100] [MAX_PAGES=256]
-# SERVICE_JAVA_OPTS adds JVM options to the service (the heap stays -Xmx256m).
+# SERVICE_JAVA_OPTS adds JVM options to the service (the heap stays -Xmx256m); SERVICE_ARGS adds
+# `pagekeep serve` options (e.g. --index-chars 100000).
+# E2E_DIR=DIR keeps the run's data and logs in DIR instead of a temporary directory. Run again
+# with the same E2E_DIR after the run was stopped (a reboot, kill -9) and it resumes: the delay
+# server comes back on its old port, the service on the same data, and nothing is queued again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-1000000}; MAXDELAY=${2:-100}; MAXPAGES=${3:-256}
 JAR=server/target/pagekeep.jar
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-WORK=$(mktemp -d); DATA=$WORK/data; JFR=$WORK/service.jfr
-cleanup() { kill "$SVC" "$SERVER" ${BENCH:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
+RESUME=no
+if [ -n "${E2E_DIR:-}" ]; then
+  WORK=$E2E_DIR; mkdir -p "$WORK"
+  [ -s "$WORK/data/archive.db" ] && [ -s "$WORK/port" ] && RESUME=yes
+else
+  WORK=$(mktemp -d)
+fi
+DATA=$WORK/data; JFR=$WORK/service.jfr
+cleanup() {
+  kill "$SVC" "$SERVER" ${BENCH:-} 2>/dev/null || true; wait 2>/dev/null || true
+  [ -n "${E2E_DIR:-}" ] || rm -rf "$WORK"
+}
 trap cleanup EXIT
-java -Xmx512m -cp "$JAR" bench/DelayServer.java --max-delay-ms "$MAXDELAY" --max-seconds 14400 \
-  --port-file "$WORK/port" > "$WORK/server.log" 2>&1 &
+# The server runs long enough for the slowest run (20 pages/s), and a resumed run needs its old
+# port: the queued URLs name it.
+SECONDS_MAX=$(( COUNT / 20 > 14400 ? COUNT / 20 : 14400 ))
+if [ "$RESUME" = yes ]; then
+  SERVER_PORT=$(cat "$WORK/port"); rm -f "$WORK/port"
+else
+  SERVER_PORT=0
+fi
+java -Xmx512m -cp "$JAR" bench/DelayServer.java --max-delay-ms "$MAXDELAY" --max-seconds "$SECONDS_MAX" \
+  --port "$SERVER_PORT" --port-file "$WORK/port" >> "$WORK/server.log" 2>&1 &
 SERVER=$!
+: > "$WORK/service.log.new"
 java -Xmx256m ${SERVICE_JAVA_OPTS:-} -XX:StartFlightRecording=name=bench,settings=profile,maxsize=200m \
   -jar "$JAR" serve --port 0 --data "$DATA" --max-in-flight 1000 --max-per-host 1000 --max-pages "$MAXPAGES" \
-  > "$WORK/service.log" 2>&1 &
+  ${SERVICE_ARGS:-} > "$WORK/service.log.new" 2>&1 &
 SVC=$!
-for _ in $(seq 150); do [ -s "$WORK/port" ] && grep -q '^port ' "$WORK/service.log" && break; sleep 0.2; done
+for _ in $(seq 300); do [ -s "$WORK/port" ] && grep -q '^port ' "$WORK/service.log.new" && break; sleep 0.2; done
+[ -f "$WORK/service.log" ] && cat "$WORK/service.log" >> "$WORK/service.log.old"
+mv "$WORK/service.log.new" "$WORK/service.log"
 PAGES="http://127.0.0.1:$(cat "$WORK/port")/"
 SERVICE="http://127.0.0.1:$(awk '/^port /{print $2}' "$WORK/service.log")"
-echo "delay server $PAGES (0..${MAXDELAY} ms); pagekeep $SERVICE -Xmx256m --max-pages $MAXPAGES; $(nproc) cores"
+echo "delay server $PAGES (0..${MAXDELAY} ms); pagekeep $SERVICE -Xmx256m --max-pages $MAXPAGES ${SERVICE_ARGS:-}; $(nproc) cores"
 FEED=()
 HAS_IMPORT=no
 if java -jar "$JAR" --help 2>&1 | grep -qE "^ +import "; then HAS_IMPORT=yes; FEED=(--no-feed); fi
+if [ "$RESUME" = yes ]; then
+  echo "resuming the run in $WORK: nothing is queued again"
+  HAS_IMPORT=resumed; FEED=(--no-feed)
+fi
 # The bench starts first and times queueing and archiving together; import only queues (--no-wait).
 java -cp "$JAR" bench/E2eBench.java --service "$SERVICE" --token-file "$DATA/token" --pid "$SVC" \
-  --data "$DATA" --pages "$PAGES" --count "$COUNT" "${FEED[@]}" &
+  --data "$DATA" --pages "$PAGES" --count "$COUNT" "${FEED[@]}" --timeout-minutes $(( SECONDS_MAX / 60 )) &
 BENCH=$!
 if [ "$HAS_IMPORT" = yes ]; then
   seq 0 $((COUNT - 1)) | sed "s#^#$PAGES#" > "$WORK/urls.txt"
