@@ -20,6 +20,7 @@ final class VisibleText implements NodeFilter {
 
   private final StringBuilder out = new StringBuilder();
   private final StringBuilder line = new StringBuilder();
+  private char[] buf = new char[1024];
 
   private VisibleText() {}
 
@@ -54,8 +55,11 @@ final class VisibleText implements NodeFilter {
 
   private void endLine() {
     if (line.length() == 0) return;
-    String normalised = Documents.normalise(line.toString());
+    int n = line.length();
+    if (buf.length < n) buf = new char[Math.max(n, buf.length * 2)];
+    line.getChars(0, n, buf, 0);
     line.setLength(0);
+    String normalised = Documents.normalise(buf, n);
     if (normalised.isEmpty()) return;
     if (out.length() > 0) out.append('\n');
     out.append(normalised, 0, Math.min(normalised.length(), MAX_CHARS - Math.min(out.length(), MAX_CHARS)));
