@@ -65,7 +65,7 @@ public final class PageCapturer {
   private static Result withTitle(Result res, String title) {
     Capture c = res.page().capture();
     Capture titled = new Capture(c.urlKey(), c.url(), c.timestamp(), c.kind(), c.status(), c.contentType(),
-        c.finalUrl(), c.headers(), c.digest(), c.size(), title, c.textDigest(), c.resources(), c.source());
+        c.finalUrl(), c.headers(), c.digest(), c.size(), title, c.textDigest(), c.resources(), c.source(), c.tags());
     return new Result(new StoredCapture(titled, res.page().body(), res.page().text()), res.requisites(), res.attempts());
   }
 
@@ -138,7 +138,7 @@ public final class PageCapturer {
                                  String source, String timestamp) {
     String key = UrlKeys.urlKey(url);
     return new Capture(key, UrlKeys.stripFragment(url), timestamp, kind, r.status(), r.contentType(), r.finalUrl(),
-        r.headers(), body.digest(), body.size(), title, text == null ? null : text.digest(), List.of(), source);
+        r.headers(), body.digest(), body.size(), title, text == null ? null : text.digest(), List.of(), source, null);
   }
 
   static boolean isHtml(String mediaType, byte[] body) {

@@ -14,11 +14,13 @@ import java.util.List;
  * @param textDigest  blob digest of the extracted text (pages), for search and diff; may be null
  * @param resources   capture ids ("urlKey/timestamp") stored with this page, deleted with it
  * @param source      how it was asked for: toolbar, context-menu, links-on-page, api, import, requisite
+ * @param tags        the save's labels (bookmark folders on import), kept with the snapshot so a
+ *                    rebuilt search index still finds them; null in archives from before tags were kept
  */
 public record Capture(
     String urlKey, String url, String timestamp, String kind, int status, String contentType,
     String finalUrl, List<String> headers, String digest, long size, String title,
-    String textDigest, List<String> resources, String source) {
+    String textDigest, List<String> resources, String source, List<String> tags) {
 
   public static final String PAGE = "page";
   public static final String RESOURCE = "resource";
@@ -29,8 +31,11 @@ public record Capture(
 
   public boolean isPage() { return PAGE.equals(kind); }
 
+  /** The tags, never null. */
+  public List<String> tagList() { return tags == null ? List.of() : tags; }
+
   public Capture withTimestamp(String ts) {
     return new Capture(urlKey, url, ts, kind, status, contentType, finalUrl, headers, digest, size,
-        title, textDigest, resources, source);
+        title, textDigest, resources, source, tags);
   }
 }

@@ -40,7 +40,7 @@ public final class SearchIndexer {
   public void onFinished(Save save) {
     if (save.state() != SaveState.DONE || save.snapshotTimestamp() == null) return;
     try {
-      store.capture(save.urlKey(), save.snapshotTimestamp()).ifPresent(c -> add(c, save.tags()));
+      store.capture(save.urlKey(), save.snapshotTimestamp()).ifPresent(this::add);
     } catch (RuntimeException e) {
       log.error("could not index {} ({}): {}", save.url(), save.snapshotTimestamp(), e.getMessage());
     }
@@ -65,9 +65,9 @@ public final class SearchIndexer {
     return store.blob(c.textDigest()).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
   }
 
-  void add(Capture c, List<String> tags) {
+  void add(Capture c) {
     String text = textOf(store, c);
-    index.add(new SearchIndex.Entry(c.urlKey(), c.timestamp(), c.url(), c.title(), text, tags == null ? List.of() : tags));
+    index.add(new SearchIndex.Entry(c.urlKey(), c.timestamp(), c.url(), c.title(), text, c.tagList()));
   }
 
   /** Rebuilds the index from the store in this thread; returns the number of snapshots indexed. */
@@ -86,7 +86,7 @@ public final class SearchIndexer {
       while (true) {
         List<Capture> pages = store.pages(cursor, PAGE);
         for (Capture c : pages) {
-          add(c, List.of());
+          add(c);
           rebuildDone.incrementAndGet();
         }
         if (pages.size() < PAGE) break;
@@ -161,7 +161,7 @@ public final class SearchIndexer {
         Map<String, Capture> byId = new java.util.HashMap<>();
         for (Capture c : pages) byId.put(c.id(), c);
         for (String id : index.missing(byId.keySet())) {
-          add(byId.get(id), List.of());
+          add(byId.get(id));
           added++;
         }
         rebuildDone.addAndGet(pages.size());

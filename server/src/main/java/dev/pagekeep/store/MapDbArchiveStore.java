@@ -214,7 +214,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       Capture p = page.capture();
       Capture withResources = new Capture(p.urlKey(), p.url(), p.timestamp(), p.kind(), p.status(),
           p.contentType(), p.finalUrl(), p.headers(), p.digest(), p.size(), p.title(), p.textDigest(),
-          resourceIds, p.source());
+          resourceIds, p.source(), save.tags() == null || save.tags().isEmpty() ? null : save.tags());
       Capture stored = putCapture(new StoredCapture(withResources, page.body(), page.text()), false);
       Save current = readSave(save.id());
       if (current != null) {

@@ -77,6 +77,15 @@ class ImportIT {
     assertThat(hits).hasSize(1);
     assertThat(hits.get(0).path("url").asText()).endsWith("/comets");
     assertThat(svc.search("research").size()).isEqualTo(2); // sourdough and comets sit under "Reading & Research"
+
+    // The tags are kept with the snapshots, so a rebuilt index has them too.
+    assertThat(svc.call("POST", "/api/reindex", null).status()).isEqualTo(202);
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (svc.call("GET", "/api/reindex", null).json().path("running").asBoolean() && System.currentTimeMillis() < deadline) {
+      RunningService.pause(20);
+    }
+    assertThat(svc.search("tags:astronomy")).hasSize(1);
+    assertThat(svc.search("research").size()).isEqualTo(2);
   }
 
   @Test

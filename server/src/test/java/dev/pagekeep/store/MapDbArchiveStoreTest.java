@@ -210,7 +210,7 @@ class MapDbArchiveStoreTest {
       Save s = store.enqueue(List.of(new NewSave(url, "api", null, null))).get(0).save();
       Blob body = Blob.of(big);
       Capture c = new Capture(UrlKeys.urlKey(url), url, "20240101000000", Capture.PAGE, 200, "application/octet-stream",
-          url, List.of(), body.digest(), body.size(), null, null, List.of(), "api");
+          url, List.of(), body.digest(), body.size(), null, null, List.of(), "api", null);
       store.finish(s, 1, new StoredCapture(c, body, null), List.of());
     }
     try (MapDbArchiveStore store = open()) {

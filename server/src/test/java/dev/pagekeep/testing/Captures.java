@@ -15,13 +15,13 @@ public final class Captures {
     Blob body = Blob.of(html.getBytes(StandardCharsets.UTF_8));
     Blob text = Blob.of(("text of " + url).getBytes(StandardCharsets.UTF_8));
     return new StoredCapture(new Capture(UrlKeys.urlKey(url), url, ts, Capture.PAGE, 200, "text/html", url,
-        List.of("Content-Type: text/html"), body.digest(), body.size(), "Title " + url, text.digest(), requisiteIds, "api"),
+        List.of("Content-Type: text/html"), body.digest(), body.size(), "Title " + url, text.digest(), requisiteIds, "api", null),
         body, text);
   }
 
   public static StoredCapture resource(String url, String ts, byte[] bytes) {
     Blob body = Blob.of(bytes);
     return new StoredCapture(new Capture(UrlKeys.urlKey(url), url, ts, Capture.RESOURCE, 200, "text/css", url,
-        List.of(), body.digest(), body.size(), null, null, List.of(), "requisite"), body, null);
+        List.of(), body.digest(), body.size(), null, null, List.of(), "requisite", null), body, null);
   }
 }
