@@ -119,4 +119,23 @@ class JournaledVolumeTest {
     assertThat(again.getLong(16)).isEqualTo(5L);
     again.close();
   }
+
+  @Test
+  void aCommitForcesOnlyTheSlicesItWrote() {
+    Path file = dir.resolve("archive.db");
+    JournaledVolume v = open(file); // 1 MiB slices
+    v.ensureAvailable(8L << 20);
+    v.sync();
+    v.putLong(100, 1L);                                        // slice 0
+    v.putData((3L << 20) + 3, ascii("inside"), 0, 6);          // slice 3 (MapDB never writes across slices)
+    v.putLong((5L << 20) + 10, 5L);                            // slice 5
+    v.sync();
+    assertThat(v.lastForcedSlices()).as("slices 0, 3 and 5 of 8").isEqualTo(3);
+    v.close();
+    JournaledVolume again = open(file);
+    assertThat(again.getLong(100)).isEqualTo(1L);
+    assertThat(read(again, (3L << 20) + 3, 6)).isEqualTo("inside");
+    assertThat(again.getLong((5L << 20) + 10)).isEqualTo(5L);
+    again.close();
+  }
 }
