@@ -242,44 +242,37 @@ public final class LuceneSearchIndex implements SearchIndex {
   public Set<String> missing(Collection<String> ids) {
     Set<String> out = new HashSet<>(ids);
     if (out.isEmpty()) return out;
-    IndexSearcher searcher = acquire();
-    try {
-      // A term lookup per id and segment: a million ids take seconds, with nothing loaded whole.
-      for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-        Terms terms = leaf.reader().terms(ID);
-        if (terms == null) continue;
-        TermsEnum te = terms.iterator();
-        Bits live = leaf.reader().getLiveDocs();
-        PostingsEnum postings = null;
-        for (var it = out.iterator(); it.hasNext(); ) {
-          if (!te.seekExact(new BytesRef(it.next()))) continue;
-          postings = te.postings(postings, PostingsEnum.NONE);
-          if (anyLive(postings, live)) it.remove();
-        }
-        if (out.isEmpty()) break;
+    // A term lookup per id and segment: a million ids take seconds, with nothing loaded whole.
+    eachIdSegment((terms, live) -> {
+      for (var it = out.iterator(); it.hasNext(); ) {
+        if (terms.seekExact(new BytesRef(it.next())) && anyLive(terms, live)) it.remove();
       }
-      return out;
-    } catch (IOException e) {
-      throw new SearchException("cannot read the search index: " + e.getMessage(), e);
-    } finally {
-      release(searcher);
-    }
+      return !out.isEmpty();
+    });
+    return out;
   }
 
   @Override
   public void forEachId(Consumer<String> visitor) {
+    eachIdSegment((terms, live) -> {
+      for (BytesRef id = terms.next(); id != null; id = terms.next()) {
+        if (anyLive(terms, live)) visitor.accept(id.utf8ToString());
+      }
+      return true;
+    });
+  }
+
+  /** What is done with one segment's ids; false stops the walk. */
+  private interface IdSegment {
+    boolean visit(TermsEnum ids, Bits liveDocs) throws IOException;
+  }
+
+  private void eachIdSegment(IdSegment visit) {
     IndexSearcher searcher = acquire();
     try {
       for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
         Terms terms = leaf.reader().terms(ID);
-        if (terms == null) continue;
-        TermsEnum te = terms.iterator();
-        Bits live = leaf.reader().getLiveDocs();
-        PostingsEnum postings = null;
-        for (BytesRef id = te.next(); id != null; id = te.next()) {
-          postings = te.postings(postings, PostingsEnum.NONE);
-          if (anyLive(postings, live)) visitor.accept(id.utf8ToString());
-        }
+        if (terms != null && !visit.visit(terms.iterator(), leaf.reader().getLiveDocs())) break;
       }
     } catch (IOException e) {
       throw new SearchException("cannot read the search index: " + e.getMessage(), e);
@@ -288,7 +281,9 @@ public final class LuceneSearchIndex implements SearchIndex {
     }
   }
 
-  private static boolean anyLive(PostingsEnum postings, Bits live) throws IOException {
+  /** Whether the id the enum stands on has a document not deleted since the segment was written. */
+  private static boolean anyLive(TermsEnum terms, Bits live) throws IOException {
+    PostingsEnum postings = terms.postings(null, PostingsEnum.NONE);
     for (int d = postings.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = postings.nextDoc()) {
       if (live == null || live.get(d)) return true;
     }
