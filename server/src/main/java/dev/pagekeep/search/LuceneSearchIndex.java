@@ -1,5 +1,6 @@
 package dev.pagekeep.search;
 
+import dev.pagekeep.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ public final class LuceneSearchIndex implements SearchIndex {
   static final String TEXT = "text";
   static final String TAGS = "tags";
   /** Longer texts are indexed up to here unless told otherwise (a book-length page is indexed whole). */
-  static final int MAX_TEXT_CHARS = 400_000;
+  static final int MAX_TEXT_CHARS = Config.DEFAULT_INDEXED_CHARS;
   private static final Map<String, Float> BOOSTS = Map.of(TITLE, 4f, URL, 2f, TAGS, 2f, TEXT, 1f);
   private static final FieldType HIGHLIGHTED = highlighted();
   /** Text is indexed with positions (phrases) but neither stored nor with offsets: see {@link Texts}. */

@@ -72,50 +72,14 @@ public final class SearchIndexer {
 
   /** Rebuilds the index from the store in this thread; returns the number of snapshots indexed. */
   public long rebuild() {
-    if (!rebuilding.compareAndSet(false, true)) throw new IllegalStateException("a reindex is already running");
+    claim();
     return rebuildClaimed();
-  }
-
-  private long rebuildClaimed() {
-    try {
-      lastError = null;
-      rebuildDone.set(0);
-      rebuildTotal.set(store.stats().pages());
-      index.clear();
-      String cursor = null;
-      while (true) {
-        List<Capture> pages = store.pages(cursor, PAGE);
-        for (Capture c : pages) {
-          add(c);
-          rebuildDone.incrementAndGet();
-        }
-        if (pages.size() < PAGE) break;
-        Capture last = pages.get(pages.size() - 1);
-        cursor = last.timestamp() + "/" + last.urlKey();
-      }
-      index.commit();
-      return rebuildDone.get();
-    } catch (RuntimeException e) {
-      lastError = e.getMessage();
-      throw e;
-    } finally {
-      rebuilding.set(false);
-    }
   }
 
   /** Starts a rebuild on a background thread; false when one is already running. */
   public boolean rebuildInBackground() {
     if (!rebuilding.compareAndSet(false, true)) return false;
-    Thread t = new Thread(() -> {
-      try {
-        long n = rebuildClaimed();
-        log.info("search index rebuilt: {} snapshots", n);
-      } catch (RuntimeException e) {
-        log.error("search index rebuild failed: {}", e.getMessage());
-      }
-    }, "reindex");
-    t.setDaemon(true);
-    t.start();
+    inBackground(() -> "search index rebuilt: " + rebuildClaimed() + " snapshots", "search index rebuild failed: {}");
     return true;
   }
 
@@ -131,44 +95,60 @@ public final class SearchIndexer {
     if (pages == indexed) return;
     log.info("search index holds {} of {} snapshots: catching up", indexed, pages);
     if (!rebuilding.compareAndSet(false, true)) return;
+    inBackground(() -> {
+      long[] n = reconcileClaimed();
+      return "search index caught up: " + n[0] + " snapshots added, " + n[1] + " removed";
+    }, "search index catch-up failed: {}");
+  }
+
+  /** Catches up in this thread (see {@link #catchUp}); returns {added, removed}. */
+  long[] reconcile() {
+    claim();
+    return reconcileClaimed();
+  }
+
+  private void claim() {
+    if (!rebuilding.compareAndSet(false, true)) throw new IllegalStateException("a reindex is already running");
+  }
+
+  /** Runs claimed work on the "reindex" thread and logs how it ended. */
+  private static void inBackground(java.util.function.Supplier<String> work, String failure) {
     Thread t = new Thread(() -> {
       try {
-        long[] n = reconcileClaimed();
-        log.info("search index caught up: {} snapshots added, {} removed", n[0], n[1]);
+        log.info(work.get());
       } catch (RuntimeException e) {
-        log.error("search index catch-up failed: {}", e.getMessage());
+        log.error(failure, e.getMessage());
       }
     }, "reindex");
     t.setDaemon(true);
     t.start();
   }
 
-  /** Catches up in this thread (see {@link #catchUp}); returns {added, removed}. */
-  long[] reconcile() {
-    if (!rebuilding.compareAndSet(false, true)) throw new IllegalStateException("a reindex is already running");
-    return reconcileClaimed();
+  private long rebuildClaimed() {
+    return claimed(() -> {
+      index.clear();
+      eachPageBatch(pages -> {
+        for (Capture c : pages) {
+          add(c);
+          rebuildDone.incrementAndGet();
+        }
+      });
+      return rebuildDone.get();
+    });
   }
 
   private long[] reconcileClaimed() {
-    try {
-      lastError = null;
-      rebuildDone.set(0);
-      rebuildTotal.set(store.stats().pages());
-      long added = 0;
-      String cursor = null;
-      while (true) {
-        List<Capture> pages = store.pages(cursor, PAGE);
+    return claimed(() -> {
+      long[] added = {0};
+      eachPageBatch(pages -> {
         Map<String, Capture> byId = new java.util.HashMap<>();
         for (Capture c : pages) byId.put(c.id(), c);
         for (String id : index.missing(byId.keySet())) {
           add(byId.get(id));
-          added++;
+          added[0]++;
         }
         rebuildDone.addAndGet(pages.size());
-        if (pages.size() < PAGE) break;
-        Capture last = pages.get(pages.size() - 1);
-        cursor = last.timestamp() + "/" + last.urlKey();
-      }
+      });
       long removed = 0;
       if (index.size() > store.stats().pages()) {
         // Ids are urlKey/timestamp (SearchIndex.Entry#id); the key itself holds no slash.
@@ -180,13 +160,36 @@ public final class SearchIndexer {
         for (String[] g : gone) index.delete(g[0], g[1]);
         removed = gone.size();
       }
+      return new long[] {added[0], removed};
+    });
+  }
+
+  /** Runs a claimed rebuild or catch-up: progress reset, index committed, error kept, claim released. */
+  private <T> T claimed(java.util.function.Supplier<T> work) {
+    try {
+      lastError = null;
+      rebuildDone.set(0);
+      rebuildTotal.set(store.stats().pages());
+      T result = work.get();
       index.commit();
-      return new long[] {added, removed};
+      return result;
     } catch (RuntimeException e) {
       lastError = e.getMessage();
       throw e;
     } finally {
       rebuilding.set(false);
+    }
+  }
+
+  /** The store's page snapshots, oldest first, a batch at a time. */
+  private void eachPageBatch(java.util.function.Consumer<List<Capture>> batch) {
+    String cursor = null;
+    while (true) {
+      List<Capture> pages = store.pages(cursor, PAGE);
+      batch.accept(pages);
+      if (pages.size() < PAGE) return;
+      Capture last = pages.get(pages.size() - 1);
+      cursor = last.timestamp() + "/" + last.urlKey();
     }
   }
 
