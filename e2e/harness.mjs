@@ -225,9 +225,14 @@ export async function api(data, method, p, body) {
 }
 
 /** The newest snapshot's replayed HTML for url, or null while there is none. */
+/** The archived page of url's newest snapshot as replay serves it (the content of the replay page's frame). */
 export async function replayed(data, url) {
   const r = await api(data, 'GET', `/web/${url}`);
-  return r.status === 200 ? r.text : null;
+  if (r.status !== 200) return null;
+  const frame = /<iframe id="pagekeep-frame"[^>]* src="([^"]+)"/.exec(r.text);
+  if (!frame) return r.text;
+  const content = await api(data, 'GET', frame[1].replace(/&amp;/g, '&'));
+  return content.status === 200 ? content.text : null;
 }
 
 /** Opens url in a new tab; resolves with {page, tabId}. */

@@ -121,9 +121,16 @@ async function openReplay(p, shot) {
   const url = `${svc.base}/web/${origin.url(p)}`;
   const response = await page.goto(url, { waitUntil: 'load' });
   assert.equal(response.status(), 200, `replay of ${p} answered ${response.status()}`);
-  await page.evaluate(() => document.fonts.ready);
+  await content(page).evaluate(() => document.fonts.ready);
   await page.screenshot({ path: path.join(ARTIFACTS, shot), fullPage: true });
   return page;
+}
+
+/** The archived page inside the replay page's frame. */
+function content(page) {
+  const frame = page.frame({ name: 'pagekeep-frame' });
+  assert.ok(frame, `the replay page ${page.url()} has its content frame`);
+  return frame;
 }
 
 function leaks() {
@@ -160,7 +167,7 @@ test('the fixture site replays complete: every image decoded, styles, background
   assert.deepEqual(broken, [], `images that did not decode: ${JSON.stringify(broken)}`);
   for (const i of imgs) assert.ok(i.src.startsWith(`${svc.base}/web/`) || i.src.startsWith('data:'), `image outside the archive: ${i.src}`);
 
-  const style = await page.evaluate(() => {
+  const style = await content(page).evaluate(() => {
     const cs = (sel) => getComputedStyle(document.querySelector(sel));
     return {
       bodyMargin: cs('body').marginTop,
@@ -179,7 +186,7 @@ test('the fixture site replays complete: every image decoded, styles, background
   assert.equal(style.lazyOutline, 'solid rgb(0, 128, 0)', 'base.css, @imported by site.css, is applied');
   for (const [name, value] of Object.entries({ heroBg: style.heroBg, bannerBg: style.bannerBg, listImage: style.listImage,
     inlineBg: style.inlineBg, bodyBgAttr: style.bodyBgAttr, tableBg: style.tableBg })) {
-    assert.match(value, new RegExp(`url\\("${svc.base}/web/\\d{14}/`), `${name} comes from the archive: ${value}`);
+    assert.match(value, new RegExp(`url\\("${svc.base}/web/\\d{14}im_/`), `${name} comes from the archive: ${value}`);
   }
   // Every background and requisite the page asked the archive for was there.
   const archiveMisses = [...responses].filter(([u, s]) => u.startsWith(`${svc.base}/web/`) && s >= 400
@@ -200,7 +207,7 @@ test('the fixture site replays complete: every image decoded, styles, background
   assert.match(await frame.evaluate(() => getComputedStyle(document.body).backgroundImage), /frame-bg\.png/);
 
   // Links to archived pages lead to their snapshots; others are marked as live.
-  const links = await page.evaluate(() => ({
+  const links = await content(page).evaluate(() => ({
     about: document.querySelector('#about').getAttribute('href'),
     elsewhere: document.querySelector('#elsewhere').hasAttribute('data-pagekeep-live'),
     js: document.querySelector('#js').getAttribute('href'),
@@ -218,16 +225,16 @@ test('the fixture site and the probe page replay sealed: no request leaves the a
   const probeUrl = probe.url();
 
   // A web font the page links to is decoded from the archive.
-  assert.equal(await probe.evaluate(() => document.fonts.check('20px "Archived Font"')), true, 'the archived font loaded');
-  const fonts = await probe.evaluate(() => [...document.fonts].map((f) => `${f.family} ${f.status}`));
+  assert.equal(await content(probe).evaluate(() => document.fonts.check('20px "Archived Font"')), true, 'the archived font loaded');
+  const fonts = await content(probe).evaluate(() => [...document.fonts].map((f) => `${f.family} ${f.status}`));
   assert.ok(fonts.some((f) => /^"?Archived Font"? loaded$/.test(f)), `fonts: ${fonts}`);
   assert.equal((await images(probe)).find((i) => i.id === 'probe-img').width > 0, true);
 
   // Everything a user could click that ran script or left for the API: click it.
   for (const sel of ['#js-link', '#svg-js', '#submit']) {
-    await probe.click(sel, { noWaitAfter: true, timeout: 2000, force: true }).catch(() => {});
+    await content(probe).click(sel, { noWaitAfter: true, timeout: 2000, force: true }).catch(() => {});
   }
-  await index.click('#js', { noWaitAfter: true, timeout: 2000 }).catch(() => {});
+  await content(index).click('#js', { noWaitAfter: true, timeout: 2000 }).catch(() => {});
   // Give a meta refresh (delay 0) and any stray timers a moment: then a round trip to the archive
   // from each page proves both have handled everything queued before it.
   for (const p of [index, probe]) await p.evaluate(() => new Promise((r) => setTimeout(r, 300)));
@@ -247,7 +254,9 @@ test('the fixture site and the probe page replay sealed: no request leaves the a
     assert.deepEqual(real, [], 'Content-Security-Policy violations: the sanitizer left something for the CSP to stop');
     if (expectedUrl) assert.equal(page.url(), expectedUrl, 'the page did not navigate by itself');
   }
-  const marks = await index.evaluate(() => ({ title: document.title, ran: !!document.querySelector('#ran') }));
+  const marks = await content(index).evaluate(() => ({ title: document.title, ran: !!document.querySelector('#ran') }));
+  assert.match(content(index).url(), /\/web\/\d{14}mp_\/http:\/\/127\.0\.0\.1:\d+\/index\.html$/, 'the archived index did not navigate');
+  assert.match(content(probe).url(), /\/web\/\d{14}mp_\/http:\/\/127\.0\.0\.1:\d+\/probe\.html$/, 'the archived probe did not navigate');
   assert.equal(marks.ran, false, 'inline script inserted #ran');
   assert.notEqual(marks.title, 'SCRIPT RAN');
   assert.match(index.url(), /\/web\/\d{14}\/http:\/\/127\.0\.0\.1:\d+\/index\.html$/, 'the index did not navigate');

@@ -135,10 +135,11 @@ describe('web UI', { timeout: 180000 }, () => {
     await tab.goBack();
     await tab.waitForSelector('.years');
     await Promise.all([tab.waitForURL(/\/web\/\d{14}\//), tab.locator('#view .row a.title').first().click()]);
-    assert.match(await tab.textContent('#pagekeep-banner'), /archived copy of/);
-    assert.match(await tab.textContent('body'), /asynchronous code performs better/);
+    assert.match(await tab.textContent('#pagekeep-banner'), /2 versions/);
+    const content = tab.frameLocator('#pagekeep-frame');
+    assert.match(await content.locator('body').textContent(), /asynchronous code performs better/);
     await tab.screenshot({ path: path.join(shots, '4-replay.png'), fullPage: true });
-    await Promise.all([tab.waitForURL(/#\/url\//), tab.click('#pagekeep-banner >> text=all versions')]);
+    await Promise.all([tab.waitForURL(/#\/url\//), tab.click('#pagekeep-all')]);
     await tab.waitForSelector('.years');
   });
 

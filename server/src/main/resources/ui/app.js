@@ -1,6 +1,6 @@
 // pagekeep web UI: plain JavaScript over the JSON API. Every piece of archived text is put in the
 // page as text (never as HTML); search highlights are rebuilt from the server's <mark> snippets.
-'use strict';
+import { framedUrl } from './wayback.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const view = () => $('#view');
@@ -16,7 +16,7 @@ async function api(method, path, body, contentType) {
   const res = await fetch(path, init);
   const type = res.headers.get('Content-Type') || '';
   const data = type.startsWith('application/json') ? await res.json() : null;
-  if (res.status === 401) throw new Error('Your session has ended: open the archive again with a fresh login link (pagekeep serve prints one).');
+  if (res.status === 401) throw new Error('Your session has ended: open the archive again with a fresh login link (pagekeep open prints one).');
   if (!res.ok) throw new Error(data && data.error ? data.error.message : 'HTTP ' + res.status);
   return data;
 }
@@ -179,7 +179,7 @@ async function showTimeline(hashUrl) {
   });
   render(el('h1', { text: data.title || data.url }),
     el('p', { class: 'url' }, el('a', { href: data.url, rel: 'noreferrer noopener', target: '_blank', text: data.url }), ' (live)'),
-    el('p', {}, data.versions.length + ' snapshot(s) · ', el('a', { href: '/web/' + data.url, text: 'newest' }), ' · ',
+    el('p', {}, data.versions.length + ' snapshot(s) · ', el('a', { href: framedUrl(data.url), text: 'newest' }), ' · ',
       el('button', { class: 'danger', onclick: () => deleteUrl(data, null).then(() => { location.hash = '#/'; }) }, 'Delete all')),
     years, list);
 }

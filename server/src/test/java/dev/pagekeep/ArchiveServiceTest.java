@@ -93,12 +93,25 @@ class ArchiveServiceTest {
     assertThat(replay).startsWith("/web/").endsWith(url);
 
     site.close(); // from here on, the original server is gone
-    Reply page = http.get(replay);
+    // The replay page: pagekeep's banner above a sandboxed frame holding the archived page alone.
+    Reply framed = http.get(replay);
+    assertThat(framed.status()).isEqualTo(200);
+    assertThat(framed.header("Content-Security-Policy")).contains("script-src 'self'").contains("frame-ancestors 'none'");
+    Document replayPage = Jsoup.parse(framed.text());
+    assertThat(replayPage.getElementById("pagekeep-banner").text()).contains(url);
+    Element frame = replayPage.getElementById("pagekeep-frame");
+    assertThat(frame.attr("sandbox")).contains("allow-same-origin").doesNotContain("allow-scripts").doesNotContain("allow-forms");
+    String ts = done.path("snapshot").path("timestamp").asText();
+    assertThat(frame.attr("src")).isEqualTo("/web/" + ts + "mp_/" + url);
+
+    Reply page = http.get(frame.attr("src"));
     assertThat(page.status()).isEqualTo(200);
-    assertThat(page.header("Content-Security-Policy")).contains("script-src 'none'").contains("default-src 'none'");
+    assertThat(page.header("Content-Security-Policy")).contains("script-src 'none'").contains("default-src 'none'")
+        .contains("sandbox allow-same-origin").doesNotContain("allow-scripts");
     Document doc = Jsoup.parse(page.text());
     assertThat(doc.select("script")).isEmpty();
-    assertThat(doc.getElementById("pagekeep-banner").text()).contains(url);
+    assertThat(doc.getElementById("pagekeep-banner")).as("nothing of pagekeep's inside the archived page").isNull();
+    assertThat(page.text()).doesNotContain("pagekeep-banner");
 
     List<String> requisites = new ArrayList<>();
     for (Element e : doc.select("link[rel=stylesheet], img")) requisites.add(e.hasAttr("href") ? e.attr("href") : e.attr("src"));
@@ -126,7 +139,9 @@ class ArchiveServiceTest {
     JsonNode snap = http.get("/api/snapshots/" + UrlKeys.hashUrl(url)).json();
     assertThat(snap.path("title").asText()).isEqualTo("Second");
     assertThat(snap.path("versions")).hasSize(1);
-    assertThat(http.get(done.path("snapshot").path("replay").asText()).text()).contains("second page");
+    String ts = done.path("snapshot").path("timestamp").asText();
+    assertThat(http.get(done.path("snapshot").path("replay").asText()).text()).contains("Second").contains(ts + "mp_/" + url);
+    assertThat(http.get("/web/" + ts + "mp_/" + url).text()).contains("second page");
   }
 
   @Test

@@ -187,7 +187,7 @@ class FaithfulSnapshotsTest {
     for (JsonNode s : done) {
       String path = s.path("url").asText().substring(url("").length());
       String text = expected.get(path);
-      Reply r = http.get("/web/" + s.path("snapshot").path("timestamp").asText() + "/" + s.path("url").asText());
+      Reply r = http.get("/web/" + s.path("snapshot").path("timestamp").asText() + "mp_/" + s.path("url").asText());
       assertThat(r.status()).as(path).isEqualTo(200);
       assertThat(r.header("Content-Type")).as(path).matches("(?i)text/html; ?charset=utf-8");
       Document doc = Jsoup.parse(new String(r.body(), StandardCharsets.UTF_8));

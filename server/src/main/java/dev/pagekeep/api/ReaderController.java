@@ -5,6 +5,7 @@ import dev.pagekeep.capture.ReaderView;
 import dev.pagekeep.export.ReaderText;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.model.WaybackUrl;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.store.ArchiveStore;
 import io.javalin.http.Context;
@@ -38,7 +39,7 @@ final class ReaderController {
     ReaderView.Article a = ReaderText.article(new String(body, Charsets.detect(body, c.contentType())), base);
     Document article = Jsoup.parseBodyFragment(a.contentHtml(), base);
     for (Element img : article.select("img[src]")) {
-      img.attr("src", "/web/" + ts + "im_/" + img.absUrl("src"));
+      img.attr("src", new WaybackUrl(ts, WaybackUrl.Modifier.IM, img.absUrl("src")).path());
       img.removeAttr("srcset");
     }
     String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
@@ -46,7 +47,7 @@ final class ReaderController {
         + "header{font:14px/1.4 system-ui,sans-serif;color:#555;border-bottom:1px solid #ddd;margin-bottom:1.5em;padding-bottom:.5em}"
         + "img{max-width:100%;height:auto}pre{white-space:pre-wrap}a{color:#1d4ed8}</style></head><body>"
         + "<header><a href=\"/#/url/" + c.hashUrl() + "\">&larr; all versions</a> · reader view of "
-        + "<a href=\"/web/" + ts + "/" + esc(c.url()) + "\">the snapshot</a> of " + esc(c.url()) + " · "
+        + "<a href=\"" + esc(WaybackUrl.framed(ts, c.url()).path()) + "\">the snapshot</a> of " + esc(c.url()) + " · "
         + esc(Replayer.human(ts)) + "</header><h1>" + esc(a.title()) + "</h1>"
         + (a.byline().isEmpty() ? "" : "<p><i>" + esc(a.byline()) + "</i></p>")
         + "<article>" + article.body().html() + "</article></body></html>";

@@ -4,6 +4,7 @@ import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Save;
 import dev.pagekeep.model.SaveState;
+import dev.pagekeep.model.WaybackUrl;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,7 +42,7 @@ final class Views {
     m.put("updatedAt", s.updatedAt());
     if (s.snapshotTimestamp() != null) {
       m.put("snapshot", Map.of("hashUrl", s.hashUrl(), "timestamp", s.snapshotTimestamp(),
-          "replay", "/web/" + s.snapshotTimestamp() + "/" + s.url()));
+          "replay", WaybackUrl.framed(s.snapshotTimestamp(), s.url()).path()));
     }
     return m;
   }
@@ -56,7 +57,7 @@ final class Views {
     m.put("status", c.status());
     m.put("contentType", c.contentType());
     m.put("size", c.size());
-    m.put("replay", "/web/" + c.timestamp() + "/" + c.url());
+    m.put("replay", WaybackUrl.framed(c.timestamp(), c.url()).path());
     return m;
   }
 
@@ -69,7 +70,7 @@ final class Views {
     m.put("title", c.title());
     m.put("finalUrl", c.finalUrl());
     m.put("requisites", c.resources() == null ? 0 : c.resources().size());
-    m.put("replay", "/web/" + c.timestamp() + "/" + c.url());
+    m.put("replay", WaybackUrl.framed(c.timestamp(), c.url()).path());
     return m;
   }
 }

@@ -1,6 +1,6 @@
 package dev.pagekeep.api;
 
-import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.model.WaybackUrl;
 import dev.pagekeep.replay.Replayer;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -34,7 +34,7 @@ final class WebController {
     if (session == null) {
       ctx.status(401).contentType("text/html; charset=utf-8").header("Content-Security-Policy", UI_CSP)
           .result(page("Login link expired", "<h1>This login link has expired or was already used</h1>"
-              + "<p>Run <code>pagekeep serve</code> again for a new link, or use <b>Open archive</b> in the extension.</p>"));
+              + "<p>Run <code>pagekeep open</code> for a new link, or use <b>Open archive</b> in the extension.</p>"));
       return;
     }
     ctx.header("Set-Cookie", RequestGuard.SESSION_COOKIE + "=" + session
@@ -42,22 +42,13 @@ final class WebController {
     ctx.redirect("/", HttpStatus.SEE_OTHER);
   }
 
+  /** {@code /web/...}: a snapshot in the role its Wayback modifier names (see {@link WaybackUrl}). */
   void replay(Context ctx) {
     String raw = ctx.req().getRequestURI();
-    String rest = raw.substring(raw.indexOf("/web/") + 5);
-    String ts = null;
-    int slash = rest.indexOf('/');
-    if (slash > 0) {
-      String first = rest.substring(0, slash).replaceFirst("[a-z]{2}_$", "");
-      if (Timestamps.isTimestamp(first)) {
-        ts = first;
-        rest = rest.substring(slash + 1);
-      }
-    }
+    String rest = raw.substring(raw.indexOf(WaybackUrl.PREFIX) + WaybackUrl.PREFIX.length());
     String query = ctx.queryString();
-    String url = query == null ? rest : rest + "?" + query;
-    Replayer.Reply reply = replayer.replay(ts, url);
-    ctx.header("Content-Security-Policy", Replayer.CSP);
+    Replayer.Reply reply = replayer.replay(WaybackUrl.parse(query == null ? rest : rest + "?" + query));
+    reply.headers().forEach(ctx::header);
     ctx.header("Cache-Control", "private, max-age=300");
     if (reply.redirect() != null) {
       ctx.redirect(reply.redirect(), HttpStatus.FOUND);
@@ -81,6 +72,9 @@ final class WebController {
 
   private static final Map<String, String> UI_FILES = Map.of(
       "app.js", "text/javascript; charset=utf-8",
+      "wayback.js", "text/javascript; charset=utf-8",
+      "replay.js", "text/javascript; charset=utf-8",
+      "replay.css", "text/css; charset=utf-8",
       "app.css", "text/css; charset=utf-8",
       "index.html", "text/html; charset=utf-8");
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** Requisites of a stylesheet and its rewriting for replay. */
@@ -51,17 +52,21 @@ public final class CssCapture {
     Objects.requireNonNull(css, "css");
     Objects.requireNonNull(cssUrl, "cssUrl");
     Objects.requireNonNull(rewriter, "rewriter");
-    return map(css, raw -> replayUrl(raw, cssUrl, rewriter));
+    return mapRefs(css, ref -> replayUrl(ref, cssUrl, rewriter));
   }
 
   /** Replaces every URL reference with {@code mapper(rawUrl)}; a null result leaves the reference unchanged. */
   static String map(String css, UnaryOperator<String> mapper) {
+    return mapRefs(css, ref -> mapper.apply(ref.url()));
+  }
+
+  private static String mapRefs(String css, Function<CssScanner.Ref, String> mapper) {
     List<CssScanner.Ref> refs = CssScanner.scan(css);
     if (refs.isEmpty()) return css;
     StringBuilder sb = new StringBuilder(css.length() + refs.size() * 32);
     int last = 0;
     for (CssScanner.Ref ref : refs) {
-      String mapped = mapper.apply(ref.url());
+      String mapped = mapper.apply(ref);
       if (mapped == null) continue;
       sb.append(css, last, ref.start());
       String quoted = CssScanner.quote(mapped);
@@ -71,11 +76,12 @@ public final class CssCapture {
     return sb.append(css, last, css.length()).toString();
   }
 
-  private static String replayUrl(String raw, String baseUrl, UrlRewriter rewriter) {
+  private static String replayUrl(CssScanner.Ref ref, String baseUrl, UrlRewriter rewriter) {
+    String raw = ref.url();
     if (raw.startsWith("#")) return null;
     if (Urls.isData(raw)) return Urls.isDangerous(raw) ? BLOCKED : null;
     String abs = Urls.resolveHttp(baseUrl, raw);
-    return abs == null ? BLOCKED : rewriter.resource(abs);
+    return abs == null ? BLOCKED : rewriter.resource(abs, kindOf(ref, abs));
   }
 
   private static Requisite.Kind kindOf(CssScanner.Ref ref, String abs) {

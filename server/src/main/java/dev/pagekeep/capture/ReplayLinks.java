@@ -9,8 +9,9 @@ import org.jsoup.nodes.Element;
 
 /**
  * Points every URL of a sanitized page into the archive: requisites through {@link UrlRewriter#resource},
- * links through {@link UrlRewriter#link} (live links, when not archived, are marked), other URL
- * attributes made absolute so that removing {@code <base>} changes nothing.
+ * links through {@link UrlRewriter#link} (to the top window, since the page is shown in a frame; live
+ * links, when not archived, open in a new tab and carry {@code data-pagekeep-live}), other URL attributes
+ * made absolute so that removing {@code <base>} changes nothing. Nothing is added that could move a pixel.
  */
 final class ReplayLinks {
   /** Title of links that leave the archive. */
@@ -69,7 +70,7 @@ final class ReplayLinks {
   private String resource(String value, Requisite.Kind kind) {
     if (Urls.isData(value)) return isPassive(kind) && !Urls.isDangerous(value) ? value : null;
     String abs = Urls.resolveHttp(baseUrl, value);
-    return abs == null ? null : rewriter.resource(abs) + Urls.fragment(value.strip());
+    return abs == null ? null : rewriter.resource(abs, kind) + Urls.fragment(value.strip());
   }
 
   private static boolean isPassive(Requisite.Kind kind) {
@@ -112,10 +113,13 @@ final class ReplayLinks {
     }
     String replay = rewriter.link(Urls.stripFragment(abs));
     if (replay != null) {
+      // The replay page around the frame must follow: a link opens its snapshot in the whole window.
       a.attr(attr, replay + Urls.fragment(abs));
+      if (!"_blank".equalsIgnoreCase(a.attr("target").strip())) a.attr("target", "_top");
     } else {
-      a.attr(attr, abs).attr("target", "_blank").attr("rel", "noopener noreferrer")
-          .attr("title", LIVE_TITLE).attr("data-pagekeep-live", "");
+      // Marked without changing a pixel: the replay page styles [data-pagekeep-live] on hover only.
+      a.attr(attr, abs).attr("target", "_blank").attr("rel", "noopener noreferrer").attr("data-pagekeep-live", "");
+      if (!a.hasAttr("title")) a.attr("title", LIVE_TITLE);
     }
   }
 

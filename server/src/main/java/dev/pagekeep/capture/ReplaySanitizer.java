@@ -135,15 +135,16 @@ final class ReplaySanitizer {
     }
   }
 
-  /** No form may send anything: the action becomes inert (the original is kept for reference) and controls are disabled. */
+  /**
+   * No form may send anything: the action becomes inert (the original is kept for reference). Controls
+   * stay as drawn (a {@code disabled} control is drawn greyed); submitting is stopped by the replay's
+   * CSP ({@code form-action 'none'}) and by the sandbox of the replay frame, which lacks allow-forms.
+   */
   private static void disableForms(Document doc, String baseUrl) {
     for (Element form : doc.select("form")) {
       String original = Urls.resolve(baseUrl, form.attr("action"));
       form.attr("data-pagekeep-action", original == null ? "" : original)
-          .attr("action", FORM_ACTION).attr("method", "get").removeAttr("target")
-          .attr("data-pagekeep-disabled", "");
-      form.select("input, button, select, textarea, fieldset").attr("disabled", "");
+          .attr("action", FORM_ACTION).attr("method", "get").removeAttr("target");
     }
-    doc.select("input[form], button[form], select[form], textarea[form]").attr("disabled", "");
   }
 }

@@ -2,8 +2,8 @@ package dev.pagekeep.capture;
 
 /** Maps live URLs to archive replay URLs; supplied by the caller of {@link ReplayRewriter}. */
 public interface UrlRewriter {
-  /** Replay URL for a requisite (absolute URL in), e.g. "/web/20260101000000/https://x/a.css". */
-  String resource(String absoluteUrl);
+  /** Replay URL for a requisite in its role (absolute URL in), e.g. "/web/20260101000000cs_/https://x/a.css". */
+  String resource(String absoluteUrl, Requisite.Kind kind);
 
   /** Replay URL for a navigational link, or null when the target is not archived (the link then stays live, clearly marked). */
   String link(String absoluteUrl);

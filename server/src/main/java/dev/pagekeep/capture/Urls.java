@@ -3,6 +3,7 @@ package dev.pagekeep.capture;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.util.Locale;
+import okhttp3.HttpUrl;
 
 /** URL resolution and scheme checks shared by HTML and CSS handling. */
 final class Urls {
@@ -10,11 +11,21 @@ final class Urls {
 
   private Urls() {}
 
-  /** Resolves {@code ref} against {@code base}; null when it cannot be resolved. Keeps any fragment. */
+  /**
+   * Resolves {@code ref} against {@code base} as a browser does; null when it cannot be resolved. Keeps
+   * any fragment. http(s) results go through OkHttp's WHATWG-style resolver, so that "../x.css" from the
+   * site root stays at the root and dot segments are removed (java.net.URL keeps "/../x.css", which no
+   * browser asks for); other schemes (mailto:, data:) resolve as before.
+   */
   static String resolve(String base, String ref) {
     if (ref == null) return null;
     String cleaned = clean(ref);
     if (cleaned.isEmpty()) return null;
+    HttpUrl httpBase = base == null ? null : HttpUrl.parse(base);
+    if (httpBase != null) {
+      HttpUrl resolved = httpBase.resolve(cleaned);
+      if (resolved != null) return resolved.toString();
+    }
     try {
       URL context = base == null || base.isEmpty() ? null : new URL(base);
       return new URL(context, cleaned).toExternalForm();

@@ -1,33 +1,45 @@
 package dev.pagekeep.replay;
 
 import dev.pagekeep.capture.ReplayRewriter;
+import dev.pagekeep.capture.Requisite;
 import dev.pagekeep.capture.UrlRewriter;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.model.UrlKeys;
+import dev.pagekeep.model.WaybackUrl;
 import dev.pagekeep.store.ArchiveStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jsoup.nodes.Entities;
 
 /**
- * Wayback-style replay: finds the capture of a URL nearest to a timestamp and serves its body
- * rewritten so that every link and requisite points back into the archive. Archived pages are
- * hostile: HTML is sanitized by {@link ReplayRewriter}, and {@link #CSP} forbids every script and
- * every request outside this origin as a second wall.
+ * Wayback-style replay: finds the capture of a URL nearest to a timestamp and serves it in the role its
+ * {@link WaybackUrl.Modifier} names. A page asked for without a modifier gets pagekeep's replay page
+ * ({@link ReplayPage}: the banner above a frame); the frame holds the archived page alone ({@code mp_}),
+ * rewritten so that every link and requisite points back into the archive, with nothing of pagekeep's
+ * that changes its layout. Archived pages are hostile: HTML is sanitized by {@link ReplayRewriter};
+ * {@link #CSP} forbids every script and every request outside this origin, and its {@code sandbox} (also
+ * set on the frame) forbids scripts, forms, and top navigation without a click.
  */
 public final class Replayer {
-  /** No script at all; requisites only from the archive itself; no forms, no plugins, no base. */
+  /**
+   * Archived content: no script at all; requisites only from the archive itself; no forms, no plugins,
+   * no base; sandboxed (the origin is kept so that requisites carry the session and the replay page can
+   * restore scroll offsets; a click may open a link in the top window or in a new tab).
+   */
   public static final String CSP = "default-src 'none'; script-src 'none'; object-src 'none'; "
       + "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
       + "media-src 'self' data: blob:; frame-src 'self'; child-src 'self'; connect-src 'none'; "
-      + "form-action 'none'; base-uri 'none'; frame-ancestors 'self'; manifest-src 'none'; worker-src 'none'";
+      + "form-action 'none'; base-uri 'none'; frame-ancestors 'self'; manifest-src 'none'; worker-src 'none'; "
+      + "sandbox " + ReplayPage.FRAME_SANDBOX;
 
   private static final DateTimeFormatter HUMAN = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss 'UTC'", Locale.ROOT)
       .withZone(ZoneOffset.UTC);
@@ -38,27 +50,36 @@ public final class Replayer {
     this.store = store;
   }
 
-  /** What to send: a body, or a redirect to the exact timestamp. */
-  public record Reply(int status, String contentType, byte[] body, String redirect) {
-    static Reply redirect(String to) { return new Reply(302, null, new byte[0], to); }
+  /** What to send: a body with its headers (the CSP among them), or a redirect to the exact timestamp. */
+  public record Reply(int status, String contentType, byte[] body, String redirect, Map<String, String> headers) {
+    static Reply redirect(String to) {
+      return new Reply(302, null, new byte[0], to, Map.of("Content-Security-Policy", CSP));
+    }
+
+    static Reply archived(int status, String contentType, byte[] body) {
+      return new Reply(status, contentType, body, null, Map.of("Content-Security-Policy", CSP));
+    }
   }
 
-  /**
-   * Replays {@code url} as of {@code timestamp} (null: newest).
-   *
-   * @param url the target as it appears after /web/ (absolute http or https)
-   */
-  public Reply replay(String timestampOrNull, String url) {
-    String target = repairScheme(url);
-    Optional<Capture> found = find(target, timestampOrNull == null ? "99991231235959" : Timestamps.pad(timestampOrNull));
+  /** Replays what {@code address} asks for; a URL that is not archived gets a 404 reply. */
+  public Reply replay(WaybackUrl address) {
+    String target = address.url();
+    String ts = address.timestamp() == null ? "99991231235959" : Timestamps.pad(address.timestamp());
+    Optional<Capture> found = find(target, ts);
     if (found.isEmpty()) return notArchived(target);
     Capture c = found.get();
-    if (c.isPage() && (timestampOrNull == null || !c.timestamp().equals(timestampOrNull))) {
-      return Reply.redirect("/web/" + c.timestamp() + "/" + c.url());
+    if (c.isPage() && !c.timestamp().equals(address.timestamp())) {
+      return Reply.redirect(new WaybackUrl(c.timestamp(), address.modifier(), c.url()).path());
+    }
+    String type = mediaType(c.contentType());
+    boolean html = type.equals("text/html") || type.equals("application/xhtml+xml") || (type.isEmpty() && c.isPage());
+    if (html && address.modifier() == WaybackUrl.Modifier.NONE) {
+      return ReplayPage.render(c, store.versions(c.urlKey()));
     }
     byte[] body = store.blob(c.digest()).orElse(null);
     if (body == null) return notArchived(target);
-    return render(c, body);
+    if (address.modifier() == WaybackUrl.Modifier.ID) return asCaptured(c, type, body);
+    return render(c, type, html, body);
   }
 
   /** The capture nearest in time among every key this address was saved under. */
@@ -81,32 +102,60 @@ public final class Replayer {
     return Optional.ofNullable(best);
   }
 
-  private Reply render(Capture c, byte[] body) {
-    String type = mediaType(c.contentType());
+  private Reply render(Capture c, String type, boolean html, byte[] body) {
+    String base = c.finalUrl() == null ? c.url() : c.finalUrl();
     UrlRewriter rewriter = rewriterFor(c.timestamp());
-    if (type.equals("text/html") || type.equals("application/xhtml+xml") || (type.isEmpty() && c.isPage())) {
-      String html = ReplayRewriter.rewriteHtml(body, c.contentType(), c.finalUrl() == null ? c.url() : c.finalUrl(), rewriter);
-      if (c.isPage()) html = withBanner(html, c);
-      return new Reply(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8), null);
+    if (html) {
+      String page = ReplayRewriter.rewriteHtml(body, c.contentType(), base, rewriter);
+      return Reply.archived(200, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
     }
     if (type.equals("text/css")) {
-      String css = ReplayRewriter.rewriteCss(body, c.contentType(), c.finalUrl() == null ? c.url() : c.finalUrl(), rewriter);
-      return new Reply(200, "text/css; charset=utf-8", css.getBytes(StandardCharsets.UTF_8), null);
+      String css = ReplayRewriter.rewriteCss(body, c.contentType(), base, rewriter);
+      return Reply.archived(200, "text/css; charset=utf-8", css.getBytes(StandardCharsets.UTF_8));
     }
-    if (type.equals("image/svg+xml")) {
-      return new Reply(200, "image/svg+xml", ReplayRewriter.sanitizeSvg(body), null);
+    if (type.equals("image/svg+xml")) return Reply.archived(200, "image/svg+xml", ReplayRewriter.sanitizeSvg(body));
+    if (isScript(type)) {
+      return Reply.archived(404, "text/plain; charset=utf-8", "scripts are not replayed".getBytes(StandardCharsets.UTF_8));
     }
-    if (type.contains("javascript") || type.contains("ecmascript")) {
-      return new Reply(404, "text/plain; charset=utf-8", "scripts are not replayed".getBytes(StandardCharsets.UTF_8), null);
+    return Reply.archived(200, c.contentType() == null ? "application/octet-stream" : c.contentType(), body);
+  }
+
+  /**
+   * {@code id_}: the bytes as captured. Markup and scripts go out as text/plain (never rendered or run
+   * from the archive); anything else with its captured type, under the sandboxing CSP.
+   */
+  private static Reply asCaptured(Capture c, String type, byte[] body) {
+    boolean markup = type.isEmpty() || type.contains("html") || type.contains("xml") || type.contains("svg") || isScript(type);
+    if (!markup) return Reply.archived(200, c.contentType(), body);
+    String charset = charsetOf(c.contentType());
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Security-Policy", CSP);
+    headers.put("Content-Disposition", "inline; filename=\"captured.txt\"");
+    return new Reply(200, "text/plain" + (charset == null ? "" : "; charset=" + charset), body, null, headers);
+  }
+
+  private static boolean isScript(String type) {
+    return type.contains("javascript") || type.contains("ecmascript");
+  }
+
+  /** The charset parameter of a Content-Type when it is a plain token, else null. */
+  static String charsetOf(String contentType) {
+    if (contentType == null) return null;
+    for (String param : contentType.split(";")) {
+      String p = param.strip();
+      if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+        String v = p.substring(8).replace("\"", "").strip();
+        return v.matches("[A-Za-z0-9._:-]{1,40}") ? v : null;
+      }
     }
-    return new Reply(200, c.contentType() == null ? "application/octet-stream" : c.contentType(), body, null);
+    return null;
   }
 
   private UrlRewriter rewriterFor(String ts) {
     return new UrlRewriter() {
       @Override
-      public String resource(String absoluteUrl) {
-        return "/web/" + ts + "/" + absoluteUrl;
+      public String resource(String absoluteUrl, Requisite.Kind kind) {
+        return new WaybackUrl(ts, roleOf(kind), absoluteUrl).path();
       }
 
       @Override
@@ -121,62 +170,26 @@ public final class Replayer {
             }
           }
         }
-        return archived ? "/web/" + ts + "/" + absoluteUrl : null;
+        return archived ? WaybackUrl.framed(ts, absoluteUrl).path() : null;
       }
     };
   }
 
-  private String withBanner(String html, Capture c) {
-    List<Capture> versions = store.versions(c.urlKey());
-    StringBuilder b = new StringBuilder();
-    b.append("<div id=\"pagekeep-banner\" style=\"all:initial;display:block;font:13px/1.4 system-ui,sans-serif;")
-        .append("background:#1f2937;color:#f9fafb;padding:6px 12px;border-bottom:3px solid #f59e0b;position:relative;z-index:2147483647\">")
-        .append("<b style=\"color:#fbbf24\">pagekeep</b> &middot; archived copy of ")
-        .append("<a style=\"color:#93c5fd\" rel=\"noopener noreferrer\" target=\"_blank\" data-pagekeep-live href=\"")
-        .append(esc(c.url())).append("\">").append(esc(c.url())).append("</a> &middot; captured ")
-        .append(esc(HUMAN.format(Timestamps.parse(c.timestamp()))));
-    if (versions.size() > 1) {
-      b.append(" &middot; ").append(versions.size()).append(" versions: ");
-      int shown = 0;
-      for (int i = versions.size() - 1; i >= 0 && shown < 8; i--, shown++) {
-        Capture v = versions.get(i);
-        boolean current = v.timestamp().equals(c.timestamp());
-        b.append(current ? "<b>" : "<a style=\"color:#93c5fd\" href=\"/web/" + v.timestamp() + "/" + esc(v.url()) + "\">")
-            .append(esc(HUMAN.format(Timestamps.parse(v.timestamp())).substring(0, 11).trim()))
-            .append(' ').append(v.timestamp().substring(8, 12))
-            .append(current ? "</b> " : "</a> ");
-      }
-    }
-    b.append(" &middot; <a id=\"pagekeep-reader\" style=\"color:#93c5fd\" href=\"/reader/").append(c.hashUrl()).append('/')
-        .append(c.timestamp()).append("\">reader view</a>");
-    Capture previous = null;
-    for (Capture v : versions) if (v.isPage() && v.timestamp().compareTo(c.timestamp()) < 0) previous = v;
-    if (previous != null) {
-      b.append(" &middot; <a id=\"pagekeep-changes\" style=\"color:#93c5fd\" href=\"/diff/").append(previous.timestamp()).append('/')
-          .append(c.timestamp()).append('/').append(esc(c.url())).append("\">changes since the previous version</a>");
-    }
-    b.append(" &middot; <a style=\"color:#93c5fd\" href=\"/#/url/").append(c.hashUrl()).append("\">all versions</a>")
-        .append("</div><style>a[data-pagekeep-live]::after{content:\" \\2197\";font-size:.8em}</style>");
-    int body = html.indexOf("<body");
-    int close = body < 0 ? -1 : html.indexOf('>', body);
-    return close < 0 ? b + html : html.substring(0, close + 1) + b + html.substring(close + 1);
+  /** The modifier a requisite is asked for with: the role it plays in the page. */
+  static WaybackUrl.Modifier roleOf(Requisite.Kind kind) {
+    return switch (kind) {
+      case STYLESHEET -> WaybackUrl.Modifier.CS;
+      case IMAGE, ICON, FONT, MEDIA -> WaybackUrl.Modifier.IM;
+      case FRAME -> WaybackUrl.Modifier.IF;
+      case OTHER -> WaybackUrl.Modifier.OE;
+    };
   }
 
   private Reply notArchived(String url) {
     String html = "<!doctype html><meta charset=\"utf-8\"><title>Not in the archive</title>"
         + "<body style=\"font:15px system-ui,sans-serif;margin:3em\"><h1>Not in the archive</h1><p>pagekeep has no copy of <code>"
-        + esc(url) + "</code>.</p><p><a href=\"/\">Back to the archive</a></p>";
-    return new Reply(404, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8), null);
-  }
-
-  /** Some clients collapse "//" in paths: turn "https:/x" back into "https://x". */
-  static String repairScheme(String url) {
-    for (String scheme : new String[] {"http:/", "https:/"}) {
-      if (url.regionMatches(true, 0, scheme, 0, scheme.length()) && !url.regionMatches(true, 0, scheme + "/", 0, scheme.length() + 1)) {
-        return scheme + "/" + url.substring(scheme.length());
-      }
-    }
-    return url;
+        + esc(url) + "</code>.</p><p><a href=\"/\" target=\"_top\">Back to the archive</a></p>";
+    return Reply.archived(404, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
   }
 
   static String mediaType(String contentType) {
@@ -185,11 +198,11 @@ public final class Replayer {
     return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
   }
 
-  private static String esc(String s) {
+  static String esc(String s) {
     return Entities.escape(s == null ? "" : s);
   }
 
-  /** For tests and the UI: a human form of a capture time. */
+  /** For tests and the UI: a human form of a capture time, to the second. */
   public static String human(String ts) {
     return HUMAN.format(Instant.from(Timestamps.parse(ts)));
   }

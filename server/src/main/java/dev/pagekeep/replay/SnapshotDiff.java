@@ -3,6 +3,7 @@ package dev.pagekeep.replay;
 import dev.pagekeep.capture.TextDiff;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.model.WaybackUrl;
 import dev.pagekeep.store.ArchiveStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public final class SnapshotDiff {
    * replay). Fails with {@link NotComparable} when either has no snapshot or no stored text.
    */
   public Result between(String url, String fromTs, String toTs) {
-    String target = Replayer.repairScheme(url);
+    String target = WaybackUrl.repairScheme(url);
     Capture from = page(target, fromTs);
     Capture to = page(target, toTs);
     return new Result(from, to, TextDiff.diff(text(from), text(to)));
@@ -118,9 +119,8 @@ public final class SnapshotDiff {
         .append(".added{background:#e6ffec;border-color:#1a7f37}.removed{background:#ffebe9;border-color:#cf222e;text-decoration:line-through}")
         .append(".added::before{content:'+ ';color:#1a7f37}.removed::before{content:'\\2212  ';color:#cf222e}")
         .append(".same{color:#444}.fold{color:#777;font-style:italic;padding:4px 8px}</style></head><body><header>")
-        .append("<h1>What changed on ").append(esc(to.url())).append("</h1><p>From <a id=\"from\" href=\"/web/").append(from.timestamp())
-        .append('/').append(esc(from.url())).append("\">").append(esc(Replayer.human(from.timestamp()))).append("</a> to <a id=\"to\" href=\"/web/")
-        .append(to.timestamp()).append('/').append(esc(to.url())).append("\">").append(esc(Replayer.human(to.timestamp()))).append("</a>: <b id=\"added\">")
+        .append("<h1>What changed on ").append(esc(to.url())).append("</h1><p>From <a id=\"from\" href=\"").append(esc(WaybackUrl.framed(from.timestamp(), from.url()).path())).append("\">").append(esc(Replayer.human(from.timestamp()))).append("</a> to <a id=\"to\" href=\"")
+        .append(esc(WaybackUrl.framed(to.timestamp(), to.url()).path())).append("\">").append(esc(Replayer.human(to.timestamp()))).append("</a>: <b id=\"added\">")
         .append(r.added()).append(" added</b>, <b id=\"removed\">").append(r.removed()).append(" removed</b> paragraphs.</p></header><main id=\"diff\">");
     if (from.timestamp().equals(to.timestamp())) b.append("<p>Only one snapshot: nothing to compare yet.</p>");
     else if (r.added() == 0 && r.removed() == 0) b.append("<p>The text did not change.</p>");

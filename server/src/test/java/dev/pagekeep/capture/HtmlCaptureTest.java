@@ -103,6 +103,15 @@ class HtmlCaptureTest {
   }
 
   @Test
+  void resolvesRelativeUrlsAsABrowserDoesDotSegmentsAboveTheRootStayAtTheRoot() {
+    ParsedPage fromRoot = HtmlCapture.parse(utf8("<link rel=stylesheet href='../_static/x.css'><img src='a/./b/../c.png'>"
+        + "<img src='../../../up.png'><img src='sp ace.png'>"), "text/html", "https://example.com/index.html");
+    assertThat(urls(fromRoot)).containsExactly("https://example.com/_static/x.css", "https://example.com/a/c.png",
+        "https://example.com/up.png", "https://example.com/sp%20ace.png");
+    assertThat(urls(parse("<img src='../img/x.png'>"))).containsExactly("https://example.com/img/x.png");
+  }
+
+  @Test
   void deduplicatesAndCapsRequisitesPerPage() {
     StringBuilder html = new StringBuilder("<img src=same.png><img src=./same.png>");
     for (int i = 0; i < 700; i++) html.append("<img src=i").append(i).append(".png>");

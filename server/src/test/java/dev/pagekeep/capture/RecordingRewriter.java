@@ -17,7 +17,7 @@ final class RecordingRewriter implements UrlRewriter {
   }
 
   @Override
-  public String resource(String absoluteUrl) {
+  public String resource(String absoluteUrl, Requisite.Kind kind) {
     resources.add(absoluteUrl);
     return PREFIX + absoluteUrl;
   }

@@ -85,7 +85,8 @@ class ReplayRewriterTest {
     assertThat(form.attr("action")).isEqualTo("about:blank");
     assertThat(form.attr("method")).isEqualTo("get");
     assertThat(form.attr("data-pagekeep-action")).isEqualTo("https://evil.example/collect");
-    assertThat(form.select("input, button")).isNotEmpty().allMatch(el -> el.hasAttr("disabled"));
+    // Controls stay as drawn (a disabled one is greyed): the CSP and the frame's sandbox stop any submit.
+    assertThat(form.select("input, button")).isNotEmpty().noneMatch(el -> el.hasAttr("disabled"));
     assertThat(doc.select("[formaction]")).isEmpty();
     assertThat(doc.outerHtml()).doesNotContain("evil.example/other");
   }
@@ -97,6 +98,7 @@ class ReplayRewriterTest {
 
     assertThat(doc.getElementById("about").attr("href")).isEqualTo(PREFIX + SITE + "about.html");
     assertThat(doc.getElementById("about").hasAttr("data-pagekeep-live")).isFalse();
+    assertThat(doc.getElementById("about").attr("target")).as("an archived link opens its replay page in the whole window").isEqualTo("_top");
     Element live = doc.getElementById("elsewhere");
     assertThat(live.attr("href")).isEqualTo("https://elsewhere.example/page#top");
     assertThat(live.attr("target")).isEqualTo("_blank");

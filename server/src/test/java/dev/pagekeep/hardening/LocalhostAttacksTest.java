@@ -342,19 +342,35 @@ class LocalhostAttacksTest {
       awaitIdle();
       before = everything();
       String ts = done.path("snapshot").path("timestamp").asText();
+      // The replay page runs only pagekeep's own script, never frames the hostile page without the sandbox.
+      Reply framed = h.http.get("/web/" + ts + "/" + page.url("/hostile"));
+      assertThat(framed.status()).isEqualTo(200);
+      assertThat(framed.header("Content-Security-Policy")).contains("script-src 'self'").contains("connect-src 'none'")
+          .contains("frame-ancestors 'none'").doesNotContain("unsafe");
+      org.jsoup.nodes.Document replayPage = org.jsoup.Jsoup.parse(framed.text());
+      assertThat(replayPage.select("script").eachAttr("src")).containsExactly("/ui/replay.js");
+      assertThat(replayPage.getElementById("pagekeep-frame").attr("sandbox")).doesNotContain("allow-scripts");
+      assertThat(framed.text().toLowerCase()).doesNotContain("javascript:").doesNotContain("onerror");
       List<String> replays = new ArrayList<>(List.of(
-          "/web/" + ts + "/" + page.url("/hostile"), "/web/" + page.url("/hostile"), // exact, and a redirect to it
-          "/web/" + ts + "/" + page.url("/style.css"), "/web/" + ts + "/" + page.url("/not-archived"),
-          "/web/20000101000000/" + page.url("/hostile")));
+          "/web/" + ts + "mp_/" + page.url("/hostile"), "/web/" + page.url("/hostile"), // exact, and a redirect to it
+          "/web/" + ts + "if_/" + page.url("/hostile"), "/web/" + ts + "zz_/" + page.url("/hostile"),
+          "/web/" + ts + "cs_/" + page.url("/style.css"), "/web/" + ts + "/" + page.url("/style.css"),
+          "/web/" + ts + "/" + page.url("/not-archived"), "/web/20000101000000mp_/" + page.url("/hostile")));
       for (String path : replays) {
         Reply r = h.http.get(path);
         assertThat(r.status()).as(path).isIn(200, 302, 404);
         String csp = r.header("Content-Security-Policy");
         assertThat(csp).as(path).contains("default-src 'none'").contains("script-src 'none'").contains("connect-src 'none'")
             .contains("form-action 'none'").contains("base-uri 'none'").contains("worker-src 'none'");
+        assertThat(csp).as(path).contains("sandbox").doesNotContain("allow-scripts").doesNotContain("allow-forms");
         assertThat(r.header("Access-Control-Allow-Origin")).isNull();
         assertThat(r.text().toLowerCase()).doesNotContain("<script").doesNotContain("javascript:").doesNotContain("onerror");
       }
+      // id_: the captured bytes, as text, never rendered as a page.
+      Reply raw = h.http.get("/web/" + ts + "id_/" + page.url("/hostile"));
+      assertThat(raw.status()).isEqualTo(200);
+      assertThat(raw.header("Content-Type")).startsWith("text/plain");
+      assertThat(raw.header("Content-Security-Policy")).contains("sandbox").contains("script-src 'none'");
     }
     assertNothingChanged();
   }
