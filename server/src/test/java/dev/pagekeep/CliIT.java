@@ -54,7 +54,7 @@ class CliIT {
       assertThat(replay).startsWith("http://127.0.0.1:").contains("/web/").endsWith(site.url("/index.html"));
       String token = Files.readString(dir.resolve("data/token")).strip();
       int port = Integer.parseInt(replay.replaceAll("^http://127\\.0\\.0\\.1:(\\d+)/.*$", "$1"));
-      String body = new RawHttp(port, token).get(replay.substring(replay.indexOf("/web/"))).text();
+      String body = new RawHttp(port, token).replayed(replay.substring(replay.indexOf("/web/"))).text();
       assertThat(body).contains("Keeping what we link to").doesNotContain("<script");
       // The service keeps running for the next save: a second save reuses it.
       Run second = pagekeep("save", site.url("/second.html"));

@@ -48,8 +48,8 @@ final class WebController {
     String rest = raw.substring(raw.indexOf(WaybackUrl.PREFIX) + WaybackUrl.PREFIX.length());
     String query = ctx.queryString();
     Replayer.Reply reply = replayer.replay(WaybackUrl.parse(query == null ? rest : rest + "?" + query));
+    ctx.header("Cache-Control", "private, max-age=300"); // archived content; the replay page and redirects say no-store
     reply.headers().forEach(ctx::header);
-    ctx.header("Cache-Control", "private, max-age=300");
     if (reply.redirect() != null) {
       ctx.redirect(reply.redirect(), HttpStatus.FOUND);
       return;

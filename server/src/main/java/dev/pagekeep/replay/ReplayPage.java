@@ -86,7 +86,7 @@ public final class ReplayPage {
         .append("\" sandbox=\"").append(FRAME_SANDBOX).append("\"></iframe>")
         .append("</body></html>");
     return new Replayer.Reply(200, "text/html; charset=utf-8", b.toString().getBytes(StandardCharsets.UTF_8), null,
-        Map.of("Content-Security-Policy", CSP));
+        Map.of("Content-Security-Policy", CSP, "Cache-Control", "no-store")); // its versions change with the next capture
   }
 
   private static String version(String id, String cls, Capture v, String arrow, String label) {

@@ -53,7 +53,8 @@ public final class Replayer {
   /** What to send: a body with its headers (the CSP among them), or a redirect to the exact timestamp. */
   public record Reply(int status, String contentType, byte[] body, String redirect, Map<String, String> headers) {
     static Reply redirect(String to) {
-      return new Reply(302, null, new byte[0], to, Map.of("Content-Security-Policy", CSP));
+      // Not cached: "the newest" changes with the next capture.
+      return new Reply(302, null, new byte[0], to, Map.of("Content-Security-Policy", CSP, "Cache-Control", "no-store"));
     }
 
     static Reply archived(int status, String contentType, byte[] body) {

@@ -90,7 +90,7 @@ class DiskFullTest {
 
       // Still serving: health, the earlier snapshot, and the API.
       assertThat(http.get("/api/health").status()).isEqualTo(200);
-      Reply replay = http.get(earlierReplay);
+      Reply replay = http.replayed(earlierReplay);
       assertThat(replay.status()).isEqualTo(200);
       assertThat(replay.text()).contains("Keeping what we link to");
       assertThat(http.get("/api/stats").status()).isEqualTo(200);

@@ -172,7 +172,7 @@ class HostileServersTest {
       String url = serve(c.getValue()).url("/page");
       JsonNode save = hostile(url);
       assertThat(save.path("state").asText()).as(c.getKey() + ": " + save).isEqualTo("done");
-      Reply replay = h.http.get(save.path("snapshot").path("replay").asText());
+      Reply replay = h.http.replayed(save.path("snapshot").path("replay").asText());
       assertThat(replay.status()).as(c.getKey()).isEqualTo(200);
       assertThat(replay.header("Content-Security-Policy")).as(c.getKey()).contains("script-src 'none'");
     }
@@ -185,7 +185,7 @@ class HostileServersTest {
     assertThat(save.path("state").asText()).as(save.toString()).isEqualTo("done");
     // The import loop was followed once per sheet, not forever.
     assertThat(deep.requests()).isLessThanOrEqualTo(4);
-    Reply replay = h.http.get(save.path("snapshot").path("replay").asText());
+    Reply replay = h.http.replayed(save.path("snapshot").path("replay").asText());
     assertThat(replay.status()).isEqualTo(200);
     assertThat(replay.text()).contains("bottom");
     assertThat(h.http.get("/api/snapshots").text()).contains("deep");

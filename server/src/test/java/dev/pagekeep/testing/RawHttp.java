@@ -42,6 +42,16 @@ public final class RawHttp {
 
   public Reply get(String path) { return send("GET", path, null, Map.of()); }
 
+  /**
+   * The archived page a replay link shows: follows the replay page to its content frame
+   * ({@code /web/{ts}mp_/{url}}); a reply that is not a replay page is returned as it is.
+   */
+  public Reply replayed(String replayPath) {
+    Reply page = get(replayPath);
+    java.util.regex.Matcher frame = java.util.regex.Pattern.compile("<iframe id=\"pagekeep-frame\"[^>]* src=\"([^\"]+)\"").matcher(page.text());
+    return frame.find() ? get(frame.group(1).replace("&amp;", "&")) : page;
+  }
+
   public Reply post(String path, Object json) {
     try {
       return send("POST", path, JSON.writeValueAsString(json), Map.of("Content-Type", "application/json"));
