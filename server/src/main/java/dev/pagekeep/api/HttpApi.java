@@ -52,7 +52,7 @@ public final class HttpApi {
 
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
-      config.http.maxRequestSize = SavesController.MAX_HTML_BYTES + 1024 * 1024;
+      config.http.maxRequestSize = SavesController.MAX_REQUEST_BYTES;
       config.jsonMapper(new JavalinJackson(json, false));
       // Replay paths carry whole URLs ("/web/2024.../https://host/a//b"): keep them as sent.
       config.jetty.modifyHttpConfiguration(http -> {
