@@ -3,6 +3,7 @@ package dev.pagekeep.nativehost;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,8 @@ final class SaveUploads {
   static final int MAX_OPEN = 4;
   static final long STALE_MS = 5 * 60 * 1000;
   private static final Set<String> FIELDS = Set.of("url", "title", "html", "source", "status", "resources");
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength((int) MAX_UPLOAD_BYTES).build()).build();
 
   private record Upload(int count, ByteArrayOutputStream bytes, int[] next, long[] touched) {}
 
