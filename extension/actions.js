@@ -7,7 +7,10 @@ import { submit } from './delivery.js';
 import { isArchivable, linksToArchive } from './link-filter.js';
 import { call } from './transport.js';
 
-/** Toolbar button and "Archive this page": the URL, title and DOM as the browser shows them. */
+/**
+ * Toolbar button and "Archive this page": the URL, title and DOM as the browser shows them, the
+ * status the page came with, and its requisites as the browser got them (with its session).
+ */
 export async function saveTab(tab, source = 'toolbar') {
   const tabId = tab.id;
   const owner = await badge.sending(tabId, tab.url || 'this page');
@@ -23,9 +26,16 @@ export async function saveTab(tab, source = 'toolbar') {
     return { state: 'failed', reason };
   }
   const request = { url: page.url, title: page.title, source };
-  if (page.html) request.html = page.html;
-  const result = await submit(request, { tabId, label: page.url, owner });
-  return page.htmlSkipped ? { ...result, note: page.htmlSkipped } : result;
+  if (page.html) {
+    request.html = page.html;
+    if (page.status) request.status = page.status;
+  }
+  if (page.resources && page.resources.length) request.resources = page.resources;
+  // The tooltip says why the service fetched the page itself (too large, unreadable).
+  const label = page.htmlSkipped ? `${page.url} (${page.htmlSkipped})` : page.url;
+  const result = await submit(request, { tabId, label, owner });
+  const extra = { resources: (page.resources || []).length };
+  return page.htmlSkipped ? { ...result, ...extra, note: page.htmlSkipped } : { ...result, ...extra };
 }
 
 /** "Archive link": the service fetches the link; the browser never opens it. */

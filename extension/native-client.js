@@ -6,6 +6,10 @@ import { Reason, SaveError } from './save-error.js';
 
 export const HOST_NAME = 'dev.pagekeep.host';
 const IDLE_DISCONNECT_MS = 5 * 60 * 1000; // let the host exit (and the worker sleep) when unused
+// A save whose JSON is longer than this goes as "save-part" messages (PROTOCOL.md): a part stays
+// far below the 64 MiB frame limit even when every character takes 3 bytes and is escaped.
+export const PART_CHARS = 4 * 1024 * 1024;
+const MAX_PARTS = 64;
 const MISSING = [/not found/i, /forbidden/i, /not allowed/i, /Invalid native messaging host name/i];
 
 export class NativeClient {
@@ -19,6 +23,33 @@ export class NativeClient {
 
   /** Sends {type, ...payload}; resolves with the reply's result, rejects with a SaveError. */
   request(type, payload = {}) {
+    if (type === 'save' && (payload.html || payload.resources)) {
+      const text = JSON.stringify(payload);
+      if (text.length > PART_CHARS) return this.requestInParts(text);
+    }
+    return this.send(type, payload);
+  }
+
+  /** A save too large for one frame: its JSON in pieces, in order; the last answers as "save" does. */
+  async requestInParts(text) {
+    const cuts = [0];
+    while (cuts[cuts.length - 1] < text.length) {
+      let end = Math.min(text.length, cuts[cuts.length - 1] + PART_CHARS);
+      const c = text.charCodeAt(end);
+      if (end < text.length && c >= 0xdc00 && c <= 0xdfff) end -= 1; // never split a surrogate pair
+      cuts.push(end);
+    }
+    const count = cuts.length - 1;
+    if (count > MAX_PARTS) throw new SaveError(Reason.REJECTED, `the save is too large for the pagekeep host (${count} parts of ${PART_CHARS} characters; at most ${MAX_PARTS})`);
+    const upload = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    let result;
+    for (let index = 0; index < count; index++) {
+      result = await this.send('save-part', { upload, index, count, data: text.slice(cuts[index], cuts[index + 1]) });
+    }
+    return result;
+  }
+
+  send(type, payload) {
     const port = this.connect();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -42,8 +42,8 @@ export function callNative(type, payload = {}) {
 async function viaHttp(http, type, payload) {
   switch (type) {
     case 'save': {
-      const { url, urls, html, title, source } = payload;
-      return http.request('POST', '/api/saves', { ...(url ? { url } : { urls }), html, title, source });
+      const { url, urls, html, title, source, status, resources } = payload;
+      return http.request('POST', '/api/saves', { ...(url ? { url } : { urls }), html, title, source, status, resources });
     }
     case 'status': {
       const ids = payload.saveIds || [payload.saveId];

@@ -1,6 +1,7 @@
 package dev.pagekeep.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.imports.Importer;
@@ -40,6 +41,10 @@ public final class HttpApi {
   private HttpApi(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions, Features features) {
     this.sessions = sessions;
     ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    // Jackson's default cap on one string (20M characters) is below the page's HTML (32 MiB) and a
+    // resource's base64 (16 MiB of bytes): the request's size is bounded by maxRequestSize instead.
+    json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+        .maxStringLength((int) SavesController.MAX_REQUEST_BYTES).build());
     Views views = new Views(archiver);
     RequestGuard guard = new RequestGuard(sessions, port::get);
     SavesController saves = new SavesController(store, archiver, views, json);
@@ -52,7 +57,7 @@ public final class HttpApi {
 
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
-      config.http.maxRequestSize = SavesController.MAX_HTML_BYTES + 1024 * 1024;
+      config.http.maxRequestSize = SavesController.MAX_REQUEST_BYTES;
       config.jsonMapper(new JavalinJackson(json, false));
       // Replay paths carry whole URLs ("/web/2024.../https://host/a//b"): keep them as sent.
       config.jetty.modifyHttpConfiguration(http -> {

@@ -8,11 +8,13 @@ import dev.pagekeep.model.Save;
 import dev.pagekeep.model.SaveState;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.ArchiveStore.Enqueued;
+import dev.pagekeep.store.ArchiveStore.NewResource;
 import dev.pagekeep.store.ArchiveStore.NewSave;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +25,13 @@ import java.util.Set;
 final class SavesController {
   static final int MAX_URLS_PER_REQUEST = 10_000;
   static final int MAX_HTML_BYTES = 32 * 1024 * 1024;
+  /** Requisites the browser sends with one save: how many, each body, all bodies together (decoded). */
+  static final int MAX_RESOURCES = 2000;
+  static final int MAX_RESOURCE_BYTES = 16 * 1024 * 1024;
+  static final int MAX_RESOURCES_TOTAL_BYTES = 48 * 1024 * 1024;
+  private static final int MAX_RESOURCE_URL_CHARS = 8192;
+  /** The largest body: the HTML, the resources as base64 (4/3 of their bytes) and room for the rest. */
+  static final long MAX_REQUEST_BYTES = MAX_HTML_BYTES + MAX_RESOURCES_TOTAL_BYTES / 3L * 4 + 4L * 1024 * 1024;
   private static final Set<String> SOURCES = Set.of("toolbar", "context-menu", "links-on-page", "api", "import", "cli");
 
   private final ArchiveStore store;
@@ -59,6 +68,20 @@ final class SavesController {
       html = text(body.get("html"), "html").getBytes(StandardCharsets.UTF_8);
       if (html.length > MAX_HTML_BYTES) throw new ApiException(413, "too_large", "the page's HTML is over " + MAX_HTML_BYTES + " bytes");
     }
+    Integer status = null;
+    if (body.hasNonNull("status")) {
+      if (html == null) throw ApiException.badRequest("\"status\" goes with \"html\" (the status of the page the browser showed)");
+      JsonNode st = body.get("status");
+      if (!st.canConvertToInt() || !st.isIntegralNumber() || st.asInt() < 100 || st.asInt() > 599) {
+        throw ApiException.badRequest("\"status\" must be an HTTP status from 100 to 599");
+      }
+      status = st.asInt();
+    }
+    List<NewResource> resources = null;
+    if (body.hasNonNull("resources")) {
+      if (urls.size() != 1) throw ApiException.badRequest("\"resources\" go with exactly one \"url\"");
+      resources = resources(body.get("resources"));
+    }
     List<String> tags = null;
     if (body.has("tags")) {
       if (!body.get("tags").isArray() || body.get("tags").size() > 50) throw ApiException.badRequest("\"tags\" must be an array of at most 50 strings");
@@ -66,7 +89,7 @@ final class SavesController {
       for (JsonNode t : body.get("tags")) tags.add(text(t, "tags[]"));
     }
     List<NewSave> saves = new ArrayList<>(urls.size());
-    for (String u : urls) saves.add(new NewSave(u, source, title, html, tags));
+    for (String u : urls) saves.add(new NewSave(u, source, title, html, tags, status, resources));
     List<Enqueued> queued;
     try {
       queued = store.enqueue(saves);
@@ -81,6 +104,59 @@ final class SavesController {
       out.add(m);
     }
     ctx.status(202).json(Map.of("saves", out));
+  }
+
+  /**
+   * {@code "resources":[{"url","contentType"?,"status"?,"base64"}]}: requisites the browser fetched
+   * with its own session. Bounded in number, per body and in total; any bad entry fails the request.
+   */
+  private static List<NewResource> resources(JsonNode list) {
+    if (!list.isArray()) throw ApiException.badRequest("\"resources\" must be an array of {\"url\",\"contentType\",\"status\",\"base64\"}");
+    if (list.size() > MAX_RESOURCES) throw new ApiException(413, "too_large", "at most " + MAX_RESOURCES + " resources per save, not " + list.size());
+    List<NewResource> out = new ArrayList<>(list.size());
+    long total = 0;
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode r = list.get(i);
+      String at = "resources[" + i + "]";
+      if (!r.isObject()) throw ApiException.badRequest(at + " must be an object");
+      String url = text(r.get("url"), at + ".url");
+      String lower = url.toLowerCase(java.util.Locale.ROOT);
+      if (url.length() > MAX_RESOURCE_URL_CHARS || !(lower.startsWith("http://") || lower.startsWith("https://"))) {
+        throw ApiException.badRequest(at + ".url must be an http or https URL of at most " + MAX_RESOURCE_URL_CHARS + " characters");
+      }
+      String type = null;
+      if (r.hasNonNull("contentType")) {
+        type = text(r.get("contentType"), at + ".contentType");
+        if (type.length() > 256 || type.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+          throw ApiException.badRequest(at + ".contentType must be a printable ASCII media type of at most 256 characters");
+        }
+      }
+      int status = 200;
+      if (r.hasNonNull("status")) {
+        JsonNode st = r.get("status");
+        if (!st.isIntegralNumber() || !st.canConvertToInt() || st.asInt() < 100 || st.asInt() > 599) {
+          throw ApiException.badRequest(at + ".status must be an HTTP status from 100 to 599");
+        }
+        status = st.asInt();
+      }
+      String base64 = text(r.get("base64"), at + ".base64");
+      if (base64.length() / 4L * 3 > MAX_RESOURCE_BYTES + 3L) {
+        throw new ApiException(413, "too_large", at + " is over " + MAX_RESOURCE_BYTES + " bytes");
+      }
+      byte[] bytes;
+      try {
+        bytes = Base64.getDecoder().decode(base64);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest(at + ".base64 is not valid base64");
+      }
+      if (bytes.length > MAX_RESOURCE_BYTES) throw new ApiException(413, "too_large", at + " is over " + MAX_RESOURCE_BYTES + " bytes");
+      total += bytes.length;
+      if (total > MAX_RESOURCES_TOTAL_BYTES) {
+        throw new ApiException(413, "too_large", "the resources are over " + MAX_RESOURCES_TOTAL_BYTES + " bytes together");
+      }
+      out.add(new NewResource(url, type, status, bytes));
+    }
+    return out;
   }
 
   void get(Context ctx) {
@@ -151,7 +227,7 @@ final class SavesController {
       throw new ApiException(415, "unsupported_media_type", "send the body as application/json");
     }
     try {
-      JsonNode node = json.readTree(ctx.bodyAsBytes());
+      JsonNode node = json.readTree(ctx.bodyAsBytes()); // bodyAsBytes enforces maxRequestSize
       if (node == null || !node.isObject()) throw ApiException.badRequest("the body must be a JSON object");
       return node;
     } catch (IOException e) {

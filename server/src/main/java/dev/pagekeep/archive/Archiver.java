@@ -1,12 +1,17 @@
 package dev.pagekeep.archive;
 
 import dev.pagekeep.fetch.FetchException;
+import dev.pagekeep.fetch.FetchResult;
 import dev.pagekeep.model.Save;
+import dev.pagekeep.model.SaveResource;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.StoreFullException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -150,12 +155,13 @@ public final class Archiver implements AutoCloseable {
   private CompletableFuture<Void> process(Save save) {
     String ts = Timestamps.format(Instant.now());
     CompletableFuture<PageCapturer.Result> work;
+    PageCapturer.BrowserResources given = browserResources(save);
     if (save.htmlDigest() != null) {
       byte[] html = store.blob(save.htmlDigest()).orElse(null);
-      work = html == null ? capturer.capture(save.url(), save.source(), ts)
-          : capturer.captureDom(save.url(), html, save.title(), save.source(), ts);
+      work = html == null ? capturer.capture(save.url(), save.source(), ts, given)
+          : capturer.captureDom(save.url(), html, save.title(), save.source(), ts, save.httpStatus(), given);
     } else {
-      work = capturer.capture(save.url(), save.source(), ts);
+      work = capturer.capture(save.url(), save.source(), ts, given);
     }
     return work.handleAsync((result, error) -> {
       try {
@@ -180,6 +186,28 @@ public final class Archiver implements AutoCloseable {
       }
       return null;
     }, commits);
+  }
+
+  /**
+   * The requisites the browser sent with the save, read from the store when the capture asks for
+   * them. Only what the browser got with a 2xx is used; for the rest the service fetches itself.
+   */
+  private PageCapturer.BrowserResources browserResources(Save save) {
+    if (save.resourceList().isEmpty()) return PageCapturer.NONE;
+    Map<String, SaveResource> byUrl = new HashMap<>();
+    for (SaveResource r : save.resourceList()) {
+      if (r.status() >= 200 && r.status() < 300) byUrl.putIfAbsent(r.url(), r);
+    }
+    return url -> {
+      SaveResource r = byUrl.get(url);
+      if (r == null) return null;
+      byte[] body = store.blob(r.digest()).orElse(null);
+      if (body == null) return null;
+      List<String> headers = new ArrayList<>();
+      if (r.contentType() != null) headers.add("Content-Type: " + r.contentType());
+      headers.add("X-Pagekeep-Source: browser");
+      return new FetchResult(url, url, r.status(), r.contentType(), headers, body, 0, List.of());
+    };
   }
 
   private static void sleepQuietly() {

@@ -49,15 +49,41 @@ public final class PageCapturer {
 
   /** Fetches the URL and captures it. Fails with {@link FetchException} when the page cannot be had. */
   public CompletableFuture<Result> capture(String url, String source, String timestamp) {
-    return fetcher.fetch(url).thenComposeAsync(r -> fromResponse(url, r, source, timestamp), cpu);
+    return capture(url, source, timestamp, NONE);
   }
+
+  /** Fetches the URL and captures it, taking requisites from {@code given} where the browser had them. */
+  public CompletableFuture<Result> capture(String url, String source, String timestamp, BrowserResources given) {
+    return fetcher.fetch(url).thenComposeAsync(r -> fromResponse(url, r, source, timestamp, given), cpu);
+  }
+
+  /**
+   * What the browser already fetched for a save, by URL (without fragment): the bodies it got with
+   * its own session, used instead of fetching those URLs here. {@link #NONE} has nothing.
+   */
+  @FunctionalInterface
+  public interface BrowserResources {
+    /** The browser's response for this URL, or null when it has none (then the URL is fetched). */
+    FetchResult get(String url);
+  }
+
+  public static final BrowserResources NONE = u -> null;
 
   /** Captures a DOM the browser already has (the extension's toolbar save): only requisites are fetched. */
   public CompletableFuture<Result> captureDom(String url, byte[] html, String title, String source, String timestamp) {
-    FetchResult r = new FetchResult(url, url, 200, "text/html; charset=utf-8",
+    return captureDom(url, html, title, source, timestamp, null, NONE);
+  }
+
+  /**
+   * Captures a DOM the browser already has, stored with the status the browser saw ({@code status},
+   * 200 when null); requisites come from {@code given} first and from the fetcher otherwise.
+   */
+  public CompletableFuture<Result> captureDom(String url, byte[] html, String title, String source, String timestamp,
+                                              Integer status, BrowserResources given) {
+    FetchResult r = new FetchResult(url, url, status == null ? 200 : status, "text/html; charset=utf-8",
         List.of("Content-Type: text/html; charset=utf-8", "X-Pagekeep-Source: browser-dom"), html, 0, List.of());
     return CompletableFuture.supplyAsync(() -> r, cpu)
-        .thenCompose(x -> fromResponse(url, x, source, timestamp))
+        .thenCompose(x -> fromResponse(url, x, source, timestamp, given))
         .thenApply(res -> title == null || title.isBlank() || res.page().capture().title() != null
             && !res.page().capture().title().isBlank() ? res : withTitle(res, title));
   }
@@ -69,8 +95,9 @@ public final class PageCapturer {
     return new Result(new StoredCapture(titled, res.page().body(), res.page().text()), res.requisites(), res.attempts());
   }
 
-  private CompletableFuture<Result> fromResponse(String url, FetchResult r, String source, String timestamp) {
-    Crawl crawl = new Crawl(timestamp);
+  private CompletableFuture<Result> fromResponse(String url, FetchResult r, String source, String timestamp,
+                                                BrowserResources given) {
+    Crawl crawl = new Crawl(timestamp, given);
     crawl.seen.add(UrlKeys.stripFragment(url));
     String type = r.mediaType();
     Blob body = Blob.of(r.body());
@@ -92,8 +119,18 @@ public final class PageCapturer {
     final String timestamp;
     final Set<String> seen = Collections.synchronizedSet(new HashSet<>());
     final List<StoredCapture> captured = Collections.synchronizedList(new ArrayList<>());
+    final BrowserResources given;
 
-    Crawl(String timestamp) { this.timestamp = timestamp; }
+    Crawl(String timestamp, BrowserResources given) {
+      this.timestamp = timestamp;
+      this.given = given;
+    }
+
+    /** The browser's body when it had a usable one (a 2xx), else the fetcher's. */
+    CompletableFuture<FetchResult> fetch(Fetcher fetcher, String url) {
+      FetchResult mine = given.get(UrlKeys.stripFragment(url));
+      return mine != null ? CompletableFuture.completedFuture(mine) : fetcher.fetch(url);
+    }
   }
 
   private CompletableFuture<Void> fetchAll(Crawl crawl, List<Requisite> requisites, int cssDepth, int framesLeft) {
@@ -102,7 +139,7 @@ public final class PageCapturer {
       if (crawl.seen.size() > maxRequisites) break;
       if (req.kind() == Requisite.Kind.FRAME && framesLeft <= 0) continue;
       if (!crawl.seen.add(UrlKeys.stripFragment(req.url()))) continue;
-      all.add(fetcher.fetch(req.url())
+      all.add(crawl.fetch(fetcher, req.url())
           .thenComposeAsync(r -> onRequisite(crawl, req, r, cssDepth, framesLeft), cpu)
           .exceptionally(e -> null));
     }

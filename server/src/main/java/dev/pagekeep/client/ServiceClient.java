@@ -146,6 +146,11 @@ public final class ServiceClient {
   public String token() { return token; }
 
   public Response send(String method, String path, String jsonBodyOrNull) throws IOException {
+    return sendBytes(method, path, jsonBodyOrNull == null ? null : jsonBodyOrNull.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** As {@link #send(String, String, String)}, with the JSON body already encoded as UTF-8. */
+  public Response sendBytes(String method, String path, byte[] jsonBodyOrNull) throws IOException {
     HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection();
     c.setRequestMethod(method);
     c.setConnectTimeout(5000);
@@ -153,7 +158,7 @@ public final class ServiceClient {
     c.setRequestProperty("Authorization", "Bearer " + token);
     c.setRequestProperty("Accept", "application/json");
     if (jsonBodyOrNull != null) {
-      byte[] body = jsonBodyOrNull.getBytes(StandardCharsets.UTF_8);
+      byte[] body = jsonBodyOrNull;
       c.setDoOutput(true);
       c.setRequestProperty("Content-Type", "application/json");
       c.setFixedLengthStreamingMode(body.length);

@@ -20,6 +20,8 @@ public final class NativeBridge implements RequestHandler {
   static final int MAX_STATUS_IDS = 100;
   private static final List<String> SAVE_FIELDS = List.of("html", "title", "source");
 
+  private final SaveUploads uploads = new SaveUploads();
+
   private final ServiceGateway service;
   private final ObjectMapper json;
   private final String version;
@@ -35,12 +37,13 @@ public final class NativeBridge implements RequestHandler {
     return switch (type) {
       case "ping" -> ping();
       case "save" -> save(request);
+      case "save-part" -> savePart(request);
       case "status" -> status(request);
       case "search" -> search(request);
       case "login-link" -> call("POST", "/api/login-links", "{}");
       case "pair" -> pair();
       default -> throw new NativeRequestException(ErrorCode.UNKNOWN_TYPE,
-          "unknown type \"" + Envelopes.oneLine(type) + "\"; known: ping, save, status, search, login-link, pair");
+          "unknown type \"" + Envelopes.oneLine(type) + "\"; known: ping, save, save-part, status, search, login-link, pair");
     };
   }
 
@@ -74,7 +77,49 @@ public final class NativeBridge implements RequestHandler {
       if (!value.isTextual()) throw badRequest("\"" + field + "\" must be a string");
       body.put(field, value.asText());
     }
+    JsonNode status = request.get("status");
+    if (status != null && !status.isNull()) {
+      if (!status.isIntegralNumber()) throw badRequest("\"status\" must be a number");
+      body.set("status", status);
+    }
+    JsonNode resources = request.get("resources");
+    if (resources != null && !resources.isNull()) {
+      if (!resources.isArray()) throw badRequest("\"resources\" must be an array");
+      body.set("resources", resources); // the service checks each entry and the bounds
+    }
     return call("POST", "/api/saves", write(body));
+  }
+
+  /**
+   * One piece of a save too large for a frame: {@code upload} (an id the extension chose),
+   * {@code index}, {@code count}, {@code data} (that piece of the save's JSON text). The last
+   * piece sends the whole save and answers as {@code save} does; the others answer {@code received}.
+   */
+  private JsonNode savePart(ObjectNode request) throws NativeRequestException {
+    JsonNode upload = request.get("upload");
+    JsonNode index = request.get("index");
+    JsonNode count = request.get("count");
+    JsonNode data = request.get("data");
+    if (upload == null || !upload.isTextual() || upload.asText().isEmpty() || upload.asText().length() > 64) {
+      throw badRequest("\"upload\" must be a string of 1 to 64 characters");
+    }
+    if (index == null || !index.canConvertToInt() || !index.isIntegralNumber() || count == null || !count.isIntegralNumber()
+        || !count.canConvertToInt() || index.asInt() < 0 || index.asInt() >= count.asInt()) {
+      throw badRequest("\"index\" and \"count\" must be numbers with 0 <= index < count");
+    }
+    if (data == null || !data.isTextual()) throw badRequest("\"data\" must be a string");
+    byte[] whole = uploads.add(upload.asText(), index.asInt(), count.asInt(), data.asText(), System.currentTimeMillis());
+    if (whole == null) {
+      ObjectNode received = json.createObjectNode();
+      received.put("upload", upload.asText());
+      received.put("received", index.asInt() + 1);
+      return received;
+    }
+    ServiceGateway.Response r = service.sendBytes("POST", "/api/saves", whole);
+    if (!r.isSuccess()) {
+      throw new NativeRequestException(ErrorCode.SERVICE_ERROR, "service answered " + r.status() + ": " + serviceMessage(r), r.status());
+    }
+    return parse(r.body());
   }
 
   private JsonNode status(ObjectNode request) throws NativeRequestException {

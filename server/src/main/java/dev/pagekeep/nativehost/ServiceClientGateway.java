@@ -21,13 +21,18 @@ public final class ServiceClientGateway implements ServiceGateway {
 
   @Override
   public Response send(String method, String path, String jsonBodyOrNull) throws NativeRequestException {
+    return sendBytes(method, path, jsonBodyOrNull == null ? null : jsonBodyOrNull.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public Response sendBytes(String method, String path, byte[] jsonBodyOrNull) throws NativeRequestException {
     ServiceClient c = client(false);
     try {
-      return toResponse(c.send(method, path, jsonBodyOrNull));
+      return toResponse(c.sendBytes(method, path, jsonBodyOrNull));
     } catch (ConnectException e) {
       // Nothing listens any more: the request never reached a service, so sending it again is safe.
       try {
-        return toResponse(client(true).send(method, path, jsonBodyOrNull));
+        return toResponse(client(true).sendBytes(method, path, jsonBodyOrNull));
       } catch (IOException again) {
         throw unavailable(again);
       }

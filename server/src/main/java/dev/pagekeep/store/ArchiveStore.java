@@ -15,13 +15,23 @@ public interface ArchiveStore extends AutoCloseable {
 
   /**
    * A save to queue; {@code html} is the DOM the browser showed, or null to fetch the URL;
-   * {@code tags} label it (bookmark folders on import), or null.
+   * {@code tags} label it (bookmark folders on import), or null; {@code httpStatus} is the status
+   * of the document the browser showed, or null; {@code resources} are requisites the browser
+   * fetched with its own session, or null.
    */
-  record NewSave(String url, String source, String title, byte[] html, List<String> tags) {
+  record NewSave(String url, String source, String title, byte[] html, List<String> tags,
+                 Integer httpStatus, List<NewResource> resources) {
+    public NewSave(String url, String source, String title, byte[] html, List<String> tags) {
+      this(url, source, title, html, tags, null, null);
+    }
+
     public NewSave(String url, String source, String title, byte[] html) {
       this(url, source, title, html, null);
     }
   }
+
+  /** A requisite's body as the browser fetched it; stored as a blob until the capture uses it. */
+  record NewResource(String url, String contentType, int status, byte[] body) {}
 
   /** What {@link #enqueue} did for one URL: a new save, or the one already queued for it. */
   record Enqueued(Save save, boolean existing) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Save;
+import dev.pagekeep.model.SaveResource;
 import dev.pagekeep.model.SaveState;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.model.UrlKeys;
@@ -133,10 +134,15 @@ public final class MapDbArchiveStore implements ArchiveStore {
     List<PreparedSave> prepared = new ArrayList<>(newSaves.size());
     for (NewSave n : newSaves) {
       String url = UrlKeys.validate(n.url());
-      prepared.add(new PreparedSave(n, url, UrlKeys.urlKey(url), n.html() == null ? null : Blob.of(n.html())));
+      List<Blob> bodies = new ArrayList<>();
+      if (n.resources() != null) for (NewResource r : n.resources()) bodies.add(Blob.of(r.body()));
+      prepared.add(new PreparedSave(n, url, UrlKeys.urlKey(url), n.html() == null ? null : Blob.of(n.html()), bodies));
     }
     long bytes = 1024L * prepared.size();
-    for (PreparedSave p : prepared) if (p.html != null) bytes += p.html.stored().length;
+    for (PreparedSave p : prepared) {
+      if (p.html != null) bytes += p.html.stored().length;
+      for (Blob b : p.resourceBodies) bytes += b.stored().length + 512;
+    }
     return writer.write(bytes, () -> {
       List<Enqueued> out = new ArrayList<>(prepared.size());
       long now = System.currentTimeMillis();
@@ -155,8 +161,19 @@ public final class MapDbArchiveStore implements ArchiveStore {
           putBlob(p.html);
           htmlDigest = p.html.digest();
         }
+        List<SaveResource> resources = null;
+        if (!p.resourceBodies.isEmpty()) {
+          resources = new ArrayList<>(p.resourceBodies.size());
+          for (int i = 0; i < p.resourceBodies.size(); i++) {
+            NewResource r = p.n.resources().get(i);
+            Blob body = p.resourceBodies.get(i);
+            putBlob(body);
+            resources.add(new SaveResource(UrlKeys.stripFragment(r.url()), r.contentType(), r.status(), body.digest(), body.size()));
+          }
+        }
         Save s = new Save(id, p.url, p.urlKey, SaveState.QUEUED, 0, null,
-            p.n.source() == null ? "api" : p.n.source(), p.n.title(), htmlDigest, null, now, now, p.n.tags());
+            p.n.source() == null ? "api" : p.n.source(), p.n.title(), htmlDigest, null, now, now, p.n.tags(),
+            p.n.httpStatus(), resources);
         writeSave(s, null);
         queue.add(id);
         queuedByUrl.put(p.urlKey, id);
@@ -166,7 +183,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
     });
   }
 
-  private record PreparedSave(NewSave n, String url, String urlKey, Blob html) {}
+  private record PreparedSave(NewSave n, String url, String urlKey, Blob html, List<Blob> resourceBodies) {}
 
   @Override
   public Optional<Save> save(long id) {
@@ -266,6 +283,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       stateCounts.get(current.state()).decrementAndGet();
       saves.remove(id);
       if (current.htmlDigest() != null) releaseBlob(current.htmlDigest(), 0);
+      for (SaveResource r : current.resourceList()) releaseBlob(r.digest(), 0);
       return true;
     });
   }
@@ -502,6 +520,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
         if (!savesByState.contains(s.state().wire() + "/" + pad(s.id()))) problems.add("save " + s.id() + " missing from the state index");
         if (s.state() == SaveState.QUEUED && !queue.contains(s.id())) problems.add("queued save " + s.id() + " is not on the queue");
         if (s.htmlDigest() != null) refs.merge(s.htmlDigest(), 1L, Long::sum);
+        for (SaveResource r : s.resourceList()) refs.merge(r.digest(), 1L, Long::sum);
       }
       for (SaveState st : SaveState.values()) {
         long want = counted.getOrDefault(st, 0L);
