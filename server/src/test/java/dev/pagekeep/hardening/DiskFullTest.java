@@ -102,7 +102,7 @@ class DiskFullTest {
     }
     try (Service again = Service.start(config(data))) {
       RawHttp http = new RawHttp(again.port(), again.config().dataDir().readToken());
-      assertThat(http.get(earlierReplay).text()).contains("Keeping what we link to");
+      assertThat(http.replayed(earlierReplay).text()).contains("Keeping what we link to");
     }
   }
 }
