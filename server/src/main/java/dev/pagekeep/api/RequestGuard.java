@@ -9,7 +9,8 @@ import java.util.function.IntSupplier;
  * Every security check on incoming requests, in order: the Host must be a loopback name with our
  * port (defeats DNS rebinding), a browser Origin must be ours or an extension's (defeats
  * cross-site requests, including text/plain form posts), and the caller must hold the token or a
- * session cookie (the archive is private). Runs before every handler.
+ * session cookie (the archive is private), the cookie opening the API only to fetches of pagekeep's
+ * own pages. Runs before every handler.
  */
 final class RequestGuard {
   static final String SESSION_COOKIE = "pagekeep_session";
@@ -33,7 +34,10 @@ final class RequestGuard {
     checkOrigin(ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), tokenOk);
     if (tokenOk) return Caller.TOKEN;
     if (bearer != null) throw new ApiException(401, "bad_token", "the token is wrong");
-    if (sessions.isSession(ctx.cookie(SESSION_COOKIE))) return Caller.SESSION;
+    if (sessions.isSession(ctx.cookie(SESSION_COOKIE))) {
+      if (ctx.path().startsWith("/api/")) checkFetchMetadata(ctx.header("Sec-Fetch-Site"), ctx.header("Sec-Fetch-Dest"));
+      return Caller.SESSION;
+    }
     if (isPublic(ctx.method().name(), ctx.path())) return Caller.ANONYMOUS;
     throw ApiException.unauthorized();
   }
@@ -71,6 +75,21 @@ final class RequestGuard {
     // A browser that sends no Origin (a GET navigation) still says where it came from.
     if ("cross-site".equalsIgnoreCase(fetchSite) && !tokenOk) {
       throw ApiException.forbidden("bad_origin", "refused: cross-site request");
+    }
+  }
+
+  /**
+   * The session cookie opens the API only to fetches of pagekeep's own pages. A page in the archive
+   * shares this origin and can make the browser send the cookie with an image, a stylesheet, a frame
+   * or a click (CSS it was never meant to keep, a missed attribute), but never with a fetch: its
+   * scripts never run. Browsers send these headers to loopback origins; a client that is not a
+   * browser uses the token.
+   */
+  void checkFetchMetadata(String fetchSite, String fetchDest) {
+    if (!"same-origin".equalsIgnoreCase(fetchSite) || !"empty".equalsIgnoreCase(fetchDest)) {
+      throw ApiException.forbidden("not_a_fetch", "refused: with the session cookie, the API answers only fetches from pagekeep's "
+          + "own pages (this was Sec-Fetch-Site " + oneLine(String.valueOf(fetchSite)) + ", Sec-Fetch-Dest "
+          + oneLine(String.valueOf(fetchDest)) + "); other clients send the token");
     }
   }
 

@@ -248,8 +248,40 @@ class LocalhostAttacksTest {
       }
     }
     // Even a same-origin text/plain post (what a form on a replayed page would be) is not a save.
-    Map<String, String> same = headers("Host", host(), "Origin", "http://" + host(), "Content-Type", "text/plain", "Cookie", session);
-    assertRefused("same-origin text/plain", send("POST", "/api/saves", same, json), 415);
+    Map<String, String> same = headers("Host", host(), "Origin", "http://" + host(), "Content-Type", "text/plain", "Cookie", session,
+        "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Dest", "document", "Sec-Fetch-Mode", "navigate");
+    assertRefused("same-origin form post", send("POST", "/api/saves", same, json), 403);
+    same.put("Sec-Fetch-Dest", "empty");
+    assertRefused("same-origin text/plain fetch", send("POST", "/api/saves", same, json), 415);
+    assertNothingChanged();
+  }
+
+  @Test
+  void theSessionCookieOpensTheApiOnlyToFetchesOfPagekeepsOwnPages() {
+    String session = loginCookie();
+    // What an archived page on this origin can make the browser send: images, styles, frames, navigations.
+    for (String dest : new String[] {"image", "style", "iframe", "document", "font", "script", "object", "embed"}) {
+      for (String path : new String[] {"/api/stats", "/api/export?format=warc", "/api/snapshots"}) {
+        Map<String, String> hs = headers("Host", host(), "Cookie", session, "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Dest", dest,
+            "Sec-Fetch-Mode", dest.equals("document") || dest.equals("iframe") ? "navigate" : "no-cors");
+        Reply r = send("GET", path, hs, null);
+        assertRefused(dest + " " + path, r, 403);
+        assertThat(r.json().path("error").path("code").asText()).isEqualTo("not_a_fetch");
+      }
+      // The same cookie on a POST that mints a login link (full access) is refused too.
+      Map<String, String> post = headers("Host", host(), "Cookie", session, "Origin", "http://" + host(),
+          "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Dest", dest, "Content-Type", "application/json");
+      assertRefused("login link from " + dest, send("POST", "/api/login-links", withBody(post, "{}", "application/json"), "{}"), 403);
+    }
+    // No fetch metadata at all (not a browser): the cookie is not enough.
+    assertRefused("no metadata", send("GET", "/api/stats", headers("Host", host(), "Cookie", session), null), 403);
+    // The UI's own fetch passes; replay and the UI's pages stay reachable by navigation.
+    Map<String, String> fetch = headers("Host", host(), "Cookie", session, "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Dest", "empty",
+        "Sec-Fetch-Mode", "cors");
+    assertThat(send("GET", "/api/stats", fetch, null).status()).isEqualTo(200);
+    Map<String, String> nav = headers("Host", host(), "Cookie", session, "Sec-Fetch-Site", "none", "Sec-Fetch-Dest", "document",
+        "Sec-Fetch-Mode", "navigate");
+    assertThat(send("GET", "/", nav, null).status()).isEqualTo(200);
     assertNothingChanged();
   }
 
