@@ -35,6 +35,17 @@ public record Save(
     return new Save(id, url, urlKey, SaveState.FAILED, attempts, reason, source, title, htmlDigest, null, createdAt, now, tags);
   }
 
+  /** The service's fetch met a wall: the save waits for a capture through the browser. */
+  public Save needsBrowser(String reason, int attempts, long now) {
+    return new Save(id, url, urlKey, SaveState.NEEDS_BROWSER, attempts, reason, source, title, htmlDigest, null, createdAt, now, tags);
+  }
+
+  /** The browser sent the DOM for this save: back on the queue, to be stored from that DOM. */
+  public Save withBrowserDom(String domDigest, String domTitle, long now) {
+    return new Save(id, url, urlKey, SaveState.QUEUED, attempts, null, source, domTitle == null ? title : domTitle,
+        domDigest, null, createdAt, now, tags);
+  }
+
   public Save requeued(long now) {
     return new Save(id, url, urlKey, SaveState.QUEUED, attempts, null, source, title, htmlDigest, null, createdAt, now, tags);
   }

@@ -39,8 +39,9 @@ public final class NativeBridge implements RequestHandler {
       case "search" -> search(request);
       case "login-link" -> call("POST", "/api/login-links", "{}");
       case "pair" -> pair();
+      case "needs-browser" -> needsBrowser(request);
       default -> throw new NativeRequestException(ErrorCode.UNKNOWN_TYPE,
-          "unknown type \"" + Envelopes.oneLine(type) + "\"; known: ping, save, status, search, login-link, pair");
+          "unknown type \"" + Envelopes.oneLine(type) + "\"; known: ping, save, status, search, login-link, pair, needs-browser");
     };
   }
 
@@ -74,7 +75,23 @@ public final class NativeBridge implements RequestHandler {
       if (!value.isTextual()) throw badRequest("\"" + field + "\" must be a string");
       body.put(field, value.asText());
     }
+    JsonNode saveId = request.get("saveId");
+    if (saveId != null && !saveId.isNull()) {
+      if (!saveId.isIntegralNumber() || !saveId.canConvertToLong()) throw badRequest("\"saveId\" must be a number");
+      body.put("saveId", saveId.asLong());
+    }
     return call("POST", "/api/saves", write(body));
+  }
+
+  /** Saves waiting for a capture through the browser; never starts the service (none runs: none to list). */
+  private JsonNode needsBrowser(ObjectNode request) throws NativeRequestException {
+    JsonNode limit = request.get("limit");
+    int n = limit == null ? 20 : limit.asInt(-1);
+    if (limit != null && (!limit.canConvertToInt() || n < 1 || n > 200)) {
+      throw badRequest("\"limit\" must be a number from 1 to 200");
+    }
+    if (!service.isRunning()) return json.createObjectNode().set("saves", json.createArrayNode());
+    return call("GET", "/api/saves?state=needs-browser&limit=" + n, null);
   }
 
   private JsonNode status(ObjectNode request) throws NativeRequestException {

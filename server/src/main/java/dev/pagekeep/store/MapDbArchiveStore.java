@@ -238,11 +238,49 @@ public final class MapDbArchiveStore implements ArchiveStore {
   }
 
   @Override
+  public Save needsBrowser(Save save, int attempts, String reason) {
+    return writer.write(() -> {
+      Save current = readSave(save.id());
+      if (current == null) return save.needsBrowser(reason, attempts, System.currentTimeMillis());
+      Save waiting = current.needsBrowser(reason, attempts, System.currentTimeMillis());
+      writeSave(waiting, current);
+      dequeue(current);
+      return waiting;
+    });
+  }
+
+  @Override
+  public Save browserCaptured(long id, NewSave dom) {
+    if (dom.html() == null) throw new IllegalArgumentException("a browser capture needs the page's HTML");
+    String urlKey = UrlKeys.urlKey(UrlKeys.validate(dom.url()));
+    // Checked before the write, so a refused capture never costs a rollback of the shared commit.
+    Save before = save(id).orElseThrow(() -> new IllegalStateException("no save " + id));
+    if (!before.urlKey().equals(urlKey)) {
+      throw new IllegalArgumentException("save " + id + " is for " + before.url() + ", not " + dom.url());
+    }
+    if (before.state() != SaveState.NEEDS_BROWSER) {
+      throw new IllegalStateException("save " + id + " is " + before.state().wire() + ", not needs-browser");
+    }
+    Blob html = Blob.of(dom.html());
+    return writer.write(1024L + html.stored().length, () -> {
+      Save current = readSave(id);
+      if (current == null || current.state() != SaveState.NEEDS_BROWSER) return current; // changed meanwhile
+      putBlob(html);
+      if (current.htmlDigest() != null) releaseBlob(current.htmlDigest(), 0);
+      Save queued = current.withBrowserDom(html.digest(), dom.title(), System.currentTimeMillis());
+      writeSave(queued, current);
+      queue.add(id);
+      queuedByUrl.put(queued.urlKey(), id);
+      return queued;
+    });
+  }
+
+  @Override
   public Save retry(long id) {
     return writer.write(() -> {
       Save current = readSave(id);
       if (current == null) return null;
-      if (current.state() != SaveState.FAILED) return current;
+      if (current.state() != SaveState.FAILED && current.state() != SaveState.NEEDS_BROWSER) return current;
       Long other = queuedByUrl.get(current.urlKey());
       if (other != null) {
         Save queuedOne = readSave(other);
@@ -566,7 +604,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
     return writer.read(() -> new Stats(pageCount.get(), urlCount.get(),
         stateCounts.get(SaveState.QUEUED).get(), stateCounts.get(SaveState.FETCHING).get(),
         stateCounts.get(SaveState.DONE).get(), stateCounts.get(SaveState.FAILED).get(),
-        logicalBytes.get(), storedBytes.get(), blobCount.get()));
+        logicalBytes.get(), storedBytes.get(), blobCount.get(), stateCounts.get(SaveState.NEEDS_BROWSER).get()));
   }
 
   @Override
