@@ -193,6 +193,15 @@ describe('links captured through the browser', { timeout: 300000 }, () => {
     assert.ok(listed.includes(id));
     assert.ok((await api(world.data, 'GET', '/api/stats')).json().saves.needsBrowser >= 1);
     assert.equal(await archivedDocument(url), null, 'the challenge was not stored as the page');
+    // The web UI lists it, with the reason.
+    const login = (await api(world.data, 'POST', '/api/login-links', {})).json().url;
+    const ui = await world.context.newPage();
+    await ui.goto(login);
+    await ui.goto(`${new URL(login).origin}/#/needs-browser`);
+    const row = await ui.waitForSelector(`.row:has-text("${url}")`);
+    assert.match(await row.textContent(), /HTTP 403/);
+    assert.equal(await ui.$eval('#needs-browser-count', (b) => b.textContent), '1');
+    await ui.close();
 
     await resetTabLog();
     const results = await world.evaluate(() => self.pagekeep.onBrowserAlarm());
