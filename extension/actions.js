@@ -76,7 +76,8 @@ export async function saveAllLinks(tab) {
   const quiet = `tabs-${owner}`;
   const inTabs = await tabCapture.reserve(links.map((url) => ({ url, source: 'links-on-page', originTabId: tabId, label: url, owner: quiet })));
   for (const rec of inTabs) tabCapture.run(rec);
-  const rest = links.slice(inTabs.length);
+  const inTab = new Set(inTabs.map((r) => r.url));
+  const rest = links.filter((url) => !inTab.has(url));
   const browser = inTabs.map((r) => r.url);
   if (rest.length === 0) return { state: 'capturing', via: 'browser', count: links.length, browser, saves: [] };
   const result = await submit({ urls: rest, source: 'links-on-page' }, { tabId, label: tab.url, owner });

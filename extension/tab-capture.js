@@ -12,6 +12,7 @@
 
 import { captureTab } from './capture.js';
 import { submit } from './delivery.js';
+import { opensAsPage } from './link-filter.js';
 import { getSettings } from './settings.js';
 import { withStorageLock } from './storage-lock.js';
 import { call } from './transport.js';
@@ -38,15 +39,17 @@ function writeRecords(all) {
 
 /**
  * Takes free tab slots for as many of `items` as fit ({url, source, saveId?, originTabId?, label,
- * owner}); returns the records taken, in order. The others must go through the service.
+ * owner}); returns the records taken, in order. The others must go through the service, and so
+ * do links to files (a tab would download them, not show them).
  */
 export async function reserve(items) {
   const { browserCapture, maxBrowserTabs } = await getSettings();
   if (!browserCapture || items.length === 0) return [];
+  const pages = items.filter((item) => item.saveId !== undefined || opensAsPage(item.url));
   return withStorageLock(async () => {
     const all = await records();
     const free = Math.max(0, maxBrowserTabs - all.length);
-    const taken = items.slice(0, free).map((item) => ({
+    const taken = pages.slice(0, free).map((item) => ({
       ...item,
       key: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
       tabId: null,
