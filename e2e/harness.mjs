@@ -49,7 +49,8 @@ export async function waitFor(what, fn, { timeoutMs = 60000, intervalMs = 200 } 
 
 /**
  * A fixture web server on 127.0.0.1 with an ephemeral port. `routes` maps a path to
- * [contentType, body]. Every request is recorded with its user agent.
+ * [contentType, body, status = 200], or a function (url, req) returning that. Every request is
+ * recorded with its user agent.
  */
 export async function fixtureServer(routes) {
   const requests = [];
@@ -62,8 +63,8 @@ export async function fixtureServer(routes) {
       res.end('not found');
       return;
     }
-    const [type, body] = typeof route === 'function' ? route(url) : route;
-    res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+    const [type, body, status = 200] = typeof route === 'function' ? route(url, req) : route;
+    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
     res.end(body);
   });
   server.listen(0, '127.0.0.1');

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isArchivable, linksToArchive } from '../extension/link-filter.js';
+import { isArchivable, linksToArchive, opensAsPage } from '../extension/link-filter.js';
 
 test('keeps http and https links, resolved, without fragments, in page order', () => {
   const page = 'https://news.test/front?day=1';
@@ -30,4 +30,14 @@ test('only http and https are archivable', () => {
   assert.equal(isArchivable('file:///etc/passwd'), false);
   assert.equal(isArchivable('chrome-extension://abc/options.html'), false);
   assert.equal(isArchivable(''), false);
+});
+
+test('background tabs are for pages: links to files go to the service', () => {
+  for (const page of ['https://a.test/', 'https://a.test/post/42', 'https://a.test/index.html', 'https://a.test/x.php?f=a.pdf', 'https://a.test/a.pdf#x']) {
+    assert.equal(opensAsPage(page), !page.includes('a.pdf#'), page);
+  }
+  for (const file of ['https://a.test/paper.PDF', 'https://a.test/dist/app.tar.gz', 'https://a.test/i/logo.png', 'https://a.test/feed.xml']) {
+    assert.equal(opensAsPage(file), false, file);
+  }
+  assert.equal(opensAsPage('not a url'), false);
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { article, linksPage, oneLinkPage, SCRIPTED_PAGE } from './fixtures.mjs';
 import {
-  api, badge, clickMenu, clickToolbar, fixtureServer, openTab, replayed, serviceInfo, startWorld, waitFor,
+  api, badge, clickMenu, clickToolbar, fixtureServer, openTab, replayed, serviceInfo, setSettings, startWorld, waitFor,
 } from './harness.mjs';
 
 describe('extension with the native host', { timeout: 300000 }, () => {
@@ -22,6 +22,8 @@ describe('extension with the native host', { timeout: 300000 }, () => {
     for (let n = 1; n <= 20; n++) routes[`/articles/${n}.html`] = ['text/html; charset=utf-8', article(n)];
     site = await fixtureServer(routes);
     world = await startWorld({ installHost: true });
+    // These tests follow the service's own fetch; background-tab capture is e2e/link-capture.test.mjs.
+    await setSettings(world, { browserCapture: false });
   });
 
   after(async () => {
@@ -59,7 +61,7 @@ describe('extension with the native host', { timeout: 300000 }, () => {
     await page.close();
   });
 
-  test('"Archive link" archives a link the browser never opens', async () => {
+  test('with browser capture off, "Archive link" archives a link the browser never opens', async () => {
     const { page, tabId } = await openTab(world, site.url('/one-link.html'));
     const linkUrl = await page.$eval('#the-link', (a) => a.href);
 

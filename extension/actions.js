@@ -5,6 +5,7 @@ import * as badge from './badge.js';
 import { captureTab, collectLinks } from './capture.js';
 import { submit } from './delivery.js';
 import { isArchivable, linksToArchive } from './link-filter.js';
+import * as tabCapture from './tab-capture.js';
 import { call } from './transport.js';
 
 /**
@@ -38,7 +39,11 @@ export async function saveTab(tab, source = 'toolbar') {
   return page.htmlSkipped ? { ...result, ...extra, note: page.htmlSkipped } : { ...result, ...extra };
 }
 
-/** "Archive link": the service fetches the link; the browser never opens it. */
+/**
+ * "Archive link": opened in a background tab and captured as the browser shows it, when browser
+ * capture is on and a tab slot is free; otherwise the service fetches it and the browser never
+ * opens it. A tab capture resolves at once with {state: 'capturing', via: 'browser'}.
+ */
 export async function saveLink(linkUrl, tab) {
   const tabId = tab ? tab.id : undefined;
   if (!isArchivable(linkUrl)) {
@@ -47,10 +52,18 @@ export async function saveLink(linkUrl, tab) {
     return { state: 'failed', reason };
   }
   const owner = await badge.sending(tabId, linkUrl);
+  const [rec] = await tabCapture.reserve([{ url: linkUrl, source: 'context-menu', originTabId: tabId, label: linkUrl, owner }]);
+  if (rec) {
+    tabCapture.run(rec);
+    return { state: 'capturing', via: 'browser', url: linkUrl };
+  }
   return submit({ url: linkUrl.replace(/#.*$/, ''), source: 'context-menu' }, { tabId, label: linkUrl, owner });
 }
 
-/** "Archive all links on this page": http(s) links, de-duplicated, without same-page anchors. */
+/**
+ * "Archive all links on this page": http(s) links, de-duplicated, without same-page anchors. The
+ * first ones fill the free background-tab slots (browser capture); the service fetches the rest.
+ */
 export async function saveAllLinks(tab) {
   const tabId = tab.id;
   const owner = await badge.sending(tabId, `the links of ${tab.url}`);
@@ -68,8 +81,17 @@ export async function saveAllLinks(tab) {
     await badge.failed(tabId, tab.url, reason, owner);
     return { state: 'failed', reason, count: 0 };
   }
-  const result = await submit({ urls: links, source: 'links-on-page' }, { tabId, label: tab.url, owner });
-  return { ...result, count: links.length };
+  // Tab captures report on the badge only through their saves' jobs; the owner token of this
+  // click is not theirs, so they never hide the count of the links the service fetches.
+  const quiet = `tabs-${owner}`;
+  const inTabs = await tabCapture.reserve(links.map((url) => ({ url, source: 'links-on-page', originTabId: tabId, label: url, owner: quiet })));
+  for (const rec of inTabs) tabCapture.run(rec);
+  const inTab = new Set(inTabs.map((r) => r.url));
+  const rest = links.filter((url) => !inTab.has(url));
+  const browser = inTabs.map((r) => r.url);
+  if (rest.length === 0) return { state: 'capturing', via: 'browser', count: links.length, browser, saves: [] };
+  const result = await submit({ urls: rest, source: 'links-on-page' }, { tabId, label: tab.url, owner });
+  return { ...result, count: links.length, browser };
 }
 
 /** "Open archive": a one-time login link to the web UI, opened in a new tab. */

@@ -6,6 +6,7 @@ import { saveTab } from './actions.js';
 import { ensureRetryAlarm, flush, onRetryAlarm, RETRY_ALARM } from './delivery.js';
 import { createMenus, onMenuClicked } from './menus.js';
 import * as progress from './progress.js';
+import * as tabCapture from './tab-capture.js';
 import { disconnectNative } from './transport.js';
 
 function onActionClicked(tab) {
@@ -18,14 +19,24 @@ chrome.contextMenus.onClicked.addListener(onMenuClicked);
 chrome.runtime.onInstalled.addListener(async () => {
   await createMenus();
   await ensureRetryAlarm();
+  await tabCapture.ensureBrowserAlarm();
 });
 
-chrome.runtime.onStartup.addListener(() => onRetryAlarm());
+chrome.runtime.onStartup.addListener(async () => {
+  await tabCapture.ensureBrowserAlarm();
+  await onRetryAlarm();
+  await tabCapture.captureWaiting();
+});
 
 chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === RETRY_ALARM) return onRetryAlarm();
+  if (alarm.name === tabCapture.BROWSER_ALARM) return tabCapture.onBrowserAlarm();
   return undefined;
 });
+
+// A worker that starts finds the background-tab captures a stopped worker left: their tabs are
+// closed and the captures start again (tab-capture.js).
+tabCapture.resume();
 
 // The options page asks the worker to retry now (it shares the outbox with the alarm).
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -36,4 +47,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 
 // Exactly what a click calls, for the end-to-end tests (they run code in this worker).
 // disconnectNative does what the idle timeout does (the benchmark uses it to time a cold host).
-self.pagekeep = Object.freeze({ onActionClicked, onMenuClicked, onRetryAlarm, flush, poll: progress.poll, disconnectNative });
+self.pagekeep = Object.freeze({
+  onActionClicked, onMenuClicked, onRetryAlarm, flush, poll: progress.poll, disconnectNative,
+  onBrowserAlarm: tabCapture.onBrowserAlarm, resumeTabCaptures: tabCapture.resume, tabCaptures: tabCapture.inFlight,
+});

@@ -40,3 +40,14 @@ export function isArchivable(u) {
     return false;
   }
 }
+
+const FILE_TYPES = /\.(pdf|zip|gz|tgz|bz2|xz|7z|rar|tar|exe|msi|dmg|pkg|deb|rpm|apk|iso|img|bin|jar|mp3|mp4|m4a|m4v|mov|avi|mkv|webm|ogg|flac|wav|png|jpe?g|gif|webp|avif|svg|ico|csv|xlsx?|docx?|pptx?|odt|ods|epub|json|xml|txt)$/i;
+
+/** A link that opens as a page in a tab, not a file a tab would download or show raw (by its path). */
+export function opensAsPage(url) {
+  try {
+    return !FILE_TYPES.test(new URL(url).pathname);
+  } catch {
+    return false;
+  }
+}

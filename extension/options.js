@@ -27,7 +27,21 @@ async function showSettings() {
   $('base-url').value = s.baseUrl;
   $('token').value = s.token;
   $('http-only').checked = s.transport === 'http';
+  $('browser-capture').checked = s.browserCapture;
+  $('max-browser-tabs').value = String(s.maxBrowserTabs);
 }
+
+async function saveLinkSettings() {
+  const s = await updateSettings({ browserCapture: $('browser-capture').checked, maxBrowserTabs: $('max-browser-tabs').value });
+  $('max-browser-tabs').value = String(s.maxBrowserTabs);
+  $('links-state').textContent = s.browserCapture ? `Saved: links open in up to ${s.maxBrowserTabs} background tabs.` : 'Saved: the service fetches links.';
+}
+
+$('links-form').addEventListener('change', saveLinkSettings);
+$('links-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  saveLinkSettings();
+});
 
 async function checkHttp() {
   const s = await getSettings();

@@ -3,6 +3,7 @@
 // retry alarm resumes polling after the worker was killed.
 
 import * as badge from './badge.js';
+import { captureWaiting } from './tab-capture.js';
 import { call } from './transport.js';
 import { withStorageLock } from './storage-lock.js';
 
@@ -88,6 +89,8 @@ export async function poll() {
     await chrome.storage.local.set({ [KEY]: current });
   });
   await Promise.all(changed.map((j) => badge.job(j)));
+  // A save the service could not fetch past a wall: the browser captures it (tab-capture.js).
+  if (changed.some((j) => Object.values(j.states).includes('needs-browser'))) captureWaiting().catch(() => {});
   return hasUnfinished(await jobs());
 }
 

@@ -6,6 +6,8 @@ export const DEFAULTS = Object.freeze({
   token: '', // API token for the HTTP fallback (pasted, or paired through the host)
   transport: 'auto', // 'auto' = native host first, HTTP when the host is missing; 'http' = HTTP only
   retryPeriodMinutes: 0.5, // how often waiting saves are retried (Chrome clamps packed installs to >= 0.5)
+  browserCapture: true, // "Archive link" and "all links" open links in background tabs and capture what they show
+  maxBrowserTabs: 2, // at most this many such tabs at once; the service fetches the rest
 });
 
 export async function getSettings() {
@@ -17,6 +19,7 @@ export async function updateSettings(patch) {
   const next = { ...(await getSettings()), ...patch };
   if (typeof next.baseUrl === 'string') next.baseUrl = next.baseUrl.trim().replace(/\/+$/, '');
   if (typeof next.token === 'string') next.token = next.token.trim();
+  next.maxBrowserTabs = Math.min(8, Math.max(1, Math.trunc(Number(next.maxBrowserTabs)) || DEFAULTS.maxBrowserTabs));
   await chrome.storage.local.set({ settings: next });
   return next;
 }

@@ -43,8 +43,12 @@ async function viaHttp(http, type, payload) {
   switch (type) {
     case 'save': {
       const { url, urls, html, title, source, status, resources } = payload;
-      return http.request('POST', '/api/saves', { ...(url ? { url } : { urls }), html, title, source, status, resources });
+      const body = { ...(url ? { url } : { urls }), html, title, source, status, resources };
+      if (payload.saveId !== undefined) body.saveId = payload.saveId; // the needs-browser save this DOM is for
+      return http.request('POST', '/api/saves', body);
     }
+    case 'needs-browser':
+      return http.request('GET', `/api/saves?state=needs-browser&limit=${payload.limit || 20}`);
     case 'status': {
       const ids = payload.saveIds || [payload.saveId];
       const saves = [];

@@ -207,6 +207,14 @@ function showFailed() {
     failedRow, 'No failed saves.');
 }
 
+// Saves whose server fetch met a login, paywall, consent or bot wall: the extension captures them
+// in a background tab the next time it runs (Retry fetches on the server again).
+function showNeedsBrowser() {
+  return pagedList(el('h1', { text: 'Waiting for the browser' }),
+    c => '/api/saves?state=needs-browser&limit=50' + (c ? '&cursor=' + encodeURIComponent(c) : ''),
+    failedRow, 'No saves wait for the browser.');
+}
+
 function importPanel(job) {
   const finished = job.done + job.failed;
   const pct = job.queued ? Math.round(100 * finished / job.queued) : (job.state === 'finished' ? 100 : 0);
@@ -274,6 +282,9 @@ async function refreshStats() {
     const badge = $('#failed-count');
     badge.textContent = s.saves.failed;
     badge.hidden = !s.saves.failed;
+    const waiting = $('#needs-browser-count');
+    waiting.textContent = s.saves.needsBrowser || 0;
+    waiting.hidden = !s.saves.needsBrowser;
   } catch (e) { $('#stats').textContent = e.message; }
 }
 
@@ -284,6 +295,7 @@ function route() {
   if (hash.startsWith('/search/')) { section = null; work = showSearch(hash.slice(8)); }
   else if (hash.startsWith('/url/')) { section = null; work = showTimeline(hash.slice(5)); }
   else if (hash === '/failed') { section = 'failed'; work = showFailed(); }
+  else if (hash === '/needs-browser') { section = 'needs-browser'; work = showNeedsBrowser(); }
   else if (hash === '/io') { section = 'io'; work = showImportExport(); }
   else work = showNewest();
   for (const a of document.querySelectorAll('[data-nav]')) {

@@ -88,6 +88,10 @@ final class SavesController {
       tags = new ArrayList<>();
       for (JsonNode t : body.get("tags")) tags.add(text(t, "tags[]"));
     }
+    if (body.hasNonNull("saveId")) {
+      browserCaptured(ctx, body.get("saveId"), urls, source, title, html, tags, status, resources);
+      return;
+    }
     List<NewSave> saves = new ArrayList<>(urls.size());
     for (String u : urls) saves.add(new NewSave(u, source, title, html, tags, status, resources));
     List<Enqueued> queued;
@@ -159,6 +163,29 @@ final class SavesController {
     return out;
   }
 
+  /**
+   * {@code "saveId"}: the DOM the browser captured for a save waiting in {@code needs-browser}; that
+   * save goes back on the queue with it (and ends done), no new save is made.
+   */
+  private void browserCaptured(Context ctx, JsonNode saveId, List<String> urls, String source, String title,
+                               byte[] html, List<String> tags, Integer status, List<NewResource> resources) {
+    if (!saveId.canConvertToLong() || !saveId.isIntegralNumber()) throw ApiException.badRequest("\"saveId\" must be a save id (a number)");
+    if (urls.size() != 1 || html == null) throw ApiException.badRequest("\"saveId\" goes with exactly one \"url\" and its \"html\"");
+    Save saved;
+    try {
+      saved = store.browserCaptured(saveId.asLong(), new NewSave(urls.get(0), source, title, html, tags, status, resources));
+    } catch (InvalidUrlException e) {
+      throw new ApiException(400, "invalid_url", e.getMessage());
+    } catch (IllegalStateException e) {
+      if (store.save(saveId.asLong()).isEmpty()) throw ApiException.notFound(e.getMessage());
+      throw new ApiException(409, "not_needs_browser", e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    archiver.rescan();
+    ctx.status(202).json(Map.of("saves", List.of(views.saveBrief(saved))));
+  }
+
   void get(Context ctx) {
     ctx.json(views.save(find(ctx)));
   }
@@ -198,7 +225,9 @@ final class SavesController {
 
   void retry(Context ctx) {
     Save s = find(ctx);
-    if (s.state() != SaveState.FAILED) throw new ApiException(409, "not_failed", "save " + s.id() + " is " + views.state(s) + ", only failed saves can be retried");
+    if (s.state() != SaveState.FAILED && s.state() != SaveState.NEEDS_BROWSER) {
+      throw new ApiException(409, "not_failed", "save " + s.id() + " is " + views.state(s) + ", only failed or needs-browser saves can be retried");
+    }
     Save again = store.retry(s.id());
     archiver.rescan();
     ctx.status(202).json(views.save(again));

@@ -124,6 +124,7 @@ final class SnapshotsController {
     saves.put("fetching", fetching);
     saves.put("done", s.done());
     saves.put("failed", s.failed());
+    saves.put("needsBrowser", s.needsBrowser());
     Map<String, Object> bytes = new LinkedHashMap<>();
     bytes.put("logical", s.logicalBytes());
     bytes.put("stored", s.storedBytes());

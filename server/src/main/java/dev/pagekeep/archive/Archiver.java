@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -173,7 +174,9 @@ public final class Archiver implements AutoCloseable {
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
           int attempts = cause instanceof FetchException fe ? fe.attempts() : 1;
           String reason = cause instanceof FetchException ? cause.getMessage() : "capture failed: " + cause;
-          finishedSave = store.fail(save, attempts, reason);
+          Optional<String> wall = wall(save, cause);
+          finishedSave = wall.isPresent() ? store.needsBrowser(save, Math.max(1, attempts), wall.get())
+              : store.fail(save, attempts, reason);
         }
         finished.incrementAndGet();
         listener.onFinished(finishedSave);
@@ -208,6 +211,14 @@ public final class Archiver implements AutoCloseable {
       headers.add("X-Pagekeep-Source: browser");
       return new FetchResult(url, url, r.status(), r.contentType(), headers, body, 0, List.of());
     };
+  }
+
+  /** The wall the service's fetch met, if that is why it failed (a browser's DOM never meets one). */
+  private static Optional<String> wall(Save save, Throwable cause) {
+    if (save.htmlDigest() != null) return Optional.empty();
+    if (cause instanceof WallException w) return Optional.of(w.getMessage());
+    if (cause instanceof FetchException fe) return Walls.forStatus(fe.status(), fe.getMessage());
+    return Optional.empty();
   }
 
   private static void sleepQuietly() {

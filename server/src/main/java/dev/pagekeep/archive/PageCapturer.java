@@ -47,14 +47,17 @@ public final class PageCapturer {
   /** The page and its requisites, ready for {@code ArchiveStore.finish}. */
   public record Result(StoredCapture page, List<StoredCapture> requisites, int attempts) {}
 
-  /** Fetches the URL and captures it. Fails with {@link FetchException} when the page cannot be had. */
+  /**
+   * Fetches the URL and captures it. Fails with {@link FetchException} when the page cannot be had,
+   * and with {@link WallException} when the response is a wall in front of the page (see {@link Walls}).
+   */
   public CompletableFuture<Result> capture(String url, String source, String timestamp) {
     return capture(url, source, timestamp, NONE);
   }
 
   /** Fetches the URL and captures it, taking requisites from {@code given} where the browser had them. */
   public CompletableFuture<Result> capture(String url, String source, String timestamp, BrowserResources given) {
-    return fetcher.fetch(url).thenComposeAsync(r -> fromResponse(url, r, source, timestamp, given), cpu);
+    return fetcher.fetch(url).thenComposeAsync(r -> fromResponse(url, r, source, timestamp, given, true), cpu);
   }
 
   /**
@@ -83,7 +86,7 @@ public final class PageCapturer {
     FetchResult r = new FetchResult(url, url, status == null ? 200 : status, "text/html; charset=utf-8",
         List.of("Content-Type: text/html; charset=utf-8", "X-Pagekeep-Source: browser-dom"), html, 0, List.of());
     return CompletableFuture.supplyAsync(() -> r, cpu)
-        .thenCompose(x -> fromResponse(url, x, source, timestamp, given))
+        .thenCompose(x -> fromResponse(url, x, source, timestamp, given, false))
         .thenApply(res -> title == null || title.isBlank() || res.page().capture().title() != null
             && !res.page().capture().title().isBlank() ? res : withTitle(res, title));
   }
@@ -96,7 +99,7 @@ public final class PageCapturer {
   }
 
   private CompletableFuture<Result> fromResponse(String url, FetchResult r, String source, String timestamp,
-                                                BrowserResources given) {
+                                                BrowserResources given, boolean checkWalls) {
     Crawl crawl = new Crawl(timestamp, given);
     crawl.seen.add(UrlKeys.stripFragment(url));
     String type = r.mediaType();
@@ -107,6 +110,10 @@ public final class PageCapturer {
       return CompletableFuture.completedFuture(new Result(new StoredCapture(page, body, text), List.of(), r.attempts()));
     }
     ParsedPage parsed = HtmlCapture.parse(r.body(), r.contentType(), r.finalUrl());
+    if (checkWalls) {
+      var wall = Walls.inPage(r, parsed.title(), parsed.text());
+      if (wall.isPresent()) return CompletableFuture.failedFuture(new WallException(url, wall.get(), r.attempts()));
+    }
     Blob text = Blob.of(parsed.text().getBytes(StandardCharsets.UTF_8));
     Capture page = capture(url, r, Capture.PAGE, body, parsed.title(), text, source, timestamp);
     // Requisites resolve against the final URL; they are stored under the page's timestamp.

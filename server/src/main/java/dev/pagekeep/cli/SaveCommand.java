@@ -49,6 +49,11 @@ public final class SaveCommand implements Callable<Integer> {
         if (state.equals("done")) {
           System.out.println(client.baseUri() + save.path("snapshot").path("replay").asText());
           pending.remove(id);
+        } else if (state.equals("needs-browser")) {
+          System.err.println("needs-browser " + save.path("url").asText() + ": " + save.path("error").asText()
+              + " (the browser extension captures it when it runs)");
+          failed++;
+          pending.remove(id);
         } else if (state.equals("failed")) {
           System.err.println("failed " + save.path("url").asText() + ": " + save.path("error").asText());
           failed++;

@@ -47,6 +47,18 @@ public record Save(
     return new Save(id, url, urlKey, SaveState.FAILED, attempts, reason, source, title, htmlDigest, null, createdAt, now, tags, httpStatus, resources);
   }
 
+  /** The service's fetch met a wall: the save waits for a capture through the browser. */
+  public Save needsBrowser(String reason, int attempts, long now) {
+    return new Save(id, url, urlKey, SaveState.NEEDS_BROWSER, attempts, reason, source, title, htmlDigest, null, createdAt, now, tags);
+  }
+
+  /** The browser sent the DOM for this save: back on the queue, to be stored from that DOM. */
+  /** Back on the queue with the DOM (and its status and requisites) a browser captured for it. */
+  public Save withBrowserDom(String domDigest, String domTitle, Integer domStatus, List<SaveResource> domResources, long now) {
+    return new Save(id, url, urlKey, SaveState.QUEUED, attempts, null, source, domTitle == null ? title : domTitle,
+        domDigest, null, createdAt, now, tags, domStatus, domResources);
+  }
+
   public Save requeued(long now) {
     return new Save(id, url, urlKey, SaveState.QUEUED, attempts, null, source, title, htmlDigest, null, createdAt, now, tags, httpStatus, resources);
   }

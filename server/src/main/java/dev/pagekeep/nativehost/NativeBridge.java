@@ -42,8 +42,9 @@ public final class NativeBridge implements RequestHandler {
       case "search" -> search(request);
       case "login-link" -> call("POST", "/api/login-links", "{}");
       case "pair" -> pair();
+      case "needs-browser" -> needsBrowser(request);
       default -> throw new NativeRequestException(ErrorCode.UNKNOWN_TYPE,
-          "unknown type \"" + Envelopes.oneLine(type) + "\"; known: ping, save, save-part, status, search, login-link, pair");
+          "unknown type \"" + Envelopes.oneLine(type) + "\"; known: ping, save, save-part, status, search, login-link, pair, needs-browser");
     };
   }
 
@@ -87,6 +88,11 @@ public final class NativeBridge implements RequestHandler {
       if (!resources.isArray()) throw badRequest("\"resources\" must be an array");
       body.set("resources", resources); // the service checks each entry and the bounds
     }
+    JsonNode saveId = request.get("saveId");
+    if (saveId != null && !saveId.isNull()) {
+      if (!saveId.isIntegralNumber() || !saveId.canConvertToLong()) throw badRequest("\"saveId\" must be a number");
+      body.put("saveId", saveId.asLong());
+    }
     return call("POST", "/api/saves", write(body));
   }
 
@@ -120,6 +126,17 @@ public final class NativeBridge implements RequestHandler {
       throw new NativeRequestException(ErrorCode.SERVICE_ERROR, "service answered " + r.status() + ": " + serviceMessage(r), r.status());
     }
     return parse(r.body());
+  }
+
+  /** Saves waiting for a capture through the browser; never starts the service (none runs: none to list). */
+  private JsonNode needsBrowser(ObjectNode request) throws NativeRequestException {
+    JsonNode limit = request.get("limit");
+    int n = limit == null ? 20 : limit.asInt(-1);
+    if (limit != null && (!limit.canConvertToInt() || n < 1 || n > 200)) {
+      throw badRequest("\"limit\" must be a number from 1 to 200");
+    }
+    if (!service.isRunning()) return json.createObjectNode().set("saves", json.createArrayNode());
+    return call("GET", "/api/saves?state=needs-browser&limit=" + n, null);
   }
 
   private JsonNode status(ObjectNode request) throws NativeRequestException {

@@ -23,7 +23,7 @@ final class SaveUploads {
   static final long MAX_UPLOAD_BYTES = 160L * 1024 * 1024;
   static final int MAX_OPEN = 4;
   static final long STALE_MS = 5 * 60 * 1000;
-  private static final Set<String> FIELDS = Set.of("url", "title", "html", "source", "status", "resources");
+  private static final Set<String> FIELDS = Set.of("url", "title", "html", "source", "status", "resources", "saveId");
   private static final JsonFactory JSON = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxStringLength((int) MAX_UPLOAD_BYTES).build()).build();
 

@@ -40,7 +40,7 @@ public interface ArchiveStore extends AutoCloseable {
   record StoredCapture(Capture capture, Blob body, Blob text) {}
 
   record Stats(long pages, long urls, long queued, long fetching, long done, long failed,
-               long logicalBytes, long storedBytes, long blobs) {}
+               long logicalBytes, long storedBytes, long blobs, long needsBrowser) {}
 
   // ---- the save queue ----
 
@@ -61,7 +61,21 @@ public interface ArchiveStore extends AutoCloseable {
   /** Marks a save failed with a one-line reason and takes it off the queue. */
   Save fail(Save save, int attempts, String reason);
 
-  /** Puts a failed save back on the queue. */
+  /**
+   * Takes a save off the queue to wait for a capture through the browser: the service's fetch met
+   * a wall (login, paywall, consent or bot challenge) described by {@code reason}.
+   */
+  Save needsBrowser(Save save, int attempts, String reason);
+
+  /**
+   * Records the DOM the browser captured for a save waiting in {@code needs-browser}: the save goes
+   * back on the queue with that DOM and ends as done like a toolbar save. Throws
+   * {@link IllegalStateException} when the save is not waiting for the browser, and
+   * {@link IllegalArgumentException} when {@code dom} is for another URL or has no HTML.
+   */
+  Save browserCaptured(long id, NewSave dom);
+
+  /** Puts a failed save (or one waiting for the browser) back on the queue, to be fetched again. */
   Save retry(long id);
 
   boolean deleteSave(long id);

@@ -161,16 +161,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
           putBlob(p.html);
           htmlDigest = p.html.digest();
         }
-        List<SaveResource> resources = null;
-        if (!p.resourceBodies.isEmpty()) {
-          resources = new ArrayList<>(p.resourceBodies.size());
-          for (int i = 0; i < p.resourceBodies.size(); i++) {
-            NewResource r = p.n.resources().get(i);
-            Blob body = p.resourceBodies.get(i);
-            putBlob(body);
-            resources.add(new SaveResource(UrlKeys.stripFragment(r.url()), r.contentType(), r.status(), body.digest(), body.size()));
-          }
-        }
+        List<SaveResource> resources = putResources(p.n.resources(), p.resourceBodies);
         Save s = new Save(id, p.url, p.urlKey, SaveState.QUEUED, 0, null,
             p.n.source() == null ? "api" : p.n.source(), p.n.title(), htmlDigest, null, now, now, p.n.tags(),
             p.n.httpStatus(), resources);
@@ -181,6 +172,19 @@ public final class MapDbArchiveStore implements ArchiveStore {
       }
       return out;
     });
+  }
+
+  /** Stores the browser's requisite bodies (compressed beforehand, off the writer); null when there are none. */
+  private List<SaveResource> putResources(List<NewResource> given, List<Blob> bodies) {
+    if (bodies.isEmpty()) return null;
+    List<SaveResource> out = new ArrayList<>(bodies.size());
+    for (int i = 0; i < bodies.size(); i++) {
+      NewResource r = given.get(i);
+      Blob body = bodies.get(i);
+      putBlob(body);
+      out.add(new SaveResource(UrlKeys.stripFragment(r.url()), r.contentType(), r.status(), body.digest(), body.size()));
+    }
+    return out;
   }
 
   private record PreparedSave(NewSave n, String url, String urlKey, Blob html, List<Blob> resourceBodies) {}
@@ -255,11 +259,55 @@ public final class MapDbArchiveStore implements ArchiveStore {
   }
 
   @Override
+  public Save needsBrowser(Save save, int attempts, String reason) {
+    return writer.write(() -> {
+      Save current = readSave(save.id());
+      if (current == null) return save.needsBrowser(reason, attempts, System.currentTimeMillis());
+      Save waiting = current.needsBrowser(reason, attempts, System.currentTimeMillis());
+      writeSave(waiting, current);
+      dequeue(current);
+      return waiting;
+    });
+  }
+
+  @Override
+  public Save browserCaptured(long id, NewSave dom) {
+    if (dom.html() == null) throw new IllegalArgumentException("a browser capture needs the page's HTML");
+    String urlKey = UrlKeys.urlKey(UrlKeys.validate(dom.url()));
+    // Checked before the write, so a refused capture never costs a rollback of the shared commit.
+    Save before = save(id).orElseThrow(() -> new IllegalStateException("no save " + id));
+    if (!before.urlKey().equals(urlKey)) {
+      throw new IllegalArgumentException("save " + id + " is for " + before.url() + ", not " + dom.url());
+    }
+    if (before.state() != SaveState.NEEDS_BROWSER) {
+      throw new IllegalStateException("save " + id + " is " + before.state().wire() + ", not needs-browser");
+    }
+    Blob html = Blob.of(dom.html());
+    List<Blob> bodies = new ArrayList<>();
+    if (dom.resources() != null) for (NewResource r : dom.resources()) bodies.add(Blob.of(r.body()));
+    long bytes = 1024L + html.stored().length;
+    for (Blob b : bodies) bytes += b.stored().length + 512;
+    return writer.write(bytes, () -> {
+      Save current = readSave(id);
+      if (current == null || current.state() != SaveState.NEEDS_BROWSER) return current; // changed meanwhile
+      putBlob(html);
+      if (current.htmlDigest() != null) releaseBlob(current.htmlDigest(), 0);
+      for (SaveResource r : current.resourceList()) releaseBlob(r.digest(), 0);
+      List<SaveResource> resources = putResources(dom.resources(), bodies);
+      Save queued = current.withBrowserDom(html.digest(), dom.title(), dom.httpStatus(), resources, System.currentTimeMillis());
+      writeSave(queued, current);
+      queue.add(id);
+      queuedByUrl.put(queued.urlKey(), id);
+      return queued;
+    });
+  }
+
+  @Override
   public Save retry(long id) {
     return writer.write(() -> {
       Save current = readSave(id);
       if (current == null) return null;
-      if (current.state() != SaveState.FAILED) return current;
+      if (current.state() != SaveState.FAILED && current.state() != SaveState.NEEDS_BROWSER) return current;
       Long other = queuedByUrl.get(current.urlKey());
       if (other != null) {
         Save queuedOne = readSave(other);
@@ -585,7 +633,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
     return writer.read(() -> new Stats(pageCount.get(), urlCount.get(),
         stateCounts.get(SaveState.QUEUED).get(), stateCounts.get(SaveState.FETCHING).get(),
         stateCounts.get(SaveState.DONE).get(), stateCounts.get(SaveState.FAILED).get(),
-        logicalBytes.get(), storedBytes.get(), blobCount.get()));
+        logicalBytes.get(), storedBytes.get(), blobCount.get(), stateCounts.get(SaveState.NEEDS_BROWSER).get()));
   }
 
   @Override

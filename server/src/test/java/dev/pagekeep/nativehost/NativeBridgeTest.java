@@ -40,6 +40,27 @@ class NativeBridgeTest {
   }
 
   @Test
+  void saveWithASaveIdForwardsItForTheNeedsBrowserSave() throws Exception {
+    handle("{\"type\":\"save\",\"url\":\"https://a.test/\",\"html\":\"<p>x</p>\",\"saveId\":42}");
+    assertThat(json.readTree(service.calls.get(0).body()).get("saveId").asLong()).isEqualTo(42);
+    assertRefused("{\"type\":\"save\",\"url\":\"https://a.test/\",\"saveId\":\"42\"}", ErrorCode.BAD_REQUEST, "saveId");
+  }
+
+  @Test
+  void needsBrowserListsWaitingSavesAndNeverStartsTheService() throws Exception {
+    service.answer(200, "{\"saves\":[{\"id\":3,\"url\":\"https://walled.test/\",\"state\":\"needs-browser\"}]}");
+    JsonNode result = handle("{\"type\":\"needs-browser\",\"limit\":5}");
+    assertThat(result.at("/saves/0/id").asLong()).isEqualTo(3);
+    assertThat(service.calls.get(0).path()).isEqualTo("/api/saves?state=needs-browser&limit=5");
+    assertRefused("{\"type\":\"needs-browser\",\"limit\":0}", ErrorCode.BAD_REQUEST, "limit");
+
+    service.running = false;
+    service.calls.clear();
+    assertThat(handle("{\"type\":\"needs-browser\"}").get("saves")).isEmpty();
+    assertThat(service.calls).as("no service runs: nothing asked, nothing started").isEmpty();
+  }
+
+  @Test
   void saveOfManyUrlsSendsThemAsOneRequest() throws Exception {
     handle("{\"type\":\"save\",\"urls\":[\"http://a.test/1\",\"http://a.test/2\"],\"source\":\"links-on-page\"}");
     assertThat(json.readTree(service.calls.get(0).body()).get("urls")).hasSize(2);

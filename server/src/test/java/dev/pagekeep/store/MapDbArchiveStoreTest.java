@@ -53,6 +53,40 @@ class MapDbArchiveStoreTest {
   }
 
   @Test
+  void aSaveWaitingForTheBrowserSurvivesReopeningAndTakesTheBrowsersDom() {
+    long id;
+    try (MapDbArchiveStore store = open()) {
+      Save s = store.enqueue(List.of(new NewSave("https://walled.example/a", "context-menu", null, null))).get(0).save();
+      id = s.id();
+      Save waiting = store.needsBrowser(s, 1, "HTTP 403 Forbidden from walled.example: refused");
+      assertThat(waiting.state()).isEqualTo(SaveState.NEEDS_BROWSER);
+      assertThat(store.queued(0, 10)).isEmpty();
+    }
+    try (MapDbArchiveStore store = open()) {
+      Save waiting = store.save(id).orElseThrow();
+      assertThat(waiting.state()).isEqualTo(SaveState.NEEDS_BROWSER);
+      assertThat(waiting.error()).contains("HTTP 403");
+      assertThat(store.saves(SaveState.NEEDS_BROWSER, Long.MAX_VALUE, 10)).extracting(Save::id).containsExactly(id);
+      assertThat(store.stats().needsBrowser()).isEqualTo(1);
+      assertThat(store.verify()).isEmpty();
+
+      assertThatThrownBy(() -> store.browserCaptured(id, new NewSave("https://other.example/", "api", null, "<p>x".getBytes(StandardCharsets.UTF_8))))
+          .isInstanceOf(IllegalArgumentException.class);
+      Save queued = store.browserCaptured(id, new NewSave("https://walled.example/a", "context-menu", "Real",
+          "<p>real page".getBytes(StandardCharsets.UTF_8)));
+      assertThat(queued.state()).isEqualTo(SaveState.QUEUED);
+      assertThat(queued.htmlDigest()).isNotNull();
+      assertThat(queued.title()).isEqualTo("Real");
+      assertThat(store.queued(0, 10)).extracting(Save::id).containsExactly(id);
+      assertThat(store.stats().needsBrowser()).isZero();
+      assertThat(store.blob(queued.htmlDigest())).isPresent();
+      assertThat(store.verify()).isEmpty();
+      assertThatThrownBy(() -> store.browserCaptured(id, new NewSave("https://walled.example/a", "api", null,
+          "<p>again".getBytes(StandardCharsets.UTF_8)))).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
   void savesAndSnapshotsSurviveReopening() {
     long id;
     try (MapDbArchiveStore store = open()) {
