@@ -300,6 +300,16 @@ describe('toolbar capture of what the tab shows', { timeout: 600000 }, () => {
       page: document.documentElement.getAttribute('data-pagekeep-scroll'),
     }));
     assert.deepEqual(stored, live);
+    // The replay page (banner and frame) scrolls the archived page and its sidebar back to where they were.
+    const { base } = serviceInfo(world.data);
+    await replayed.goto(`${base}/web/${snapshot.timestamp}/${url}`, { waitUntil: 'load' });
+    const frame = replayed.frame({ name: 'pagekeep-frame' });
+    const restored = await waitFor('the replay page to restore the scroll offsets', () => frame.evaluate(() => {
+      const side = document.getElementById('sidebar');
+      const at = { side: `${side.scrollLeft},${side.scrollTop}`, page: `${window.scrollX},${window.scrollY}` };
+      return at.page !== '0,0' ? at : null;
+    }), { timeoutMs: 10000 });
+    assert.deepEqual(restored, live);
     await tab.close();
     await replayed.close();
   });

@@ -81,13 +81,17 @@ function markLiveLinks(doc) {
   doc.addEventListener('focusin', show);
 }
 
-frame.addEventListener('load', () => {
+function onFrameLoad() {
   const doc = frameDocument();
-  if (!doc) return;
+  if (!doc || doc.URL === 'about:blank') return;
   syncAddress();
   markLiveLinks(doc);
   restoreScroll(doc, frame.contentWindow);
   try {
     frame.contentWindow.addEventListener('hashchange', syncAddress);
   } catch { /* not ours */ }
-});
+}
+
+frame.addEventListener('load', onFrameLoad);
+// The frame may have loaded before this module ran.
+if (frameDocument()?.readyState === 'complete') onFrameLoad();
