@@ -140,7 +140,13 @@ class CrashSafetyIT {
           }
           return null;
         });
+        // Kill at a random moment once this trial has some acknowledged work (a slow, loaded machine
+        // gets more time rather than a trial that tested nothing).
+        int ackedBefore = acknowledged.size();
         Thread.sleep(300 + random.nextInt(1500));
+        for (long until = System.currentTimeMillis() + 30_000; acknowledged.size() - ackedBefore < 12 && System.currentTimeMillis() < until; ) {
+          Thread.sleep(50);
+        }
         svc.process().destroyForcibly(); // SIGKILL
         svc.process().waitFor(30, TimeUnit.SECONDS);
         stop.set(true);

@@ -140,7 +140,7 @@ class NeedsBrowserIT {
     JsonNode done = awaitSettled(id);
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("done");
     assertThat(done.path("source").asText()).isEqualTo("context-menu");
-    Reply replay = http.get(done.path("snapshot").path("replay").asText());
+    Reply replay = http.replayed(done.path("snapshot").path("replay").asText());
     assertThat(replay.text()).contains("text the browser saw").doesNotContain("Just a moment");
     assertThat(http.get("/api/stats").json().path("saves").path("needsBrowser").asLong()).isZero();
     // Done now: a second browser capture for it is refused.
