@@ -133,7 +133,7 @@ async function shootReplay(page, url, liveHeight) {
   await frame.waitForLoadState('load');
   await frame.evaluate(() => document.fonts.ready);
   // The content's height at the same 800 px window the live page was measured at.
-  const contentHeight = await frame.evaluate(() => document.documentElement.scrollHeight);
+  const [contentHeight, measuredIn] = await frame.evaluate(() => [document.documentElement.scrollHeight, window.innerHeight]);
   let height;
   if (frameEl) {
     height = banner + liveHeight;
@@ -146,10 +146,10 @@ async function shootReplay(page, url, liveHeight) {
     await page.setViewportSize({ width: WIDTH, height });
   }
   const png = await page.screenshot({ type: 'png', animations: 'disabled', caret: 'hide' });
-  const content = await frame.evaluate((h) => ({
-    scrollHeight: h,
+  const content = await frame.evaluate(([h, v]) => ({
+    scrollHeight: h, short: h <= v, // no taller than the window it was measured in
     brokenImages: [...document.images].filter((im) => im.complete && im.naturalWidth === 0).map((im) => im.getAttribute('src')),
-  }), contentHeight);
+  }), [contentHeight, measuredIn]);
   return { png, status: resp ? resp.status() : 0, framed: Boolean(frameEl), banner, height, frame, content };
 }
 
@@ -264,13 +264,14 @@ function reasonOf(row) {
   const parts = [];
   const shift = c.offset - row.banner;
   if (shift !== 0) parts.push(`content ${Math.abs(shift)} px ${shift > 0 ? 'lower' : 'higher'} than right below the banner`);
-  if (row.replayContentHeight !== row.liveFullHeight) parts.push(`document ${row.replayContentHeight} px tall in the replay vs ${row.liveFullHeight} px live`);
+  if (row.replayContentHeight !== row.liveFullHeight && !(row.replayShort && row.liveFullHeight <= 800)) parts.push(`document ${row.replayContentHeight} px tall in the replay vs ${row.liveFullHeight} px live`);
   if (row.framed === false && row.banner > 0) parts.push(`inline banner ${row.banner} px`);
   for (const band of c.bands.slice(0, 2)) {
     parts.push(`${band.pixels} px differ at y ${band.y0}-${band.y1}, x ${band.x0}-${band.x1}${band.at ? ` (${band.at})` : ''}`);
   }
   if (row.brokenImages.length) parts.push(`${row.brokenImages.length} broken image(s): ${row.brokenImages.slice(0, 2).join(' ')}`);
-  return parts.join('; ') || 'identical below the banner';
+  if (c.page === 1) parts.push(`identical below the banner; the banner is ${row.banner} of the ${c.replayHeight} rows`);
+  return parts.join('; ');
 }
 
 const pct = (x) => `${(100 * x).toFixed(2)}%`;
@@ -315,7 +316,7 @@ async function replayAndCompare({ context, base, urls, pages, live }) {
     const row = {
       page: pages[i], status: shot.status, framed: shot.framed, banner: shot.banner, replayHeight: shot.height,
       liveHeight: live.js[i].height, liveFullHeight: live.js[i].fullHeight, replayContentHeight: shot.content.scrollHeight - (shot.framed ? 0 : shot.banner),
-      brokenImages: shot.content.brokenImages,
+      replayShort: shot.content.short, brokenImages: shot.content.brokenImages,
       js: { ...js, diffPng: undefined }, nojs: nojs && { ...nojs, diffPng: undefined },
     };
     row.reason = reasonOf(row);
