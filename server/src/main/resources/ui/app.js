@@ -229,7 +229,7 @@ function importPanel(job) {
 }
 
 async function showImportExport() {
-  const file = el('input', { type: 'file', id: 'import-file', accept: '.html,.htm,.txt,text/html,text/plain' });
+  const file = el('input', { type: 'file', id: 'import-file', accept: '.html,.htm,.txt,.warc,.gz,.wacz,text/html,text/plain' });
   const jobs = el('div', { id: 'imports' });
   const form = el('form', { class: 'panel', onsubmit: async ev => {
     ev.preventDefault();
@@ -245,13 +245,14 @@ async function showImportExport() {
     followImports(jobs);
   } },
     el('h2', { text: 'Import' }),
-    el('p', { text: 'A bookmarks file exported from Chrome or Firefox (folders become tags), or a text file with one URL a line.' }),
+    el('p', { text: 'A bookmarks file exported from Chrome or Firefox (folders become tags), a text file with one URL a line, or a WARC or WACZ web archive (its pages become snapshots, nothing is fetched).' }),
     el('label', { for: 'import-file', text: 'File: ' }), file, ' ', el('button', { type: 'submit' }, 'Import'));
   const exports = el('div', { class: 'panel' }, el('h2', { text: 'Export' }),
     el('p', {}, el('a', { class: 'button', href: '/api/export?format=warc', download: '' }, 'WARC (.warc.gz)'), ' ',
+      el('a', { class: 'button', href: '/api/export?format=wacz', download: '' }, 'WACZ (.wacz)'), ' ',
       el('a', { class: 'button', href: '/api/export?format=site', download: '' }, 'Static site (.zip)'), ' ',
       el('a', { class: 'button', href: '/api/export?format=markdown', download: '' }, 'Markdown (.zip)')),
-    el('p', { class: 'meta', text: 'WARC replays in pywb and other Wayback tools; the site opens from disk (index.html).' }));
+    el('p', { class: 'meta', text: 'WARC replays in pywb and other Wayback tools; WACZ opens in ReplayWeb.page (with search); the site opens from disk (index.html).' }));
   render(el('h1', { text: 'Import & export' }), form, el('h2', { text: 'Recent imports' }), jobs, exports);
   followImports(jobs);
 }

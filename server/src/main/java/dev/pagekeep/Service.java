@@ -71,7 +71,8 @@ public final class Service implements AutoCloseable {
     this.archiver = new Archiver(store, capturer, config.maxPagesInFlight());
     this.search = new SearchIndexer(store, LuceneSearchIndex.openOrReset(config.dataDir().searchDir(),
         SearchIndexer.texts(store), config.indexedChars()));
-    Importer importer = new Importer(store, archiver::wake, Clock.systemUTC());
+    Importer importer = new Importer(store, archiver::wake, Clock.systemUTC())
+        .onImported(search::onStored).tempDir(config.dataDir().root());
     archiver.setListener(save -> {
       search.onFinished(save);
       importer.onFinished(save);

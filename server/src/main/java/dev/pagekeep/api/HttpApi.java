@@ -101,6 +101,7 @@ public final class HttpApi {
       config.routes.get("/diff/<rest>", diffs::page);
       config.routes.get("/api/snapshots/{hashUrl}/diff", diffs::json);
       config.routes.get("/web/<rest>", web::replay);
+      config.routes.get("/timemap/link/<rest>", web::timeMap);
       config.routes.get("/", web::home);
       config.routes.get("/ui/{file}", web::uiAsset);
       config.routes.get("/reader/{hashUrl}/{timestamp}", reader::reader);

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * {@code /api/imports}: the body of {@code POST} is the file itself (a URL list or a bookmarks
  * HTML), read as a stream and queued in batches; the answer comes once every URL is durably
- * queued. {@code GET} shows the progress of recent imports (queued, done, failed, rate, ETA).
+ * queued. A WARC or WACZ (known by content) is answered once its pages are stored as snapshots. {@code GET} shows the progress of recent imports (queued, done, failed, rate, ETA).
  */
 final class ImportsController {
   private final Importer importer;
@@ -28,6 +28,8 @@ final class ImportsController {
       importer.run(job, in);
     } catch (IOException e) {
       throw ApiException.badRequest("the upload broke off after " + job.queued() + " queued URLs: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage()); // a zip that is not a WACZ, a gzip that is not a WARC
     }
     ctx.status(202).json(importer.view(job));
   }

@@ -1,6 +1,7 @@
 package dev.pagekeep.api;
 
 import dev.pagekeep.model.WaybackUrl;
+import dev.pagekeep.replay.Memento;
 import dev.pagekeep.replay.Replayer;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -47,7 +48,11 @@ final class WebController {
     String raw = ctx.req().getRequestURI();
     String rest = raw.substring(raw.indexOf(WaybackUrl.PREFIX) + WaybackUrl.PREFIX.length());
     String query = ctx.queryString();
-    Replayer.Reply reply = replayer.replay(WaybackUrl.parse(query == null ? rest : rest + "?" + query));
+    WaybackUrl address = WaybackUrl.parse(query == null ? rest : rest + "?" + query);
+    String acceptDatetime = ctx.header("Accept-Datetime");
+    Replayer.Reply reply = address.timestamp() == null && acceptDatetime != null
+        ? replayer.timeGate(address.url(), acceptDatetime(acceptDatetime), origin(ctx))
+        : replayer.replay(address, origin(ctx));
     ctx.header("Cache-Control", "private, max-age=300"); // archived content; the replay page and redirects say no-store
     reply.headers().forEach(ctx::header);
     if (reply.redirect() != null) {
@@ -55,6 +60,32 @@ final class WebController {
       return;
     }
     ctx.status(reply.status()).contentType(reply.contentType()).result(reply.body());
+  }
+
+  /** {@code GET /timemap/link/{url}}: the Memento TimeMap of a URL's snapshots (RFC 7089 5.1.1). */
+  void timeMap(Context ctx) {
+    String raw = ctx.req().getRequestURI();
+    String url = raw.substring(raw.indexOf(TIMEMAP) + TIMEMAP.length());
+    if (ctx.queryString() != null) url += "?" + ctx.queryString();
+    url = WaybackUrl.repairScheme(url);
+    String map = replayer.memento().timeMap(origin(ctx), url);
+    if (map == null) throw ApiException.notFound("no snapshot of " + url);
+    ctx.contentType(Memento.LINK_FORMAT).result(map);
+  }
+
+  private static final String TIMEMAP = "/timemap/link/";
+
+  private static String acceptDatetime(String value) {
+    try {
+      return Memento.acceptDatetime(value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+  }
+
+  /** Where this request came to (the Host header has passed {@link RequestGuard}): Memento links are absolute. */
+  private static String origin(Context ctx) {
+    return "http://" + ctx.header("Host").strip();
   }
 
   /** The web UI: one page whose script (served from the jar) drives the JSON API. */

@@ -18,26 +18,28 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code pagekeep export --format warc|site|markdown --out PATH}. The service writes the export
+ * {@code pagekeep export --format warc|wacz|site|markdown --out PATH}. The service writes the export
  * ({@code GET /api/export}); this command saves it: a WARC file at PATH (gzip-compressed when
- * PATH ends in .gz), or the site / Markdown files unpacked into the directory PATH.
+ * PATH ends in .gz), a WACZ file at PATH, or the site / Markdown files unpacked into the directory PATH.
  */
-@Command(name = "export", description = "Write the archive out as WARC, a static site or Markdown (starts the service if none runs).")
+@Command(name = "export", description = "Write the archive out as WARC, WACZ, a static site or Markdown (starts the service if none runs).")
 public final class ExportCommand implements Callable<Integer> {
   @Mixin DataOption data;
 
-  @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "warc, site or markdown")
+  @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "warc, wacz, site or markdown")
   String format;
 
-  @Option(names = "--out", required = true, paramLabel = "PATH", description = "the WARC file, or the directory for site/markdown (new or empty)")
+  @Option(names = "--out", required = true, paramLabel = "PATH", description = "the WARC or WACZ file, or the directory for site/markdown (new or empty)")
   Path out;
 
   @Override
   public Integer call() throws Exception {
     ExportFormat f = ExportFormat.fromWire(format);
     Path target = out.toAbsolutePath().normalize();
-    if (f == ExportFormat.WARC) {
-      if (Files.isDirectory(target)) throw new IllegalArgumentException(out + " is a directory; give a file name like archive.warc.gz");
+    if (f.isSingleFile()) {
+      if (Files.isDirectory(target)) {
+        throw new IllegalArgumentException(out + " is a directory; give a file name like archive." + (f == ExportFormat.WARC ? "warc.gz" : "wacz"));
+      }
     } else if (Files.exists(target) && (!Files.isDirectory(target) || !isEmpty(target))) {
       throw new IllegalArgumentException(out + " exists and is not an empty directory");
     }
@@ -53,7 +55,7 @@ public final class ExportCommand implements Callable<Integer> {
         r = client.download(path, o);
       }
       if (!r.ok()) throw new IllegalStateException(r.errorMessage());
-      if (f == ExportFormat.WARC) {
+      if (f.isSingleFile()) {
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
         System.out.println("wrote " + target + " (" + Files.size(target) + " bytes)");
       } else {

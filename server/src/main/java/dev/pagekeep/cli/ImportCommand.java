@@ -16,14 +16,17 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code pagekeep import FILE}: streams a URL list or a bookmarks HTML file to the service
- * ({@code POST /api/imports}), then follows the archiving with a progress bar. Interrupting it
+ * ({@code POST /api/imports}), then follows the archiving with a progress bar. A WARC or WACZ is
+ * stored as snapshots by the time the upload is answered; the command prints what was imported and
+ * the offsets of records that could not be read. Interrupting it
  * loses nothing: the URLs are queued on disk and the service keeps going.
  */
-@Command(name = "import", description = "Queue every URL of a URL list (one a line) or a bookmarks HTML file (Chrome, Firefox).")
+@Command(name = "import", description = "Queue every URL of a URL list (one a line) or a bookmarks HTML file (Chrome, Firefox); "
+    + "store the pages of a WARC or WACZ web archive as snapshots (nothing is fetched).")
 public final class ImportCommand implements Callable<Integer> {
   @Mixin DataOption data;
 
-  @Parameters(paramLabel = "FILE", description = "a URL list or a Netscape bookmarks HTML export")
+  @Parameters(paramLabel = "FILE", description = "a URL list, a Netscape bookmarks HTML export, a WARC (.warc, .warc.gz) or a WACZ (known by content)")
   Path file;
 
   @Option(names = "--no-wait", description = "return once the URLs are queued")
@@ -45,6 +48,13 @@ public final class ImportCommand implements Callable<Integer> {
     bar.finish();
     if (!r.ok()) throw new IllegalArgumentException(r.errorMessage());
     JsonNode job = r.json();
+    String format = job.path("format").asText();
+    if (format.equals("warc") || format.equals("wacz")) {
+      for (JsonNode e : job.path("errors")) System.err.println("  could not read " + e.asText());
+      System.out.println("imported " + job.path("done").asLong() + " snapshots from " + file.getFileName() + " [" + format + "] ("
+          + job.path("existing").asLong() + " already in the archive, " + job.path("skipped").asLong() + " records unreadable)");
+      return 0;
+    }
     System.err.println("queued " + job.path("queued").asLong() + " URLs (" + job.path("existing").asLong()
         + " already queued, " + job.path("skipped").asLong() + " skipped) from " + file.getFileName()
         + " [" + job.path("format").asText() + "]");

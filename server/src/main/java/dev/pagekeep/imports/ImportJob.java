@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The progress of one import: lines read, saves queued (new), already queued, skipped (not an
- * archivable URL), and of the queued ones how many are done or failed. Thread-safe counters;
+ * archivable URL), and of the queued ones how many are done or failed. For a web archive (WARC,
+ * WACZ): capture records read, snapshots stored ({@code queued} and {@code done}), already in the
+ * archive ({@code existing}), and records that could not be read ({@code skipped}, with offsets). Thread-safe counters;
  * the save ids it queued are a range, so progress costs no memory per URL.
  */
 public final class ImportJob {
@@ -57,6 +59,18 @@ public final class ImportJob {
 
   boolean owns(long saveId) {
     return saveId >= firstSaveId.get() && saveId <= lastSaveId.get();
+  }
+
+  /** A snapshot stored by an archive import (nothing left to fetch: queued and done at once). */
+  void imported() {
+    queued.incrementAndGet();
+    done.incrementAndGet();
+  }
+
+  /** A record of an archive import that could not be read or stored, with where it is. */
+  void recordError(String where) {
+    skipped.incrementAndGet();
+    if (errors.size() < MAX_ERRORS) errors.add(where);
   }
 
   void skippedLine(long line, String reason) {

@@ -7,6 +7,8 @@ import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.ArchiveStore.Enqueued;
 import dev.pagekeep.store.ArchiveStore.NewSave;
+import dev.pagekeep.model.Capture;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -16,11 +18,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.nio.file.Path;
 
 /**
  * Runs imports: reads a stream entry by entry, queues the URLs durably in batches (each batch
  * is one store transaction), wakes the archiver after each batch so fetching starts at once,
- * and keeps the progress of recent imports for the API. Lines that are not archivable URLs
+ * and keeps the progress of recent imports for the API. A web archive (WARC or WACZ, known by its
+ * first bytes, not its name) is stored as snapshots instead, with nothing fetched ({@link WebArchives}). Lines that are not archivable URLs
  * (bookmarklets, {@code chrome://} pages, garbage) are skipped with the reason.
  */
 public final class Importer {
@@ -32,12 +37,26 @@ public final class Importer {
   private final Clock clock;
   private final AtomicLong ids = new AtomicLong();
   private final ConcurrentSkipListMap<Long, ImportJob> jobs = new ConcurrentSkipListMap<>();
+  private volatile Consumer<Capture> imported = c -> { };
+  private volatile Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
 
   /** @param wake tells the archiver that saves were queued */
   public Importer(ArchiveStore store, Runnable wake, Clock clock) {
     this.store = store;
     this.wake = wake;
     this.clock = clock;
+  }
+
+  /** Told of every snapshot a web archive import stored (the search index adds it). */
+  public Importer onImported(Consumer<Capture> listener) {
+    this.imported = listener;
+    return this;
+  }
+
+  /** Where an uploaded web archive is kept while it is imported (default: java.io.tmpdir). */
+  public Importer tempDir(Path dir) {
+    this.tempDir = dir;
+    return this;
   }
 
   /** Starts a job for a file about to be read (so its progress shows while it uploads). */
@@ -54,7 +73,20 @@ public final class Importer {
    * @throws IOException when the stream breaks; what was queued before stays queued
    */
   public ImportJob run(ImportJob job, InputStream in) throws IOException {
-    try (ImportReader reader = ImportReader.open(in)) {
+    BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+    WebArchives.Kind kind = WebArchives.sniff(buffered);
+    if (kind != null) {
+      try {
+        job.format(kind.wire());
+        WebArchives.importFrom(kind, buffered, tempDir, files -> new ArchiveImport(store, job, imported, files), job);
+        job.allQueued(clock.millis());
+        return job;
+      } catch (IOException | RuntimeException ex) {
+        job.aborted(ex.getMessage());
+        throw ex;
+      }
+    }
+    try (ImportReader reader = ImportReader.open(buffered)) {
       job.format(reader.format());
       List<ImportEntry> batch = new ArrayList<>(BATCH);
       ImportEntry e;

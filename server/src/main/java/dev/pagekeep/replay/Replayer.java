@@ -45,10 +45,14 @@ public final class Replayer {
       .withZone(ZoneOffset.UTC);
 
   private final ArchiveStore store;
+  private final Memento memento;
 
   public Replayer(ArchiveStore store) {
     this.store = store;
+    this.memento = new Memento(store);
   }
+
+  public Memento memento() { return memento; }
 
   /** What to send: a body with its headers (the CSP among them), or a redirect to the exact timestamp. */
   public record Reply(int status, String contentType, byte[] body, String redirect, Map<String, String> headers) {
@@ -60,18 +64,51 @@ public final class Replayer {
     static Reply archived(int status, String contentType, byte[] body) {
       return new Reply(status, contentType, body, null, Map.of("Content-Security-Policy", CSP));
     }
+
+    /** The same reply with more headers. */
+    Reply with(Map<String, String> more) {
+      Map<String, String> all = new LinkedHashMap<>(headers);
+      all.putAll(more);
+      return new Reply(status, contentType, body, redirect, all);
+    }
   }
 
   /** Replays what {@code address} asks for; a URL that is not archived gets a 404 reply. */
   public Reply replay(WaybackUrl address) {
+    return replay(address, null);
+  }
+
+  /**
+   * Replays what {@code address} asks for with the Memento headers ({@link Memento}) whose links are
+   * under {@code origin} (e.g. {@code http://127.0.0.1:8765}); none when {@code origin} is null.
+   */
+  public Reply replay(WaybackUrl address, String origin) {
     String target = address.url();
     String ts = address.timestamp() == null ? "99991231235959" : Timestamps.pad(address.timestamp());
     Optional<Capture> found = find(target, ts);
     if (found.isEmpty()) return notArchived(target);
     Capture c = found.get();
     if (c.isPage() && !c.timestamp().equals(address.timestamp())) {
-      return Reply.redirect(new WaybackUrl(c.timestamp(), address.modifier(), c.url()).path());
+      Reply r = Reply.redirect(new WaybackUrl(c.timestamp(), address.modifier(), c.url()).path());
+      return origin == null || address.timestamp() != null ? r : r.with(Memento.timeGateHeaders(origin, target));
     }
+    Reply r = serve(address, c);
+    return origin == null || r.status() == 404 ? r : r.with(memento.mementoHeaders(origin, c, address.modifier()));
+  }
+
+  /**
+   * The TimeGate ({@code /web/{url}} with {@code Accept-Datetime}, RFC 7089 4.1.1): a redirect to the
+   * memento nearest to {@code timestamp}, or a 404 when the URL has none.
+   */
+  public Reply timeGate(String url, String timestamp, String origin) {
+    Optional<Capture> found = find(url, timestamp);
+    if (found.isEmpty()) return notArchived(url).with(Memento.timeGateHeaders(origin, url));
+    Capture c = found.get();
+    return Reply.redirect(WaybackUrl.framed(c.timestamp(), c.url()).path()).with(Memento.timeGateHeaders(origin, url));
+  }
+
+  private Reply serve(WaybackUrl address, Capture c) {
+    String target = address.url();
     String type = mediaType(c.contentType());
     boolean html = type.equals("text/html") || type.equals("application/xhtml+xml") || (type.isEmpty() && c.isPage());
     if (html && address.modifier() == WaybackUrl.Modifier.NONE) {

@@ -46,6 +46,15 @@ public final class SearchIndexer {
     }
   }
 
+  /** A snapshot stored without a save (an imported web archive) becomes searchable. */
+  public void onStored(Capture c) {
+    try {
+      add(c);
+    } catch (RuntimeException e) {
+      log.error("could not index {} ({}): {}", c.url(), c.timestamp(), e.getMessage());
+    }
+  }
+
   /** Removes deleted snapshots ({@code timestampOrNull} null: all of the URL's). */
   public void onDeleted(String urlKey, String timestampOrNull) {
     try {

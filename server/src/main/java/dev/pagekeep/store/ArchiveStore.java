@@ -58,6 +58,13 @@ public interface ArchiveStore extends AutoCloseable {
   /** Stores a finished capture and marks its save done, in one transaction. Returns the page capture as stored. */
   Capture finish(Save save, int attempts, StoredCapture page, List<StoredCapture> requisites);
 
+  /**
+   * Stores a snapshot that comes from elsewhere (an imported WARC or WACZ) with its requisites, in
+   * one transaction and without a save. Empty, with nothing written, when the URL already has a
+   * capture at that timestamp.
+   */
+  Optional<Capture> putSnapshot(StoredCapture page, List<StoredCapture> requisites);
+
   /** Marks a save failed with a one-line reason and takes it off the queue. */
   Save fail(Save save, int attempts, String reason);
 

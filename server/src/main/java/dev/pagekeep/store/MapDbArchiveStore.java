@@ -247,6 +247,25 @@ public final class MapDbArchiveStore implements ArchiveStore {
   }
 
   @Override
+  public Optional<Capture> putSnapshot(StoredCapture page, List<StoredCapture> requisites) {
+    long bytes = storedSize(page);
+    for (StoredCapture r : requisites) bytes += storedSize(r);
+    return writer.write(bytes, () -> {
+      if (captures.containsKey(page.capture().id())) return Optional.<Capture>empty();
+      List<String> resourceIds = new ArrayList<>();
+      for (StoredCapture r : requisites) {
+        Capture stored = putCapture(r, true);
+        if (stored != null) resourceIds.add(stored.id());
+      }
+      Capture p = page.capture();
+      Capture withResources = new Capture(p.urlKey(), p.url(), p.timestamp(), p.kind(), p.status(),
+          p.contentType(), p.finalUrl(), p.headers(), p.digest(), p.size(), p.title(), p.textDigest(),
+          resourceIds, p.source(), p.tags());
+      return Optional.of(putCapture(new StoredCapture(withResources, page.body(), page.text()), false));
+    });
+  }
+
+  @Override
   public Save fail(Save save, int attempts, String reason) {
     return writer.write(() -> {
       Save current = readSave(save.id());

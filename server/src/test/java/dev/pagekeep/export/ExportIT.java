@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.netpreserve.jwarc.URIs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,6 +121,71 @@ class ExportIT {
     assertThat(rev.refersToTargetURI().orElseThrow().toString()).isEqualTo(site.url("/logo.png"));
     assertThat(rev.payloadDigest().orElseThrow().base32()).isEqualTo(digestOf.get(site.url("/logo.png")));
     assertThat(requests).isEqualTo(payloads.size() + revisits.size());
+  }
+
+  @Test
+  void waczHoldsTheWarcASortedCdxjIndexIntoItThePagesWithTextAndDigestsOfEveryFile() throws Exception {
+    Path wacz = out.resolve("archive.wacz");
+    assertThat(Main.run("export", "--format", "wacz", "--out", wacz.toString(), "--data", data.toString())).isZero();
+    ObjectMapper json = new ObjectMapper();
+    try (ZipFile zip = new ZipFile(wacz.toFile())) {
+      Map<String, byte[]> files = new HashMap<>();
+      for (ZipEntry e : java.util.Collections.list(zip.entries())) files.put(e.getName(), zip.getInputStream(e).readAllBytes());
+      assertThat(files.keySet()).containsExactlyInAnyOrder("archive/data.warc.gz", "indexes/index.cdxj", "pages/pages.jsonl",
+          "datapackage.json", "datapackage-digest.json");
+      assertThat(zip.getEntry("archive/data.warc.gz").getMethod()).as("the WARC is stored, so readers can seek").isEqualTo(ZipEntry.STORED);
+
+      JsonNode pkg = json.readTree(files.get("datapackage.json"));
+      assertThat(pkg.path("profile").asText()).isEqualTo("data-package");
+      assertThat(pkg.path("wacz_version").asText()).isEqualTo("1.1.1");
+      assertThat(pkg.path("resources")).hasSize(3);
+      for (JsonNode r : pkg.path("resources")) {
+        byte[] bytes = files.get(r.path("path").asText());
+        assertThat(r.path("hash").asText()).isEqualTo("sha256:" + sha256(bytes));
+        assertThat(r.path("bytes").asLong()).isEqualTo(bytes.length);
+      }
+      assertThat(json.readTree(files.get("datapackage-digest.json")).path("hash").asText())
+          .isEqualTo("sha256:" + sha256(files.get("datapackage.json")));
+
+      byte[] warc = files.get("archive/data.warc.gz");
+      List<String> cdxj = new String(files.get("indexes/index.cdxj"), StandardCharsets.UTF_8).lines().toList();
+      assertThat(cdxj).isSortedAccordingTo(String::compareTo).hasSize(6); // 5 responses and the revisit
+      List<String> urls = new ArrayList<>();
+      for (String line : cdxj) {
+        String[] parts = line.split(" ", 3);
+        JsonNode f = json.readTree(parts[2]);
+        assertThat(parts[0]).isEqualTo(URIs.toNormalizedSurt(f.path("url").asText()));
+        assertThat(parts[1]).matches("\\d{14}");
+        assertThat(f.path("filename").asText()).isEqualTo("data.warc.gz");
+        int offset = f.path("offset").asInt();
+        int length = f.path("length").asInt();
+        try (WarcReader one = new WarcReader(new java.io.ByteArrayInputStream(warc, offset, length))) {
+          WarcRecord r = one.next().orElseThrow();
+          assertThat(((org.netpreserve.jwarc.WarcTargetRecord) r).target()).isEqualTo(f.path("url").asText());
+          assertThat(r.type()).isIn("response", "revisit");
+        }
+        urls.add(f.path("url").asText());
+      }
+      assertThat(urls).contains(article, other, hostile, site.url("/logo.png"), site.url("/logo-copy.png"));
+
+      List<String> pages = new String(files.get("pages/pages.jsonl"), StandardCharsets.UTF_8).lines().toList();
+      assertThat(json.readTree(pages.get(0)).path("format").asText()).isEqualTo("json-pages-1.0");
+      assertThat(pages).hasSize(4);
+      JsonNode page = pages.stream().skip(1).map(l -> {
+        try {
+          return json.readTree(l);
+        } catch (java.io.IOException e) {
+          throw new AssertionError(e);
+        }
+      }).filter(p -> p.path("url").asText().equals(article)).findFirst().orElseThrow();
+      assertThat(page.path("title").asText()).isEqualTo("Making 1 million requests with python-aiohttp");
+      assertThat(page.path("text").asText()).contains("asynchronous code performs better");
+      assertThat(page.path("ts").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+    }
+  }
+
+  static String sha256(byte[] b) throws Exception {
+    return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }
 
   @Test
