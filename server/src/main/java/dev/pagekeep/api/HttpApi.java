@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.imports.Importer;
+import dev.pagekeep.model.WaybackUrl;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.replay.SnapshotDiff;
 import dev.pagekeep.search.SearchException;
@@ -74,6 +75,9 @@ public final class HttpApi {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Cache-Control", "no-store");
+        // Every /web/ answer, refusals and errors included, is sealed like archived content (the
+        // replay page and archived bodies set their own CSP over this one).
+        if (ctx.path().startsWith(WaybackUrl.PREFIX)) ctx.header("Content-Security-Policy", Replayer.CSP);
         guard.check(ctx);
       });
 
@@ -101,6 +105,7 @@ public final class HttpApi {
       config.routes.get("/diff/<rest>", diffs::page);
       config.routes.get("/api/snapshots/{hashUrl}/diff", diffs::json);
       config.routes.get("/web/<rest>", web::replay);
+      config.routes.head("/web/<rest>", web::replay);
       config.routes.get("/", web::home);
       config.routes.get("/ui/{file}", web::uiAsset);
       config.routes.get("/reader/{hashUrl}/{timestamp}", reader::reader);
