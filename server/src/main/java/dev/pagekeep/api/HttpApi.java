@@ -42,10 +42,11 @@ public final class HttpApi {
   private HttpApi(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions, Features features) {
     this.sessions = sessions;
     ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
-    // Jackson's default cap on one string (20M characters) is below the page's HTML (32 MiB) and a
-    // resource's base64 (16 MiB of bytes): the request's size is bounded by maxRequestSize instead.
+    // From the documented limits: one string up to the page's HTML (32 MiB; a resource's base64,
+    // 16 MiB of bytes, is shorter), a document up to the request cap. Jackson's default string
+    // cap (20M characters) refused pages the API documents as accepted.
     json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-        .maxStringLength((int) SavesController.MAX_REQUEST_BYTES).build());
+        .maxStringLength(SavesController.MAX_HTML_BYTES).maxDocumentLength(SavesController.MAX_REQUEST_BYTES).build());
     Views views = new Views(archiver);
     RequestGuard guard = new RequestGuard(sessions, port::get);
     SavesController saves = new SavesController(store, archiver, views, json);
