@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.imports.Importer;
+import dev.pagekeep.model.WaybackUrl;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.replay.SnapshotDiff;
 import dev.pagekeep.search.SearchException;
@@ -41,10 +42,11 @@ public final class HttpApi {
   private HttpApi(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions, Features features) {
     this.sessions = sessions;
     ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
-    // Jackson's default cap on one string (20M characters) is below the page's HTML (32 MiB) and a
-    // resource's base64 (16 MiB of bytes): the request's size is bounded by maxRequestSize instead.
+    // From the documented limits: one string up to the page's HTML (32 MiB; a resource's base64,
+    // 16 MiB of bytes, is shorter), a document up to the request cap. Jackson's default string
+    // cap (20M characters) refused pages the API documents as accepted.
     json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-        .maxStringLength((int) SavesController.MAX_REQUEST_BYTES).build());
+        .maxStringLength(SavesController.MAX_HTML_BYTES).maxDocumentLength(SavesController.MAX_REQUEST_BYTES).build());
     Views views = new Views(archiver);
     RequestGuard guard = new RequestGuard(sessions, port::get);
     SavesController saves = new SavesController(store, archiver, views, json);
@@ -74,6 +76,9 @@ public final class HttpApi {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Cache-Control", "no-store");
+        // Every /web/ answer, refusals and errors included, is sealed like archived content (the
+        // replay page and archived bodies set their own CSP over this one).
+        if (ctx.path().startsWith(WaybackUrl.PREFIX)) ctx.header("Content-Security-Policy", Replayer.CSP);
         guard.check(ctx);
       });
 
@@ -102,6 +107,7 @@ public final class HttpApi {
       config.routes.get("/api/snapshots/{hashUrl}/diff", diffs::json);
       config.routes.get("/web/<rest>", web::replay);
       config.routes.get("/timemap/link/<rest>", web::timeMap);
+      config.routes.head("/web/<rest>", web::replay);
       config.routes.get("/", web::home);
       config.routes.get("/ui/{file}", web::uiAsset);
       config.routes.get("/reader/{hashUrl}/{timestamp}", reader::reader);

@@ -1,6 +1,7 @@
 package dev.pagekeep.api;
 
 import dev.pagekeep.imports.ImportJob;
+import dev.pagekeep.imports.ImportLimitException;
 import dev.pagekeep.imports.Importer;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -26,6 +27,8 @@ final class ImportsController {
     // The raw servlet stream: Javalin's body helpers would buffer (and cap) the whole file.
     try (InputStream in = ctx.req().getInputStream()) {
       importer.run(job, in);
+    } catch (ImportLimitException e) {
+      throw new ApiException(413, "too_large", e.getMessage() + "; " + job.queued() + " URLs before it were queued");
     } catch (IOException e) {
       throw ApiException.badRequest("the upload broke off after " + job.queued() + " queued URLs: " + e.getMessage());
     } catch (IllegalArgumentException e) {

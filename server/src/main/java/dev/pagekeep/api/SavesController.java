@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.model.InvalidUrlException;
 import dev.pagekeep.model.Save;
+import dev.pagekeep.model.SaveLimits;
 import dev.pagekeep.model.SaveState;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.ArchiveStore.Enqueued;
@@ -61,7 +62,8 @@ final class SavesController {
     }
     String source = body.hasNonNull("source") ? text(body.get("source"), "source") : "api";
     if (!SOURCES.contains(source)) throw ApiException.badRequest("unknown source '" + source + "'; one of " + SOURCES);
-    String title = body.hasNonNull("title") ? text(body.get("title"), "title") : null;
+    // Copied into every save of the request: bounded per save, whatever the request's size.
+    String title = body.hasNonNull("title") ? SaveLimits.title(text(body.get("title"), "title")) : null;
     byte[] html = null;
     if (body.hasNonNull("html")) {
       if (urls.size() != 1) throw ApiException.badRequest("\"html\" goes with exactly one \"url\"");
@@ -84,9 +86,18 @@ final class SavesController {
     }
     List<String> tags = null;
     if (body.has("tags")) {
-      if (!body.get("tags").isArray() || body.get("tags").size() > 50) throw ApiException.badRequest("\"tags\" must be an array of at most 50 strings");
+      if (!body.get("tags").isArray() || body.get("tags").size() > SaveLimits.MAX_TAGS) {
+        throw ApiException.badRequest("\"tags\" must be an array of at most " + SaveLimits.MAX_TAGS + " strings");
+      }
       tags = new ArrayList<>();
-      for (JsonNode t : body.get("tags")) tags.add(text(t, "tags[]"));
+      for (JsonNode t : body.get("tags")) {
+        String tag = text(t, "tags[]");
+        if (tag.length() > SaveLimits.MAX_TAG_LENGTH) {
+          throw ApiException.badRequest("a tag is at most " + SaveLimits.MAX_TAG_LENGTH + " characters, not " + tag.length());
+        }
+        tags.add(tag);
+      }
+      tags = SaveLimits.tags(tags);
     }
     if (body.hasNonNull("saveId")) {
       browserCaptured(ctx, body.get("saveId"), urls, source, title, html, tags, status, resources);

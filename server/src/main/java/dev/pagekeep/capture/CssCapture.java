@@ -81,7 +81,7 @@ public final class CssCapture {
     if (raw.startsWith("#")) return null;
     if (Urls.isData(raw)) return Urls.isDangerous(raw) ? BLOCKED : null;
     String abs = Urls.resolveHttp(baseUrl, raw);
-    return abs == null ? BLOCKED : rewriter.resource(abs, kindOf(ref, abs));
+    return abs == null ? BLOCKED : rewriter.resource(abs, kindOf(ref, abs)) + Urls.fragment(raw.strip());
   }
 
   private static Requisite.Kind kindOf(CssScanner.Ref ref, String abs) {

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A small single-pass CSS scanner that finds URL references: {@code @import "x"}, {@code @import url(x)}
- * and {@code url(x)}, skipping comments and strings and knowing whether it is inside {@code @font-face}.
- * Linear in the input; never throws on malformed CSS (unterminated constructs end at end of input).
+ * A small single-pass CSS scanner that finds URL references: {@code @import "x"}, {@code @import url(x)},
+ * {@code url(x)} and the strings of {@code image-set("x" 1x)}, skipping comments and strings and knowing
+ * whether it is inside {@code @font-face}. Names are read as the browser reads them, escapes decoded
+ * ({@code u\72l(x)} is {@code url(x)}, {@code @\69mport} is {@code @import}). Linear in the input; never
+ * throws on malformed CSS (unterminated constructs end at end of input).
  */
 final class CssScanner {
   /** One reference: {@code [start, end)} is the text to replace; {@code urlForm} is false for {@code @import "x"}. */
@@ -18,6 +20,9 @@ final class CssScanner {
   private int depth;
   private int fontFaceDepth = -1;
   private boolean pendingFontFace;
+  /** Parenthesis depth, and the depth inside an image-set() whose strings are URLs (-1 outside). */
+  private int parens;
+  private int imageSetParens = -1;
 
   private CssScanner(String css) {
     this.css = css;
@@ -33,13 +38,67 @@ final class CssScanner {
     while (i < css.length()) {
       char c = css.charAt(i);
       if (c == '/' && css.startsWith("/*", i)) skipComment();
-      else if (c == '"' || c == '\'') i = stringEnd(i);
+      else if (c == '"' || c == '\'') string();
       else if (c == '{') openBlock();
       else if (c == '}') closeBlock();
-      else if (c == '@') atRule();
-      else if ((c == 'u' || c == 'U') && isUrlFunction(i)) refs.add(urlRef(i, false));
+      else if (c == '(') {
+        parens++;
+        i++;
+      } else if (c == ')') {
+        if (parens == imageSetParens) imageSetParens = -1;
+        parens = Math.max(0, parens - 1);
+        i++;
+      } else if (c == '@') atRule();
+      else if (startsName(i)) name();
       else i++;
     }
+  }
+
+  /** A string: a URL when it is an argument of image-set() itself (not of a function inside it). */
+  private void string() {
+    int end = stringEnd(i);
+    if (imageSetParens >= 0 && parens == imageSetParens) refs.add(new Ref(i, end, unescape(stringBody(i, end)), false, false, false));
+    i = end;
+  }
+
+  /** An identifier, escapes decoded: {@code url(} starts a reference, {@code image-set(} a list of them. */
+  private void name() {
+    int start = i;
+    String name = identifier().toLowerCase(java.util.Locale.ROOT);
+    if (i >= css.length() || css.charAt(i) != '(') return;
+    if (name.equals("url") || name.equals("src")) {
+      refs.add(urlRef(start, false));
+    } else if (name.endsWith("image-set") && imageSetParens < 0) { // image-set, -webkit-image-set
+      parens++;
+      imageSetParens = parens;
+      i++;
+    }
+  }
+
+  private boolean startsName(int at) {
+    char c = css.charAt(at);
+    if (c == '\\') return at == 0 || !isIdentChar(css.charAt(at - 1)) && css.charAt(at - 1) != '\\';
+    return (Character.isLetter(c) || c == '-' || c == '_') && (at == 0 || !isIdentChar(css.charAt(at - 1)) && css.charAt(at - 1) != '\\');
+  }
+
+  /** Reads an identifier at {@code i} (letters, digits, '-', '_', escapes), decoded; stops after 64 characters' worth. */
+  private String identifier() {
+    int start = i;
+    while (i < css.length()) {
+      char c = css.charAt(i);
+      if (isIdentChar(c)) i++;
+      else if (c == '\\' && i + 1 < css.length() && css.charAt(i + 1) != '\n') i = escapeEnd(i);
+      else break;
+    }
+    return i - start > 256 ? "" : unescape(css.substring(start, i));
+  }
+
+  /** The end of the escape at {@code at} (a backslash): 1-6 hex digits and one optional space, or one character. */
+  private int escapeEnd(int at) {
+    int k = at + 1;
+    while (k < css.length() && k < at + 7 && Character.digit(css.charAt(k), 16) >= 0) k++;
+    if (k == at + 1) return at + 2;
+    return k < css.length() && Character.isWhitespace(css.charAt(k)) ? k + 1 : k;
   }
 
   private void openBlock() {
@@ -56,9 +115,8 @@ final class CssScanner {
   }
 
   private void atRule() {
-    int start = ++i;
-    while (i < css.length() && isIdentChar(css.charAt(i))) i++;
-    String name = css.substring(start, i);
+    i++;
+    String name = identifier();
     if (name.equalsIgnoreCase("font-face")) pendingFontFace = true;
     if (!name.equalsIgnoreCase("import")) return;
     skipWhitespaceAndComments();
@@ -68,13 +126,15 @@ final class CssScanner {
       int end = stringEnd(i);
       refs.add(new Ref(i, end, unescape(stringBody(i, end)), true, false, false));
       i = end;
-    } else if (isUrlFunction(i)) {
-      refs.add(urlRef(i, true));
+    } else if (startsName(i)) {
+      int start = i;
+      if (identifier().equalsIgnoreCase("url") && i < css.length() && css.charAt(i) == '(') refs.add(urlRef(start, true));
     }
   }
 
+  /** A {@code url(} (or {@code src(}) whose name, escapes and all, ends at {@code i}, on the '('. */
   private Ref urlRef(int start, boolean isImport) {
-    i = start + 4; // after "url("
+    i++; // after "("
     skipWhitespace();
     String url;
     if (i < css.length() && (css.charAt(i) == '"' || css.charAt(i) == '\'')) {
@@ -90,10 +150,6 @@ final class CssScanner {
       i = close < 0 ? css.length() : close + 1;
     }
     return new Ref(start, i, url, isImport, fontFaceDepth >= 0, true);
-  }
-
-  private boolean isUrlFunction(int at) {
-    return css.regionMatches(true, at, "url(", 0, 4) && (at == 0 || !isIdentChar(css.charAt(at - 1)));
   }
 
   private int stringEnd(int open) {

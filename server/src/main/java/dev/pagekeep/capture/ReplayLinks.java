@@ -1,6 +1,7 @@
 package dev.pagekeep.capture;
 
 import java.util.List;
+import org.jsoup.nodes.Attribute;
 import java.util.Locale;
 import java.util.Set;
 import org.jsoup.nodes.DataNode;
@@ -36,6 +37,7 @@ final class ReplayLinks {
     List<ResourceSlots.Slot> slots = ResourceSlots.of(el);
     slots.forEach(this::rewriteSlot);
     if (el.hasAttr("style")) el.attr("style", CssCapture.rewrite(el.attr("style"), baseUrl, rewriter));
+    rewriteCssAttributes(el);
     if (el.normalName().equals("style")) rewriteStyleElement(el);
     if (ResourceSlots.isSvg(el)) {
       rewriteSvgHref(el);
@@ -44,7 +46,7 @@ final class ReplayLinks {
     switch (el.normalName()) {
       case "a", "area" -> rewriteNavigation(el, "href");
       case "link" -> {
-        if (slots.isEmpty()) absolutise(el, "href"); // canonical, alternate...: informative, never fetched
+        if (slots.isEmpty()) el.removeAttr("href"); // canonical, alternate...: informative, and outside the archive
       }
       case "blockquote", "q", "del", "ins" -> absolutise(el, "cite");
       default -> { }
@@ -78,6 +80,21 @@ final class ReplayLinks {
         || kind == Requisite.Kind.MEDIA;
   }
 
+  /**
+   * SVG presentation attributes ({@code fill}, {@code stroke}, {@code mask}, {@code filter},
+   * {@code clip-path}, {@code marker-*}, {@code cursor}) and animation values hold CSS {@code url()}s: any
+   * attribute with a '(' that is not text for people is rewritten as CSS, on any element, so that an
+   * element a browser places in another namespace than jsoup did is covered too.
+   */
+  private void rewriteCssAttributes(Element el) {
+    for (Attribute attr : el.attributes().asList()) {
+      String key = attr.getKey().toLowerCase(Locale.ROOT);
+      if (key.equals("style") || attr.getValue().indexOf('(') < 0 || ReplayPolicy.isTextAttribute(key)) continue;
+      String css = CssCapture.rewrite(attr.getValue(), baseUrl, rewriter);
+      if (!css.equals(attr.getValue())) el.attr(attr.getKey(), css);
+    }
+  }
+
   private void rewriteStyleElement(Element style) {
     String css = HtmlCapture.styleText(style);
     style.empty();
@@ -105,17 +122,25 @@ final class ReplayLinks {
 
   private void rewriteNavigation(Element a, String attr) {
     String href = a.attr(attr).strip();
-    if (href.isEmpty() || href.startsWith("#")) return;
+    if (href.isEmpty() || href.startsWith("#")) {
+      a.removeAttr("target"); // only the targets pagekeep sets below stay
+      return;
+    }
     String abs = Urls.resolve(baseUrl, href);
     if (abs == null || !Urls.isHttp(abs)) {
+      a.removeAttr("target");
       if (abs != null) a.attr(attr, abs); // mailto:, tel: and the like stay usable
+      return;
+    }
+    if (Urls.hasCredentials(abs)) { // user:pass@host is neither followed nor shown
+      a.removeAttr(attr).removeAttr("target");
       return;
     }
     String replay = rewriter.link(Urls.stripFragment(abs));
     if (replay != null) {
       // The replay page around the frame must follow: a link opens its snapshot in the whole window.
       a.attr(attr, replay + Urls.fragment(abs));
-      if (!"_blank".equalsIgnoreCase(a.attr("target").strip())) a.attr("target", "_top");
+      a.attr("target", "_blank".equalsIgnoreCase(a.attr("target").strip()) ? "_blank" : "_top");
     } else {
       // Marked without changing a pixel: the replay page styles [data-pagekeep-live] on hover only.
       a.attr(attr, abs).attr("target", "_blank").attr("rel", "noopener noreferrer").attr("data-pagekeep-live", "");

@@ -2,7 +2,9 @@ package dev.pagekeep.capture;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Entities;
 import org.jsoup.nodes.Element;
 
 /**
@@ -12,11 +14,19 @@ import org.jsoup.nodes.Element;
  * Content-Security-Policy the replay endpoint sends.
  */
 public final class ReplayRewriter {
+  /** Parse-check rounds before a page that keeps changing under its own re-parse is given up on. */
+  static final int MAX_ROUNDS = 4;
+
   private ReplayRewriter() {}
 
   /**
    * The page as sanitized, rewritten HTML, always UTF-8 with one {@code <meta charset="utf-8">} first
    * in head. Never throws on bad input (binary or empty bodies give an empty page).
+   *
+   * <p>What leaves is checked as the browser will see it: the output is parsed again and held to
+   * {@link ReplayPolicy} until a parse and a serialisation give it back unchanged (a page whose parse
+   * moves elements around, as mutation XSS does, is checked in its new shape). A page that never
+   * settles is replaced by its text.
    *
    * @param contentType the stored Content-Type, or null
    * @param pageUrl     the URL the page was captured from
@@ -30,7 +40,23 @@ public final class ReplayRewriter {
     ReplaySanitizer.sanitize(doc, parsed.baseUrl());
     ReplayLinks.rewrite(doc, parsed.baseUrl(), rewriter);
     declareUtf8(doc);
-    return doc.outerHtml();
+    ReplayPolicy.enforce(doc, rewriter);
+    String out = doc.outerHtml();
+    for (int round = 1; round < MAX_ROUNDS; round++) {
+      Document again = Jsoup.parse(out, "");
+      again.outputSettings().prettyPrint(false).charset(StandardCharsets.UTF_8);
+      int changes = ReplayPolicy.enforce(again, rewriter);
+      String next = again.outerHtml();
+      if (changes == 0 && next.equals(out)) return out;
+      out = next;
+    }
+    return textOnly(doc);
+  }
+
+  /** The page's text alone, escaped: what is left of a page whose markup never settles. */
+  private static String textOnly(Document doc) {
+    return "<!doctype html><html><head><meta charset=\"utf-8\"></head><body><pre style=\"white-space:pre-wrap\">"
+        + Entities.escape(doc.body() == null ? doc.text() : doc.body().wholeText()) + "</pre></body></html>";
   }
 
   /**

@@ -59,9 +59,11 @@ final class ResourceSlots {
       case "iframe", "frame" -> add(slots, el, "src", Requisite.Kind.FRAME, false);
       case "object" -> add(slots, el, "data", Requisite.Kind.OTHER, false);
       case "embed" -> add(slots, el, "src", Requisite.Kind.OTHER, false);
-      case "body", "table", "td", "th" -> add(slots, el, "background", Requisite.Kind.IMAGE, false);
       default -> { }
     }
+    // Chromium draws it on body, table, thead, tbody, tfoot, tr, td and th; taken from any element, so
+    // that a parser that places an element differently cannot leave one unrewritten.
+    add(slots, el, "background", Requisite.Kind.IMAGE, false);
     if (LAZY_ELEMENTS.contains(el.normalName())) lazySlots(el, slots);
     return slots;
   }

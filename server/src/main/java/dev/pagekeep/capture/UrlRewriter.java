@@ -7,4 +7,12 @@ public interface UrlRewriter {
 
   /** Replay URL for a navigational link, or null when the target is not archived (the link then stays live, clearly marked). */
   String link(String absoluteUrl);
+
+  /**
+   * True for a URL this rewriter writes, one inside the archive: the replay policy keeps no other URL a
+   * page could fetch by itself. By default a path under {@code /web/}.
+   */
+  default boolean inArchive(String url) {
+    return url.startsWith("/web/");
+  }
 }

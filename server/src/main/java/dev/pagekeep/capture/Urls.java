@@ -34,10 +34,41 @@ final class Urls {
     }
   }
 
-  /** Resolves and keeps only http(s) results, without fragment; null otherwise. */
+  /**
+   * Resolves and keeps only http(s) results, without fragment; null otherwise, and null for a URL
+   * with credentials ({@code user:pass@host}): such a URL is neither fetched nor shown.
+   */
   static String resolveHttp(String base, String ref) {
     String abs = resolve(base, ref);
-    return abs != null && isHttp(abs) ? stripFragment(abs) : null;
+    return abs != null && isHttp(abs) && !hasCredentials(abs) ? stripFragment(abs) : null;
+  }
+
+  /**
+   * True when a browser resolving {@code url} (a path or an absolute URL) keeps the path as written:
+   * no dot segments (also percent-encoded) and no backslash before the query, so that
+   * "/web/../api/stats" cannot pass for a replay path.
+   */
+  static boolean staysInPath(String url) {
+    int end = url.length();
+    for (int i = 0; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if (c == '?' || c == '#') {
+        end = i;
+        break;
+      }
+      if (c == '\\' || c < ' ') return false;
+    }
+    for (String segment : url.substring(0, end).split("/", -1)) {
+      String s = segment.toLowerCase(Locale.ROOT).replace("%2e", ".");
+      if (s.equals(".") || s.equals("..")) return false;
+    }
+    return true;
+  }
+
+  /** True for an http(s) URL with a user name or password. */
+  static boolean hasCredentials(String url) {
+    HttpUrl u = HttpUrl.parse(url);
+    return u != null && (!u.encodedUsername().isEmpty() || !u.encodedPassword().isEmpty());
   }
 
   static boolean isHttp(String url) {

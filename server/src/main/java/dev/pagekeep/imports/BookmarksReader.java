@@ -1,5 +1,6 @@
 package dev.pagekeep.imports;
 
+import dev.pagekeep.model.SaveLimits;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -41,7 +42,7 @@ final class BookmarksReader implements ImportReader {
       Tag tag = nextTag();
       if (tag == null) return null;
       switch (tag.name) {
-        case "h3" -> pendingFolder = clean(textUntil("h3"));
+        case "h3" -> pendingFolder = cap(clean(textUntil("h3")), SaveLimits.MAX_TAG_LENGTH);
         case "dl" -> {
           folders.push(pendingFolder == null ? "" : pendingFolder);
           pendingFolder = null;
@@ -53,22 +54,28 @@ final class BookmarksReader implements ImportReader {
           long at = line;
           String href = href(tag.raw);
           String title = clean(textUntil("a"));
-          if (href != null && !href.isBlank()) return new ImportEntry(href.strip(), title.isEmpty() ? null : title, tags(), at);
+          if (href != null && !href.isBlank()) {
+            return new ImportEntry(href.strip(), title.isEmpty() ? null : SaveLimits.title(title), tags(), at);
+          }
         }
         default -> { }
       }
     }
   }
 
-  /** The folder path of the current entry, outermost first, without the unnamed root. */
+  /**
+   * The folder path of the current entry, outermost first, without the unnamed root: at most
+   * {@link SaveLimits#MAX_TAGS} innermost folders, so deep nesting costs nothing per entry.
+   */
   private List<String> tags() {
-    List<String> out = new ArrayList<>();
-    var it = folders.descendingIterator();
-    while (it.hasNext()) {
+    List<String> innermostFirst = new ArrayList<>();
+    var it = folders.iterator(); // the head is the innermost folder
+    while (it.hasNext() && innermostFirst.size() < SaveLimits.MAX_TAGS) {
       String f = it.next();
-      if (!f.isEmpty()) out.add(f);
+      if (!f.isEmpty()) innermostFirst.add(f);
     }
-    return out;
+    java.util.Collections.reverse(innermostFirst);
+    return SaveLimits.tags(innermostFirst) == null ? List.of() : SaveLimits.tags(innermostFirst);
   }
 
   private record Tag(String name, String raw) {}
@@ -153,6 +160,10 @@ final class BookmarksReader implements ImportReader {
     if (!m.find()) return null;
     String v = m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3) : m.group(4);
     return Parser.unescapeEntities(v, true);
+  }
+
+  private static String cap(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
   }
 
   private static String clean(String text) {

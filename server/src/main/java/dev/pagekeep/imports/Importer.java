@@ -2,6 +2,7 @@ package dev.pagekeep.imports;
 
 import dev.pagekeep.model.InvalidUrlException;
 import dev.pagekeep.model.Save;
+import dev.pagekeep.model.SaveLimits;
 import dev.pagekeep.model.SaveState;
 import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.store.ArchiveStore;
@@ -90,7 +91,7 @@ public final class Importer {
       job.format(reader.format());
       List<ImportEntry> batch = new ArrayList<>(BATCH);
       ImportEntry e;
-      while ((e = reader.next()) != null) {
+      while ((e = next(reader, job, batch)) != null) {
         job.read.incrementAndGet();
         try {
           UrlKeys.validate(e.url());
@@ -109,10 +110,20 @@ public final class Importer {
     }
   }
 
+  /** The next entry; when the file breaks a bound, what was read before it is queued first. */
+  private ImportEntry next(ImportReader reader, ImportJob job, List<ImportEntry> batch) throws IOException {
+    try {
+      return reader.next();
+    } catch (ImportLimitException tooLarge) {
+      flush(job, batch);
+      throw tooLarge;
+    }
+  }
+
   private void flush(ImportJob job, List<ImportEntry> batch) {
     if (batch.isEmpty()) return;
     List<NewSave> saves = new ArrayList<>(batch.size());
-    for (ImportEntry e : batch) saves.add(new NewSave(e.url(), "import", e.title(), null, e.tags().isEmpty() ? null : e.tags()));
+    for (ImportEntry e : batch) saves.add(new NewSave(e.url(), "import", SaveLimits.title(e.title()), null, SaveLimits.tags(e.tags())));
     for (Enqueued q : store.enqueue(saves)) {
       if (q.existing()) job.existing.incrementAndGet();
       else job.queuedSave(q.save().id());

@@ -51,7 +51,8 @@ public final class UrlKeys {
 
   /**
    * Checks that a URL can be archived: absolute http or https with a host, no credentials
-   * smuggled in, of sane length. Returns the URL without its fragment.
+   * ({@code user:pass@}: refused, so they are never stored, shown or exported), of sane length.
+   * Returns the URL without its fragment.
    *
    * @throws InvalidUrlException with a one-line reason a person can act on
    */
@@ -73,10 +74,30 @@ public final class UrlKeys {
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new InvalidUrlException(trimmed, "only http and https URLs can be archived (this one is " + scheme + ":)");
     }
+    if (uri.getRawUserInfo() != null || hasUserInfo(trimmed)) {
+      // Never stored, shown or exported: the reason does not repeat the URL's secret part.
+      throw new InvalidUrlException(withoutUserInfo(trimmed),
+          "the URL carries a user name or password (user:pass@host); save it without them");
+    }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
       throw new InvalidUrlException(trimmed, "the URL has no host");
     }
     return stripFragment(trimmed);
+  }
+
+  /** An '@' in the authority, which java.net.URI misses when the host part does not parse. */
+  private static boolean hasUserInfo(String url) {
+    int start = url.indexOf("//");
+    if (start < 0) return false;
+    int end = start + 2;
+    while (end < url.length() && "/?#\\".indexOf(url.charAt(end)) < 0) end++;
+    return url.substring(start + 2, end).indexOf('@') >= 0;
+  }
+
+  private static String withoutUserInfo(String url) {
+    int start = url.indexOf("//");
+    int at = url.indexOf('@', Math.max(start, 0));
+    return start < 0 || at < 0 ? url : url.substring(0, start + 2) + url.substring(at + 1);
   }
 
   /**

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -55,7 +57,11 @@ public final class NativeHost {
     this.inFlight = new Semaphore(maxInFlight);
     this.drainTimeout = drainTimeout;
     this.log = log;
-    this.json = JsonMapper.builder()
+    // One string may be as long as a whole incoming frame (a page's HTML in a 64 MiB frame):
+    // Jackson's default cap (20M characters) is below it; the frame cap bounds the input.
+    this.json = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+            .maxStringLength(NativeFrameCodec.DEFAULT_MAX_INCOMING).maxDocumentLength(NativeFrameCodec.DEFAULT_MAX_INCOMING)
+            .build()).build())
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();

@@ -71,6 +71,13 @@ public final class Replayer {
       all.putAll(more);
       return new Reply(status, contentType, body, redirect, all);
     }
+
+    /** A body with the type {@link ServedType} chose, as a download when it said so. */
+    static Reply served(ServedType type, byte[] body) {
+      if (!type.attachment()) return archived(200, type.contentType(), body);
+      return new Reply(200, type.contentType(), body, null,
+          Map.of("Content-Security-Policy", CSP, "Content-Disposition", "attachment; filename=\"captured.bin\""));
+    }
   }
 
   /** Replays what {@code address} asks for; a URL that is not archived gets a 404 reply. */
@@ -155,21 +162,20 @@ public final class Replayer {
     if (isScript(type)) {
       return Reply.archived(404, "text/plain; charset=utf-8", "scripts are not replayed".getBytes(StandardCharsets.UTF_8));
     }
-    return Reply.archived(200, c.contentType() == null ? "application/octet-stream" : c.contentType(), body);
+    return Reply.served(ServedType.of(c.contentType()), body);
   }
 
   /**
    * {@code id_}: the bytes as captured. Markup and scripts go out as text/plain (never rendered or run
-   * from the archive); anything else with its captured type, under the sandboxing CSP.
+   * from the archive); anything else as {@link ServedType} says, under the sandboxing CSP.
    */
   private static Reply asCaptured(Capture c, String type, byte[] body) {
     boolean markup = type.isEmpty() || type.contains("html") || type.contains("xml") || type.contains("svg") || isScript(type);
-    if (!markup) return Reply.archived(200, c.contentType(), body);
-    String charset = charsetOf(c.contentType());
+    if (!markup) return Reply.served(ServedType.of(c.contentType()), body);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Security-Policy", CSP);
     headers.put("Content-Disposition", "inline; filename=\"captured.txt\"");
-    return new Reply(200, "text/plain" + (charset == null ? "" : "; charset=" + charset), body, null, headers);
+    return new Reply(200, ServedType.plainText(c.contentType()).contentType(), body, null, headers);
   }
 
   private static boolean isScript(String type) {

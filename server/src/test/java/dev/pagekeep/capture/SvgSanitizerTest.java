@@ -51,4 +51,16 @@ class SvgSanitizerTest {
 
     assertThat(out).doesNotContain("script", "alert", "onclick").contains("svg:circle");
   }
+
+  @Test
+  void keepsOnlySvgElementsAsAnXmlParserResolvesTheirNamespaces() {
+    String out = sanitize(utf8("<svg xmlns='http://www.w3.org/2000/svg' xmlns:h='http://www.w3.org/1999/xhtml'>"
+        + "<h:meta http-equiv='refresh' content='0;url=http://evil.example/'/>"
+        + "<g xmlns='http://www.w3.org/1999/xhtml'><meta http-equiv='refresh' content='0;url=http://evil.example/'/><circle r='1'/></g>"
+        + "<svg:script xmlns:svg='http://www.w3.org/1999/xhtml'>x</svg:script>"
+        + "<rect fill='url(http://evil.example/f.svg#f)' mask='url(#m)' filter='url(/api/stats#f)' h:href='http://evil.example/'/></svg>"));
+
+    assertThat(out).doesNotContain("meta", "refresh", "evil.example", "/api/", "1999/xhtml", "script")
+        .contains("<circle", "mask=\"url(#m)\"");
+  }
 }

@@ -49,4 +49,14 @@ class UrlKeysTest {
     assertThat(Timestamps.isFull("2024")).isFalse();
     assertThat(Timestamps.isFull("20241399000000")).isFalse();
   }
+
+  @Test
+  void refusesUrlsWithCredentialsWithoutRepeatingThem() {
+    for (String url : new String[] {"http://user:secret@example.org/", "https://user@example.org/a", "http://:secret@example.org",
+        "http://a@b@example.org/"}) {
+      InvalidUrlException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidUrlException.class, () -> UrlKeys.validate(url));
+      org.assertj.core.api.Assertions.assertThat(e.getMessage()).as(url).contains("user name or password").doesNotContain("secret");
+    }
+    org.assertj.core.api.Assertions.assertThat(UrlKeys.validate("https://example.org/a@b?c=d@e")).isEqualTo("https://example.org/a@b?c=d@e");
+  }
 }
