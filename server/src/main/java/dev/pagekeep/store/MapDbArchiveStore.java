@@ -267,25 +267,23 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   @Override
   public Save fail(Save save, int attempts, String reason) {
-    return writer.write(() -> {
-      Save current = readSave(save.id());
-      if (current == null) return save.failed(reason, attempts, System.currentTimeMillis());
-      Save failed = current.failed(reason, attempts, System.currentTimeMillis());
-      writeSave(failed, current);
-      dequeue(current);
-      return failed;
-    });
+    return leaveQueue(save, s -> s.failed(reason, attempts, System.currentTimeMillis()));
   }
 
   @Override
   public Save needsBrowser(Save save, int attempts, String reason) {
+    return leaveQueue(save, s -> s.needsBrowser(reason, attempts, System.currentTimeMillis()));
+  }
+
+  /** A save leaves the queue in the state {@code next} gives it, without a snapshot (in one commit). */
+  private Save leaveQueue(Save save, java.util.function.UnaryOperator<Save> next) {
     return writer.write(() -> {
       Save current = readSave(save.id());
-      if (current == null) return save.needsBrowser(reason, attempts, System.currentTimeMillis());
-      Save waiting = current.needsBrowser(reason, attempts, System.currentTimeMillis());
-      writeSave(waiting, current);
+      if (current == null) return next.apply(save);
+      Save ended = next.apply(current);
+      writeSave(ended, current);
       dequeue(current);
-      return waiting;
+      return ended;
     });
   }
 
