@@ -8,6 +8,8 @@ import dev.pagekeep.cli.OpenCommand;
 import dev.pagekeep.cli.ReindexCommand;
 import dev.pagekeep.cli.SaveCommand;
 import dev.pagekeep.cli.ServeCommand;
+import dev.pagekeep.cli.StatusCommand;
+import dev.pagekeep.cli.StopCommand;
 import dev.pagekeep.cli.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pagekeep", mixinStandardHelpOptions = true, version = "pagekeep 0.1.0",
     description = "A personal Wayback Machine: keep your own copy of the pages you read and link to.",
     subcommands = {ServeCommand.class, SaveCommand.class, InstallHostCommand.class, NativeHostCommand.class,
-        VerifyCommand.class, OpenCommand.class, ImportCommand.class, ExportCommand.class, ReindexCommand.class})
+        VerifyCommand.class, OpenCommand.class, ImportCommand.class, ExportCommand.class, ReindexCommand.class,
+        StatusCommand.class, StopCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

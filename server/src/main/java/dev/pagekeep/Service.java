@@ -44,6 +44,8 @@ public final class Service implements AutoCloseable {
   private final Archiver archiver;
   private final HttpApi api;
   private final SearchIndexer search;
+  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+  private boolean closing; // guarded by this
 
   private Service(Config config) {
     this.config = config;
@@ -79,6 +81,7 @@ public final class Service implements AutoCloseable {
     });
     this.api = HttpApi.create(store, archiver, new Replayer(store), new Sessions(token, Clock.systemUTC()),
         new HttpApi.Features(search, importer));
+    api.onShutdown(this::requestStop);
   }
 
   /** Opens everything, starts the archiver and the API, and writes service.json. */
@@ -129,9 +132,37 @@ public final class Service implements AutoCloseable {
     }
   }
 
-  /** Stops taking requests, lets the archiver stop, closes the store. Queued saves stay queued. */
+  /**
+   * Closes the service on a thread of its own (the caller may be one of the API's request
+   * threads, which {@link #close()} waits for); {@link #awaitClosed()} returns once it is done.
+   */
+  public void requestStop() {
+    Thread t = new Thread(this::close, "stop");
+    t.setDaemon(false);
+    t.start();
+  }
+
+  /** Blocks until {@link #close()} has finished, whoever called it. */
+  public void awaitClosed() throws InterruptedException {
+    closed.await();
+  }
+
+  /**
+   * Stops taking requests, lets the archiver stop, closes the store, removes service.json and
+   * releases serve.lock. Queued saves stay queued. Idempotent: a second call waits for the first.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closing) return;
+    closing = true;
+    try {
+      closeParts();
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  private void closeParts() {
     try {
       api.stop();
     } catch (RuntimeException ignored) {

@@ -34,10 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   public static final String VERSION = "0.1.0";
+  private static final String CALLER = "pagekeep.caller";
 
   private final Javalin app;
   private final AtomicInteger port = new AtomicInteger(-1);
   private final Sessions sessions;
+  private volatile Runnable onShutdown; // null: POST /api/shutdown answers 501
 
   private HttpApi(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions, Features features) {
     this.sessions = sessions;
@@ -79,7 +81,7 @@ public final class HttpApi {
         // Every /web/ answer, refusals and errors included, is sealed like archived content (the
         // replay page and archived bodies set their own CSP over this one).
         if (ctx.path().startsWith(WaybackUrl.PREFIX)) ctx.header("Content-Security-Policy", Replayer.CSP);
-        guard.check(ctx);
+        ctx.attribute(CALLER, guard.check(ctx));
       });
 
       config.routes.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "version", VERSION)));
@@ -102,6 +104,7 @@ public final class HttpApi {
       config.routes.post("/api/reindex", snapshots::reindex);
       config.routes.get("/api/reindex", snapshots::reindexStatus);
       config.routes.post("/api/login-links", web::loginLink);
+      config.routes.post("/api/shutdown", this::shutdown);
       config.routes.get("/login", web::login);
       config.routes.get("/diff/<rest>", diffs::page);
       config.routes.get("/api/snapshots/{hashUrl}/diff", diffs::json);
@@ -161,6 +164,31 @@ public final class HttpApi {
   public Sessions sessions() { return sessions; }
 
   public void stop() { app.stop(); }
+
+  /** What {@code POST /api/shutdown} runs once it has answered; it must not block (start a thread). */
+  public HttpApi onShutdown(Runnable action) {
+    this.onShutdown = action;
+    return this;
+  }
+
+  /**
+   * {@code POST /api/shutdown}: token only (a browser session, even on one of pagekeep's own
+   * pages, cannot stop the service). Answers 202 in full before the service starts stopping.
+   */
+  private void shutdown(Context ctx) throws java.io.IOException {
+    if (ctx.attribute(CALLER) != RequestGuard.Caller.TOKEN) {
+      throw ApiException.forbidden("token_required", "stopping the service needs the token (use: pagekeep stop)");
+    }
+    Runnable action = onShutdown;
+    if (action == null) throw new ApiException(501, "not_implemented", "this service cannot be stopped through the API");
+    byte[] body = "{\"status\":\"stopping\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ctx.status(202).contentType("application/json");
+    ctx.res().setContentLength(body.length);
+    ctx.res().getOutputStream().write(body);
+    ctx.res().flushBuffer();
+    log.info("stopping: asked through POST /api/shutdown");
+    action.run();
+  }
 
   private static void internal(Context ctx, Exception e) {
     log.error("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());

@@ -7,6 +7,7 @@ import dev.pagekeep.model.InvalidUrlException;
 import dev.pagekeep.model.Save;
 import dev.pagekeep.model.SaveLimits;
 import dev.pagekeep.model.SaveState;
+import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.ArchiveStore.Enqueued;
 import dev.pagekeep.store.ArchiveStore.NewResource;
@@ -103,8 +104,28 @@ final class SavesController {
       browserCaptured(ctx, body.get("saveId"), urls, source, title, html, tags, status, resources);
       return;
     }
+    // A batch queues every URL it can and lists the others with their reasons; one bad link on a
+    // page must not cost the rest. Only a request with nothing to queue is an error.
     List<NewSave> saves = new ArrayList<>(urls.size());
-    for (String u : urls) saves.add(new NewSave(u, source, title, html, tags, status, resources));
+    List<Map<String, Object>> rejected = new ArrayList<>();
+    InvalidUrlException firstBad = null;
+    for (String u : urls) {
+      try {
+        UrlKeys.validate(u);
+        saves.add(new NewSave(u, source, title, html, tags, status, resources));
+      } catch (InvalidUrlException e) {
+        if (firstBad == null) firstBad = e;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("url", e.url()); // as the reason shows it: never with credentials
+        r.put("error", e.getMessage());
+        rejected.add(r);
+      }
+    }
+    if (saves.isEmpty()) {
+      throw new ApiException(400, "invalid_url", rejected.size() == 1 ? firstBad.getMessage()
+          : "none of the " + rejected.size() + " URLs can be archived; first: " + firstBad.getMessage(),
+          Map.of("rejected", rejected));
+    }
     List<Enqueued> queued;
     try {
       queued = store.enqueue(saves);
@@ -118,7 +139,10 @@ final class SavesController {
       if (e.existing()) m.put("existing", true);
       out.add(m);
     }
-    ctx.status(202).json(Map.of("saves", out));
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("saves", out);
+    if (!rejected.isEmpty()) answer.put("rejected", rejected);
+    ctx.status(202).json(answer);
   }
 
   /**

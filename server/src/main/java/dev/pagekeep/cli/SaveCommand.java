@@ -34,11 +34,16 @@ public final class SaveCommand implements Callable<Integer> {
     if (!r.ok()) throw new IllegalArgumentException(r.errorMessage());
     Map<Long, String> pending = new LinkedHashMap<>();
     for (JsonNode s : r.json().path("saves")) pending.put(s.path("id").asLong(), s.path("url").asText());
+    int failed = 0;
+    for (JsonNode bad : r.json().path("rejected")) {
+      // The others are queued all the same; the exit code says not everything was saved.
+      System.err.println("rejected " + bad.path("error").asText());
+      failed++;
+    }
     if (noWait) {
       pending.forEach((id, url) -> System.out.println("queued " + url + " (save " + id + ")"));
-      return 0;
+      return failed == 0 ? 0 : 1;
     }
-    int failed = 0;
     long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
     while (!pending.isEmpty() && System.currentTimeMillis() < deadline) {
       for (Long id : new ArrayList<>(pending.keySet())) {

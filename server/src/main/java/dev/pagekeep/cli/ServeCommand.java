@@ -3,7 +3,6 @@ package dev.pagekeep.cli;
 import dev.pagekeep.Service;
 import dev.pagekeep.config.Config;
 import dev.pagekeep.config.FetchLimits;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,6 +15,10 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--port", paramLabel = "PORT", description = "port on 127.0.0.1 (default 8765, or $PAGEKEEP_PORT; 0 picks a free one)")
   Integer port;
+
+  /** Set by {@code ServiceClient} when it autostarts the service: a busy port is not worth failing a save for. */
+  @Option(names = "--any-port-if-busy", hidden = true)
+  boolean anyPortIfBusy;
 
   @Option(names = "--max-in-flight", paramLabel = "N", description = "requests running at once, all hosts (default ${DEFAULT-VALUE})")
   int maxInFlight = FetchLimits.defaults().maxInFlight();
@@ -33,6 +36,15 @@ public final class ServeCommand implements Callable<Integer> {
       description = "characters of each page's text that search indexes; the whole text is still kept (default ${DEFAULT-VALUE})")
   int indexedChars = Config.DEFAULT_INDEXED_CHARS;
 
+  private static boolean portInUse(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) return true;
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("Failed to bind") || m.contains("Address already in use")) return true;
+    }
+    return false;
+  }
+
   @Override
   public Integer call() throws Exception {
     FetchLimits limits = FetchLimits.defaults().withMaxInFlight(maxInFlight).withMaxPerHost(maxPerHost)
@@ -43,17 +55,17 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       service = Service.start(config);
     } catch (RuntimeException e) {
-      String m = String.valueOf(e.getMessage());
-      if (m.contains("Failed to bind") || m.contains("Address already in use") || e.getCause() instanceof java.net.BindException) {
+      if (!portInUse(e)) throw e;
+      if (!anyPortIfBusy || config.port() == 0) {
         throw new IllegalStateException("port " + config.port() + " is in use; pick another with --port (0 = any free port)");
       }
-      throw e;
+      // Autostarted: take any free port; service.json says which, and that is where clients look.
+      System.out.println("port " + config.port() + " is in use; serving on a free port instead");
+      config = config.withPort(0);
+      service = Service.start(config);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      service.close();
-      stopped.countDown();
-    }, "shutdown"));
+    // SIGTERM/SIGINT close it here; POST /api/shutdown (pagekeep stop) closes it on its own thread.
+    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "shutdown"));
     System.out.println("pagekeep serving " + service.baseUrl() + " (data: " + config.dataDir() + ")");
     System.out.println("port " + service.port());
     if (System.console() != null) {
@@ -63,7 +75,8 @@ public final class ServeCommand implements Callable<Integer> {
       System.out.println("open the archive: pagekeep open, or \"Open archive\" in the extension");
     }
     System.out.flush();
-    stopped.await();
+    service.awaitClosed();
+    System.out.println("pagekeep stopped");
     return 0;
   }
 }

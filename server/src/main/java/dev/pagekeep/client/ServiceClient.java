@@ -25,13 +25,23 @@ import java.util.List;
 public final class ServiceClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int START_TIMEOUT_MS = 30_000;
+  /**
+   * JVM flags of the service this class starts, chosen for a daemon a user forgets is running: a
+   * heap cap (the JVM would otherwise take a quarter of the machine and keep it), and G1 with a
+   * periodic collection so an idle service gives memory back to the OS. {@code $PAGEKEEP_JAVA_OPTS},
+   * when set, replaces them. bench/README.md has the measured RssAnon.
+   */
+  public static final List<String> SERVICE_JVM_FLAGS = List.of(
+      "-Xmx256m", "-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=30000", "-Xss512k", "-XX:-UsePerfData", "-Xshare:auto");
 
   private final URI base;
   private final String token;
+  private final long pid;
 
-  private ServiceClient(URI base, String token) {
+  private ServiceClient(URI base, String token, long pid) {
     this.base = base;
     this.token = token;
+    this.pid = pid;
   }
 
   /** An HTTP answer: status and body text. */
@@ -65,7 +75,7 @@ public final class ServiceClient {
       URI base = new URI("http://127.0.0.1:" + port);
       if (!healthy(base)) return null;
       String token = dir.readToken();
-      return token == null ? null : new ServiceClient(base, token);
+      return token == null ? null : new ServiceClient(base, token, info.path("pid").asLong(-1));
     } catch (IOException | URISyntaxException | RuntimeException e) {
       return null;
     }
@@ -91,11 +101,17 @@ public final class ServiceClient {
     List<String> command = new ArrayList<>();
     if (new File("/usr/bin/setsid").canExecute()) command.add("/usr/bin/setsid");
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xshare:auto");
+    String opts = System.getenv("PAGEKEEP_JAVA_OPTS");
+    if (opts != null && !opts.isBlank()) {
+      command.addAll(List.of(opts.trim().split("\\s+")));
+    } else {
+      command.addAll(SERVICE_JVM_FLAGS);
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("dev.pagekeep.Main");
     command.add("serve");
+    command.add("--any-port-if-busy");
     command.add("--data");
     command.add(dir.root().toString());
     Process process;
@@ -144,6 +160,12 @@ public final class ServiceClient {
   public URI baseUri() { return base; }
 
   public String token() { return token; }
+
+  /** The service's process id, as service.json gives it; -1 when it does not. */
+  public long pid() { return pid; }
+
+  /** Whether the service still answers /api/health at this client's address. */
+  public boolean answers() { return healthy(base); }
 
   public Response send(String method, String path, String jsonBodyOrNull) throws IOException {
     return sendBytes(method, path, jsonBodyOrNull == null ? null : jsonBodyOrNull.getBytes(StandardCharsets.UTF_8));

@@ -39,6 +39,10 @@ public record Config(
     return new Config(dataDir, port, fetch, n, maxRequisites, frameDepth, indexedChars);
   }
 
+  public Config withPort(int p) {
+    return new Config(dataDir, p, fetch, maxPagesInFlight, maxRequisites, frameDepth, indexedChars);
+  }
+
   public Config withIndexedChars(int n) {
     return new Config(dataDir, port, fetch, maxPagesInFlight, maxRequisites, frameDepth, n);
   }

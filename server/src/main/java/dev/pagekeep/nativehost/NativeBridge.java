@@ -70,7 +70,11 @@ public final class NativeBridge implements RequestHandler {
       if (!urls.isArray() || urls.isEmpty()) throw badRequest("\"urls\" must be a non-empty array of strings");
       if (urls.size() > MAX_URLS) throw badRequest("\"urls\" holds " + urls.size() + " URLs; the limit is " + MAX_URLS);
       ArrayNode list = body.putArray("urls");
-      for (JsonNode u : urls) list.add(requireUrl(u));
+      // The service checks each URL: it queues the good ones and lists the others in "rejected".
+      for (JsonNode u : urls) {
+        if (!u.isTextual()) throw badRequest("\"urls\" must be an array of strings");
+        list.add(u.asText());
+      }
     }
     for (String field : SAVE_FIELDS) {
       JsonNode value = request.get(field);

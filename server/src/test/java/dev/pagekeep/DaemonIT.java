@@ -1,0 +1,266 @@
+package dev.pagekeep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pagekeep.config.Config;
+import dev.pagekeep.config.DataDir;
+import dev.pagekeep.nativehost.NativeBridge;
+import dev.pagekeep.nativehost.ServiceClientGateway;
+import dev.pagekeep.testing.FixtureSite;
+import dev.pagekeep.testing.RawHttp;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon a user forgets is running: {@code status}, {@code stop}, an autostart on a busy port,
+ * and a batch with one bad URL through the API, the CLI and the native host. The shipped jar in
+ * real processes, as a person runs it.
+ */
+class DaemonIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BAD = "file:///etc/passwd";
+
+  @TempDir Path dir;
+  private final List<Process> started = new ArrayList<>();
+
+  record Run(int exit, String out, String err) {}
+
+  private ProcessBuilder java(Map<String, String> env, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", System.getProperty("pagekeep.jar", "target/pagekeep.jar")));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("PAGEKEEP_HOME", dir.resolve("data").toString());
+    pb.environment().put("PAGEKEEP_PORT", "0");
+    pb.environment().putAll(env);
+    return pb;
+  }
+
+  private Run pagekeep(Map<String, String> env, String... args) throws Exception {
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process p = java(env, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private Run pagekeep(String... args) throws Exception {
+    return pagekeep(Map.of(), args);
+  }
+
+  /** {@code pagekeep serve} in the background, returned once service.json names it. */
+  private Process serve(Map<String, String> env, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("serve"));
+    args.addAll(List.of(extra));
+    Process p = java(env, args.toArray(String[]::new)).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("serve-" + started.size() + ".log").toFile()).start();
+    started.add(p);
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline && p.isAlive()) {
+      JsonNode info = serviceJson();
+      if (info != null && info.path("pid").asLong() == p.pid()) return p;
+      Thread.sleep(50);
+    }
+    throw new AssertionError("serve did not start: " + Files.readString(dir.resolve("serve-" + (started.size() - 1) + ".log")));
+  }
+
+  private JsonNode serviceJson() throws IOException {
+    Path f = dir.resolve("data/service.json");
+    try {
+      return Files.exists(f) ? JSON.readTree(Files.readString(f)) : null;
+    } catch (IOException e) {
+      return null; // being replaced
+    }
+  }
+
+  private boolean lockFree() throws IOException {
+    try (FileChannel c = FileChannel.open(dir.resolve("data/serve.lock"), StandardOpenOption.WRITE)) {
+      FileLock lock = c.tryLock();
+      if (lock == null) return false;
+      lock.release();
+      return true;
+    }
+  }
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    JsonNode info = serviceJson();
+    if (info != null) ProcessHandle.of(info.path("pid").asLong()).filter(h -> h.pid() != ProcessHandle.current().pid())
+        .ifPresent(h -> { h.destroy(); h.onExit().join(); });
+    for (Process p : started) {
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void statusSaysNotRunningWithExitThreeAndStopOfNothingSucceeds() throws Exception {
+    Run status = pagekeep("status");
+    assertThat(status.exit()).as(status.err()).isEqualTo(3);
+    assertThat(status.out()).contains("not running").contains(dir.resolve("data").toString());
+    Run stop = pagekeep("stop");
+    assertThat(stop.exit()).as(stop.err()).isZero();
+    assertThat(stop.out()).contains("was not running");
+    assertThat(dir.resolve("data/service.json")).doesNotExist();
+  }
+
+  @Test
+  void statusOfARunningServiceAndStopReleasesTheDirectoryForTheNextServe() throws Exception {
+    Process first = serve(Map.of());
+    int port = serviceJson().path("port").asInt();
+    Run status = pagekeep("status");
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.out()).contains("running at http://127.0.0.1:" + port).contains("pid " + first.pid())
+        .contains("0 queued").contains("0 fetching");
+
+    Run stop = pagekeep("stop");
+    assertThat(stop.exit()).as(stop.err()).isZero();
+    assertThat(stop.out()).contains("stopped").contains("pid " + first.pid());
+    assertThat(stop.err()).as("stopped through the API, no SIGTERM needed").doesNotContain("SIGTERM");
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.exitValue()).as("a normal exit, not a signal").isZero();
+    assertThat(Files.readString(dir.resolve("serve-0.log"))).contains("pagekeep stopped");
+    assertThat(dir.resolve("data/service.json")).doesNotExist();
+    assertThat(lockFree()).isTrue();
+    assertThat(pagekeep("status").exit()).isEqualTo(3);
+
+    // The directory is free: a new serve starts on it, and stop stops that one too.
+    Process second = serve(Map.of());
+    assertThat(pagekeep("status").exit()).isZero();
+    assertThat(pagekeep("stop").exit()).isZero();
+    assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void shutdownTakesTheTokenOnlyAndClosesTheServiceTheNormalWay() throws Exception {
+    Config config = Config.defaults(DataDir.resolve(dir.resolve("data")), 0);
+    Service service = Service.start(config);
+    try {
+      int port = service.port();
+      String token = config.dataDir().readToken();
+      RawHttp anonymous = new RawHttp(port, null);
+      assertThat(anonymous.send("POST", "/api/shutdown", null, Map.of()).status()).isEqualTo(401);
+      // A browser session (what a page on pagekeep's own origin holds) cannot stop the service.
+      String link = new RawHttp(port, token).post("/api/login-links", Map.of()).json().path("url").asText();
+      String cookie = anonymous.get(link.substring(link.indexOf("/login"))).header("Set-Cookie");
+      cookie = cookie.substring(0, cookie.indexOf(';'));
+      RawHttp.Reply bySession = anonymous.send("POST", "/api/shutdown", null, Map.of("Cookie", cookie,
+          "Origin", "http://127.0.0.1:" + port, "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Dest", "empty"));
+      assertThat(bySession.status()).as(bySession.text()).isEqualTo(403);
+      assertThat(new RawHttp(port, token).get("/api/stats").status()).as("still running").isEqualTo(200);
+
+      RawHttp.Reply byToken = new RawHttp(port, token).send("POST", "/api/shutdown", null, Map.of());
+      assertThat(byToken.status()).isEqualTo(202);
+      assertThat(byToken.json().path("status").asText()).isEqualTo("stopping");
+      service.awaitClosed();
+      assertThat(dir.resolve("data/service.json")).doesNotExist();
+      assertThat(lockFree()).isTrue();
+      try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        assertThat(probe.getLocalPort()).as("the port is released").isEqualTo(port);
+      }
+    } finally {
+      service.close();
+    }
+    // Opens again where it left off.
+    try (Service again = Service.start(config)) {
+      assertThat(again.port()).isPositive();
+    }
+  }
+
+  @Test
+  void anAutostartedServiceTakesAFreePortWhenItsPortIsBusyWhileServeByHandRefuses() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+         FixtureSite site = new FixtureSite("core-site").start()) {
+      Map<String, String> env = Map.of("PAGEKEEP_PORT", Integer.toString(busy.getLocalPort()));
+      Run save = pagekeep(env, "save", site.url("/index.html"));
+      assertThat(save.exit()).as(save.err()).isZero();
+      int port = serviceJson().path("port").asInt();
+      assertThat(port).isPositive().isNotEqualTo(busy.getLocalPort());
+      assertThat(save.out().strip()).startsWith("http://127.0.0.1:" + port + "/web/");
+      assertThat(Files.readString(dir.resolve("data/service.log")))
+          .contains("port " + busy.getLocalPort() + " is in use; serving on a free port instead");
+      // Clients find it through service.json: a second save and status use the same service.
+      Run again = pagekeep(env, "save", site.url("/second.html"));
+      assertThat(again.exit()).as(again.err()).isZero();
+      assertThat(again.out()).contains(":" + port + "/web/");
+      Run status = pagekeep(env, "status");
+      assertThat(status.out()).contains("127.0.0.1:" + port);
+      assertThat(pagekeep(env, "stop").exit()).isZero();
+
+      // serve started by hand keeps the clear failure.
+      Run byHand = pagekeep(env, "serve");
+      assertThat(byHand.exit()).isNotZero();
+      String[] lines = byHand.err().strip().split("\n"); // Javalin logs its own line before ours
+      assertThat(lines[lines.length - 1]).isEqualTo("pagekeep: port " + busy.getLocalPort()
+          + " is in use; pick another with --port (0 = any free port)");
+    }
+  }
+
+  @Test
+  void aBatchWithOneBadUrlQueuesTheOthersThroughTheApi() throws Exception {
+    try (FixtureSite site = new FixtureSite("core-site").start();
+         Service service = Service.start(Config.defaults(DataDir.resolve(dir.resolve("data")), 0))) {
+      RawHttp http = new RawHttp(service.port(), service.config().dataDir().readToken());
+      RawHttp.Reply r = http.post("/api/saves", Map.of("urls",
+          List.of(site.url("/index.html"), BAD, site.url("/second.html"))));
+      assertThat(r.status()).as(r.text()).isEqualTo(202);
+      assertThat(r.json().path("saves")).extracting(s -> s.path("url").asText())
+          .containsExactly(site.url("/index.html"), site.url("/second.html"));
+      assertThat(r.json().path("rejected")).hasSize(1);
+      assertThat(r.json().at("/rejected/0/url").asText()).isEqualTo(BAD);
+      assertThat(r.json().at("/rejected/0/error").asText()).contains("only http and https");
+      for (JsonNode s : r.json().path("saves")) {
+        assertThat(http.get("/api/saves/" + s.path("id").asLong()).status()).isEqualTo(200);
+      }
+      // Nothing to queue at all is still an error, with the reasons.
+      RawHttp.Reply none = http.post("/api/saves", Map.of("urls", List.of(BAD, "http://")));
+      assertThat(none.status()).isEqualTo(400);
+      assertThat(none.json().at("/error/code").asText()).isEqualTo("invalid_url");
+      assertThat(none.json().at("/error/rejected")).hasSize(2);
+    }
+  }
+
+  @Test
+  void aBatchWithOneBadUrlSavesTheOthersThroughTheCli() throws Exception {
+    try (FixtureSite site = new FixtureSite("core-site").start()) {
+      Run run = pagekeep("save", site.url("/index.html"), BAD, site.url("/second.html"));
+      assertThat(run.exit()).as("not everything was saved").isEqualTo(1);
+      assertThat(run.out().strip().split("\n")).hasSize(2).allSatisfy(line -> assertThat(line).contains("/web/"));
+      assertThat(run.out()).contains(site.url("/index.html")).contains(site.url("/second.html"));
+      assertThat(run.err().strip()).startsWith("rejected ").contains("only http and https").contains(BAD)
+          .doesNotContain("\n");
+    }
+  }
+
+  @Test
+  void aBatchWithOneBadUrlQueuesTheOthersThroughTheNativeHost() throws Exception {
+    try (FixtureSite site = new FixtureSite("core-site").start();
+         Service service = Service.start(Config.defaults(DataDir.resolve(dir.resolve("data")), 0))) {
+      NativeBridge host = new NativeBridge(new ServiceClientGateway(service.config().dataDir()), JSON, "test");
+      ObjectNode request = (ObjectNode) JSON.readTree(JSON.writeValueAsString(Map.of("type", "save", "source", "links-on-page",
+          "urls", List.of(site.url("/index.html"), BAD, site.url("/second.html")))));
+      JsonNode result = host.handle("save", request);
+      assertThat(result.path("saves")).extracting(s -> s.path("url").asText())
+          .containsExactly(site.url("/index.html"), site.url("/second.html"));
+      assertThat(result.at("/rejected/0/url").asText()).isEqualTo(BAD);
+      assertThat(result.at("/rejected/0/error").asText()).contains("only http and https");
+    }
+  }
+}
