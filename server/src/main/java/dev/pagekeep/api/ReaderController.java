@@ -38,6 +38,7 @@ final class ReaderController {
     String base = c.finalUrl() == null ? c.url() : c.finalUrl();
     ReaderView.Article a = ReaderText.article(new String(body, Charsets.detect(body, c.contentType())), base);
     Document article = Jsoup.parseBodyFragment(a.contentHtml(), base);
+    ReaderView.tidy(article.body(), a.title());
     for (Element img : article.select("img[src]")) {
       img.attr("src", new WaybackUrl(ts, WaybackUrl.Modifier.IM, img.absUrl("src")).path());
       img.removeAttr("srcset");
