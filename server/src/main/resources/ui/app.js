@@ -182,7 +182,7 @@ async function showTimeline(hashUrl) {
         el('a', { href: '/reader/' + data.urlKey + '/' + v.timestamp, text: 'reader view' }),
         previous ? ' · ' : '',
         previous ? el('a', { class: 'diff', href: '/diff/' + previous.timestamp + '/' + v.timestamp + '/' + data.url,
-          text: 'changes since ' + human(previous.timestamp) }) : ''),
+          text: 'changes since ' + human(previous.timestamp, true) }) : ''),
       el('div', { class: 'actions' }, el('button', { class: 'danger', onclick: async () => {
         if (!confirm('Delete the version of ' + human(v.timestamp, true) + '? The other versions stay.')) return;
         try {

@@ -75,8 +75,11 @@ public final class ReaderView {
    * Tidies an article for reading under a heading that already shows {@code title}: drops permalink
    * anchors (Sphinx's {@code ¶}, GitHub's and MkDocs' heading links: a link to a fragment whose
    * text is a mark or nothing) and the article's own first heading when it repeats the title.
+   *
+   * @return the title to show: the article's heading when the title is that heading and a site name
+   *         ("Intro \u2014 Project docs" gives "Intro"), else {@code title}
    */
-  public static void tidy(Element article, String title) {
+  public static String tidy(Element article, String title) {
     for (Element a : article.select("a[href]")) {
       String text = Documents.normalise(a.text()).toLowerCase(java.util.Locale.ROOT);
       String href = a.attr("href");
@@ -89,8 +92,13 @@ public final class ReaderView {
       String heading = comparable(first.text());
       String t = comparable(title);
       // The same text, or the text and a site name after a separator ("Intro \u2014 Project docs").
-      if (!heading.isEmpty() && (t.equals(heading) || t.matches(java.util.regex.Pattern.quote(heading) + " ?[\u2014\u2013|:\u00b7-] .*"))) first.remove();
+      if (!heading.isEmpty() && (t.equals(heading) || t.matches(java.util.regex.Pattern.quote(heading) + " ?[\u2014\u2013|:\u00b7-] .*"))) {
+        String shown = Documents.normalise(first.text()).replaceAll("[\\s\u00b6\u00a7#]+$", "");
+        first.remove();
+        return shown;
+      }
     }
+    return title;
   }
 
   private static String comparable(String s) {

@@ -61,7 +61,7 @@ class ReaderViewTest {
         + "</div></body></html>";
     ReaderView.Article a = ReaderView.extract(html, URL);
     org.jsoup.nodes.Document doc = org.jsoup.Jsoup.parseBodyFragment(a.contentHtml(), URL);
-    ReaderView.tidy(doc.body(), a.title());
+    assertThat(ReaderView.tidy(doc.body(), a.title())).isEqualTo("Installing the package");
     String out = doc.body().html();
     assertThat(out).doesNotContain("\u00b6").doesNotContain(">#<").doesNotContain("Installing the package")
         .contains("Requirements").contains("GitHub style").contains("Mkdocs")
