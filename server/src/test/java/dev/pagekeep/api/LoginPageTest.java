@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LoginPageTest {
   static final Map<String, String> BROWSER = Map.of("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
 
-  @TempDir Path data;
+  @TempDir static Path data; // static: an instance field is still null in a PER_CLASS @BeforeAll
   RunningService svc;
   RawHttp anonymous;
   RawHttp withToken;
