@@ -1,6 +1,7 @@
-// The web UI in a real Chromium against the real service: log in through the one-time link,
-// search for a phrase, open a URL's timeline, replay a snapshot, delete one. Screenshots of each
-// step go to test-artifacts/ui/ (git-ignored).
+// The web UI in a real Chromium against the real service: the login page a browser without a
+// session meets, log in through the one-time link, the home list grouped by URL, tags, search, a
+// URL's timeline, replay, the reader view, delete. Screenshots of every screen at desktop (1280)
+// and phone (390) widths go to test-artifacts/ui/ (git-ignored).
 //
 // Needs: server/target/pagekeep.jar (mvn -B package -DskipTests), /usr/bin/chromium, playwright-core.
 
@@ -28,7 +29,28 @@ const PAGES = {
     'Everyone knows that asynchronous code performs better when applied to network operations.'),
   '/sourdough': page('Sourdough starter notes', 'Flour, water, patience and a warm kitchen.'),
   '/comets': page('Comets and their tails', 'Dirty snowballs on long orbits around the sun.'),
+  // A Sphinx page: the title again as the first heading, and a pilcrow permalink on every heading.
+  '/sphinx': '<!doctype html><html><head><meta charset="utf-8"><title>Installing the package \u2014 Demo 1.0 documentation</title></head>'
+    + '<body><div class="body" role="main"><section id="installing">'
+    + '<h1>Installing the package<a class="headerlink" href="#installing" title="Link to this heading">\u00b6</a></h1>'
+    + '<p>Install it with pip, in a virtual environment, and check the version it reports afterwards. </p>'.repeat(4)
+    + '<section id="requirements"><h2>Requirements<a class="headerlink" href="#requirements" title="Link to this heading">\u00b6</a></h2>'
+    + '<p>A Python interpreter of version three or later, and a working compiler for the native parts. </p>'.repeat(3)
+    + '</section></section></div></body></html>',
 };
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+/** A screen at both widths: test-artifacts/ui/<name>-desktop.png and <name>-phone.png. */
+async function shoot(tab, name) {
+  const before = tab.viewportSize();
+  for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    await tab.setViewportSize(size);
+    await tab.screenshot({ path: path.join(shots, `${name}-${label}.png`), fullPage: true });
+  }
+  await tab.setViewportSize(before);
+}
 
 async function fixtureSite() {
   const server = http.createServer((req, res) => {
@@ -67,8 +89,8 @@ async function startService(data) {
   return { proc, login, base, call, stop: () => new Promise(r => { proc.once('exit', r); proc.kill('SIGTERM'); }) };
 }
 
-async function saveAndWait(svc, urls) {
-  const { saves } = await svc.call('POST', '/api/saves', { urls });
+async function saveAndWait(svc, urls, tags) {
+  const { saves } = await svc.call('POST', '/api/saves', tags ? { urls, tags } : { urls });
   for (const s of saves) {
     const deadline = Date.now() + 60000;
     for (;;) {
@@ -88,10 +110,12 @@ describe('web UI', { timeout: 180000 }, () => {
     data = fs.mkdtempSync(path.join(os.tmpdir(), 'pagekeep-ui-'));
     site = await fixtureSite();
     svc = await startService(data);
-    await saveAndWait(svc, Object.keys(PAGES).map(p => site.url(p)));
+    await saveAndWait(svc, ['/aiohttp', '/comets', '/sphinx'].map(p => site.url(p)));
+    await saveAndWait(svc, [site.url('/sourdough')], ['baking', 'to read']);
+    await new Promise(r => setTimeout(r, 1100)); // the second version a second later: versions differ by seconds
     await saveAndWait(svc, [site.url('/aiohttp')]); // a second version for the timeline
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    tab = await browser.newPage({ viewport: DESKTOP });
   });
 
   after(async () => {
@@ -101,13 +125,57 @@ describe('web UI', { timeout: 180000 }, () => {
     fs.rmSync(data, { recursive: true, force: true });
   });
 
-  test('the login link opens the archive with the newest snapshots', async () => {
+  test('a browser without a session gets a login page that says how to get in', async () => {
+    const anonymous = await browser.newPage({ viewport: DESKTOP });
+    const errors = [];
+    anonymous.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+    const res = await anonymous.goto(svc.base + '/');
+    assert.equal(res.status(), 401);
+    assert.match(res.headers()['content-type'], /^text\/html/);
+    assert.equal(await anonymous.textContent('h1'), 'pagekeep');
+    const text = await anonymous.textContent('body');
+    assert.match(text, /personal Wayback Machine/);
+    assert.match(text, /pagekeep open/);
+    assert.match(text, /Open archive/);
+    assert.doesNotMatch(text, /pagekeep serve|"error"/);
+    // Its inline style passes the UI's CSP (the 401 itself and the absent favicon are the only errors).
+    assert.deepEqual(errors.filter(e => !/^Failed to load resource/.test(e)), []);
+    assert.equal(await anonymous.evaluate(() => getComputedStyle(document.querySelector('main')).maxWidth), '38em'.replace('em', '') * 16 + 'px');
+    await shoot(anonymous, '0-login');
+    await anonymous.close();
+  });
+
+  test('the login link opens the archive with one row per URL, its versions and tags', async () => {
     await tab.goto(svc.login);
     await tab.waitForSelector('#view .row');
     assert.equal(new URL(tab.url()).pathname, '/');
-    assert.equal(await tab.locator('#view .row').count(), 4); // every snapshot, the twice-saved page twice
-    assert.match(await tab.textContent('#stats'), /4 snapshots of 3 URLs/);
-    await tab.screenshot({ path: path.join(shots, '1-newest.png'), fullPage: true });
+    const rows = tab.locator('#view .row');
+    assert.equal(await rows.count(), 4); // 4 URLs, the twice-saved page once
+    assert.match(await tab.textContent('#stats'), /5 snapshots of 4 URLs/);
+    const twice = rows.filter({ hasText: 'python-aiohttp' });
+    assert.equal(await twice.count(), 1);
+    assert.equal(await twice.locator('a.versions').textContent(), '2 versions');
+    assert.equal(await twice.getByRole('button').textContent(), 'Delete all 2 versions');
+    const once = rows.filter({ hasText: 'Comets' });
+    assert.equal(await once.locator('a.versions').textContent(), '1 version');
+    assert.equal(await once.getByRole('button').textContent(), 'Delete 1 version');
+    assert.equal(await rows.first().textContent().then(t => /python-aiohttp/.test(t)), true); // newest first
+    assert.match(await twice.locator('time').textContent(), /\d:\d\d:\d\d/); // capture times with seconds
+    assert.deepEqual(await rows.filter({ hasText: 'Sourdough' }).locator('.tag').allTextContents(), ['baking', 'to read']);
+    await shoot(tab, '1-newest');
+  });
+
+  test('a tag chip runs the tags: search', async () => {
+    await tab.locator('#view .row .tag', { hasText: 'to read' }).click();
+    await tab.waitForFunction(() => /Results for/.test(document.querySelector('h1').textContent));
+    assert.equal(await tab.inputValue('#q'), 'tags:"to read"');
+    await tab.waitForSelector('#view .row');
+    const rows = tab.locator('#view .row');
+    assert.equal(await rows.count(), 1);
+    assert.match(await rows.first().textContent(), /Sourdough starter notes/);
+    await shoot(tab, '2-tag-search');
+    await tab.goto(svc.base + '/#/');
+    await tab.waitForSelector('#view .row');
   });
 
   test('a remembered phrase finds its page with the words highlighted', async () => {
@@ -119,7 +187,7 @@ describe('web UI', { timeout: 180000 }, () => {
     assert.equal(await rows.count(), 1);
     assert.match(await rows.first().textContent(), /python-aiohttp/);
     assert.equal(await tab.locator('#view .row .snippet mark').first().textContent(), 'asynchronous code performs');
-    await tab.screenshot({ path: path.join(shots, '2-search.png'), fullPage: true });
+    await shoot(tab, '2-search');
   });
 
   test('the timeline lists both versions and replays one with the banner', async () => {
@@ -127,33 +195,76 @@ describe('web UI', { timeout: 180000 }, () => {
     await tab.keyboard.press('t');
     await tab.waitForSelector('.years');
     assert.equal(await tab.locator('#view .row').count(), 2);
-    await tab.screenshot({ path: path.join(shots, '3-timeline.png'), fullPage: true });
+    // Delete says what it deletes: one version per row, all of them at the top.
+    assert.deepEqual(await tab.locator('#view .row button').allTextContents(), ['Delete this version', 'Delete this version']);
+    assert.equal(await tab.locator('main > p button.danger').textContent(), 'Delete all 2 versions');
+    // Seconds on every version, and the second save of the same page is marked unchanged.
+    for (const t of await tab.locator('#view .row a.title').allTextContents()) assert.match(t, /\d:\d\d:\d\d/);
+    assert.equal(await tab.locator('#view .row .unchanged').count(), 1);
+    await shoot(tab, '3-timeline');
     // The newer version links the diff against the older one.
     assert.equal(await tab.locator('#view .row a.diff').count(), 1);
     await Promise.all([tab.waitForURL(/\/diff\/\d{14}\/\d{14}\//), tab.locator('#view .row a.diff').click()]);
     assert.match(await tab.textContent('h1'), /What changed on/);
+    await shoot(tab, '3-diff');
     await tab.goBack();
     await tab.waitForSelector('.years');
     await Promise.all([tab.waitForURL(/\/web\/\d{14}\//), tab.locator('#view .row a.title').first().click()]);
     assert.match(await tab.textContent('#pagekeep-banner'), /2 versions/);
     const content = tab.frameLocator('#pagekeep-frame');
     assert.match(await content.locator('body').textContent(), /asynchronous code performs better/);
-    await tab.screenshot({ path: path.join(shots, '4-replay.png'), fullPage: true });
+    await shoot(tab, '4-replay');
     await Promise.all([tab.waitForURL(/#\/url\//), tab.click('#pagekeep-all')]);
     await tab.waitForSelector('.years');
+  });
+
+  test('the reader view shows the title once and no permalink marks', async () => {
+    const list = await svc.call('GET', '/api/snapshots?group=url');
+    const sphinx = list.snapshots.find(s => s.url.endsWith('/sphinx'));
+    await tab.goto(svc.base + '/reader/' + sphinx.hashUrl + '/' + sphinx.timestamp);
+    const body = await tab.textContent('body');
+    assert.equal(body.split('Installing the package').length - 1, 1); // the heading, not again in the article
+    assert.doesNotMatch(body, /\u00b6/);
+    assert.match(body, /Requirements/);
+    assert.match(body, /virtual environment/);
+    await shoot(tab, '5-reader');
+  });
+
+  test('the other screens: failed, needs browser, import and export', async () => {
+    for (const [hash, name, heading] of [['#/failed', '6-failed', 'Failed saves'],
+      ['#/needs-browser', '7-needs-browser', 'Waiting for the browser'], ['#/io', '8-import-export', 'Import & export']]) {
+      await tab.goto(svc.base + '/' + hash);
+      await tab.waitForFunction(h => document.querySelector('#view h1') && document.querySelector('#view h1').textContent === h, heading);
+      await shoot(tab, name);
+    }
   });
 
   test('deleting a URL removes it from the list, the stats and search', async () => {
     await tab.goto(svc.base + '/#/');
     await tab.waitForSelector('#view .row');
     const target = tab.locator('#view .row', { hasText: 'Comets and their tails' });
-    tab.once('dialog', d => d.accept());
-    await target.getByRole('button', { name: 'Delete' }).click();
+    let asked = '';
+    tab.once('dialog', d => { asked = d.message(); d.accept(); });
+    await target.getByRole('button', { name: 'Delete 1 version' }).click();
     await tab.waitForFunction(() => ![...document.querySelectorAll('#view .row')].some(r => r.textContent.includes('Comets')));
-    await tab.waitForFunction(() => /3 snapshots of 2 URLs/.test(document.querySelector('#stats').textContent));
+    assert.match(asked, /^Delete the snapshot of http:.*\/comets\?$/);
+    await tab.waitForFunction(() => /4 snapshots of 3 URLs/.test(document.querySelector('#stats').textContent));
     const found = await svc.call('GET', '/api/snapshots?q=comets');
     assert.equal(found.snapshots.length, 0);
-    await tab.screenshot({ path: path.join(shots, '5-after-delete.png'), fullPage: true });
+    await shoot(tab, '9-after-delete');
+  });
+
+  test('deleting one version in the timeline keeps the URL with its other version', async () => {
+    const twice = (await svc.call('GET', '/api/snapshots?group=url')).snapshots.find(s => s.url.endsWith('/aiohttp'));
+    await tab.goto(svc.base + '/#/url/' + twice.hashUrl);
+    await tab.waitForSelector('.years');
+    let asked = '';
+    tab.once('dialog', d => { asked = d.message(); d.accept(); });
+    await tab.locator('#view .row').first().getByRole('button', { name: 'Delete this version' }).click();
+    await tab.waitForFunction(() => document.querySelectorAll('#view .row').length === 1);
+    assert.match(asked, /The other versions stay/);
+    const after = (await svc.call('GET', '/api/snapshots?group=url')).snapshots.find(s => s.url.endsWith('/aiohttp'));
+    assert.equal(after.versions, 1);
   });
 
   test('without a session the UI data stays private', async () => {

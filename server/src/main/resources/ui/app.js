@@ -77,24 +77,41 @@ function failure(e) {
 
 // ---------------------------------------------------------------- rows
 
+const plural = (n, one, many) => n + ' ' + (n === 1 ? one : many);
+
+/** What a URL's Delete removes, said on the button: "Delete 1 version", "Delete all 3 versions". */
+const deleteAllLabel = n => n === 1 ? 'Delete 1 version' : 'Delete all ' + n + ' versions';
+
+/** A URL's tags as chips; each runs the tags: search. */
+function tagChips(tags) {
+  if (!tags || !tags.length) return null;
+  return el('span', { class: 'tags' }, tags.map(t => el('a', { class: 'tag', title: 'Pages tagged ' + t,
+    href: '#/search/' + encodeURIComponent('tags:"' + t.replace(/["\\]/g, ' ').trim() + '"'), text: t })));
+}
+
+/** One URL: its newest snapshot, how many versions it has, its tags. */
 function snapshotRow(s) {
   const title = s.titleHighlight ? highlighted(s.titleHighlight) : (s.title && s.title.trim() ? s.title : s.url);
+  const versions = s.versions || 1;
   const row = el('li', { class: 'row', tabindex: '0', 'data-replay': s.replay, 'data-hash': s.hashUrl },
     el('a', { class: 'title', href: s.replay }, title),
     el('div', { class: 'url', text: s.url }),
-    el('div', { class: 'meta' }, human(s.timestamp), ' · ', el('a', { href: '#/url/' + s.hashUrl, text: 'all versions' })),
+    el('div', { class: 'meta' }, el('time', { text: human(s.timestamp, true) }), ' · ',
+      el('a', { class: 'versions', href: '#/url/' + s.hashUrl, text: plural(versions, 'version', 'versions') }),
+      tagChips(s.tags)),
     el('div', { class: 'actions' },
-      el('button', { class: 'danger', title: 'Delete every snapshot of this URL', onclick: () => deleteUrl(s, row) }, 'Delete')));
+      el('button', { class: 'danger', title: 'Delete every snapshot of ' + s.url, onclick: () => deleteUrl(s, row, versions) },
+        deleteAllLabel(versions))));
   if (s.snippet !== undefined) row.append(el('div', { class: 'snippet' }, highlighted(s.snippet)));
   return row;
 }
 
-async function deleteUrl(s, row) {
-  if (!confirm('Delete every snapshot of ' + s.url + '?')) return;
+async function deleteUrl(s, row, versions) {
+  if (!confirm((versions > 1 ? 'Delete all ' + versions + ' versions of ' : 'Delete the snapshot of ') + s.url + '?')) return;
   try {
     const r = await api('DELETE', '/api/snapshots/' + s.urlKey);
     if (row) row.remove();
-    toast('Deleted ' + r.deleted + ' snapshot(s)');
+    toast('Deleted ' + plural(r.deleted, 'version', 'versions') + ' of ' + s.url);
     refreshStats();
   } catch (e) { toast(e.message, true); }
 }
@@ -123,7 +140,7 @@ async function pagedList(heading, pathFor, rowFor, emptyText) {
 
 function showNewest() {
   return pagedList(el('h1', { text: 'Newest snapshots' }),
-    c => '/api/snapshots?limit=50' + (c ? '&cursor=' + encodeURIComponent(c) : ''),
+    c => '/api/snapshots?group=url&limit=50' + (c ? '&cursor=' + encodeURIComponent(c) : ''),
     snapshotRow, 'Nothing archived yet. Save a page with the extension, pagekeep save URL, or import your bookmarks.');
 }
 
@@ -158,29 +175,32 @@ async function showTimeline(hashUrl) {
   versions.forEach((v, i) => {
     const previous = versions[i + 1]; // newest first: the next row is the version before this one
     const row = el('li', { class: 'row', tabindex: '0', 'data-replay': v.replay },
-      el('a', { class: 'title', href: v.replay, text: human(v.timestamp, true) }),
+      el('a', { class: 'title', href: v.replay, text: human(v.timestamp, true) },
+        v.unchanged ? el('span', { class: 'unchanged', title: 'The same text as the version before', text: 'unchanged' }) : null),
       el('div', { class: 'meta' }, 'HTTP ' + v.status + ' · ' + (v.contentType || 'unknown type') + ' · ' + bytes(v.size)
         + (v.requisites ? ' · ' + v.requisites + ' requisites' : '') + ' · ',
         el('a', { href: '/reader/' + data.urlKey + '/' + v.timestamp, text: 'reader view' }),
         previous ? ' · ' : '',
         previous ? el('a', { class: 'diff', href: '/diff/' + previous.timestamp + '/' + v.timestamp + '/' + data.url,
-          text: 'changes since ' + human(previous.timestamp) }) : ''),
+          text: 'changes since ' + human(previous.timestamp, true) }) : ''),
       el('div', { class: 'actions' }, el('button', { class: 'danger', onclick: async () => {
-        if (!confirm('Delete the snapshot of ' + human(v.timestamp) + '?')) return;
+        if (!confirm('Delete the version of ' + human(v.timestamp, true) + '? The other versions stay.')) return;
         try {
           await api('DELETE', '/api/snapshots/' + data.urlKey + '/' + v.timestamp);
           row.remove();
-          toast('Snapshot deleted');
+          toast('Version deleted');
           refreshStats();
           if (!list.children.length) location.hash = '#/';
         } catch (e) { toast(e.message, true); }
-      } }, 'Delete')));
+      } }, 'Delete this version')));
     list.append(row);
   });
+  const n = data.versions.length;
   render(el('h1', { text: data.title || data.url }),
     el('p', { class: 'url' }, el('a', { href: data.url, rel: 'noreferrer noopener', target: '_blank', text: data.url }), ' (live)'),
-    el('p', {}, data.versions.length + ' snapshot(s) · ', el('a', { href: framedUrl(data.url), text: 'newest' }), ' · ',
-      el('button', { class: 'danger', onclick: () => deleteUrl(data, null).then(() => { location.hash = '#/'; }) }, 'Delete all')),
+    el('p', {}, plural(n, 'version', 'versions') + ' · ', el('a', { href: framedUrl(data.url), text: 'newest' }), ' ',
+      tagChips(data.tags), ' · ',
+      el('button', { class: 'danger', onclick: () => deleteUrl(data, null, n).then(() => { location.hash = '#/'; }) }, deleteAllLabel(n))),
     years, list);
 }
 

@@ -56,6 +56,9 @@ class CliIT {
       int port = Integer.parseInt(replay.replaceAll("^http://127\\.0\\.0\\.1:(\\d+)/.*$", "$1"));
       String body = new RawHttp(port, token).replayed(replay.substring(replay.indexOf("/web/"))).text();
       assertThat(body).contains("Keeping what we link to").doesNotContain("<script");
+      // The service started in the background names the way in, in its log, and never writes a login link there.
+      String log = Files.readString(dir.resolve("data/service.log"));
+      assertThat(log).contains("open the archive: pagekeep open").doesNotContain("token=");
       // The service keeps running for the next save: a second save reuses it.
       Run second = pagekeep("save", site.url("/second.html"));
       assertThat(second.exit()).isZero();

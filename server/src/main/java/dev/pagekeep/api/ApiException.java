@@ -29,7 +29,7 @@ public class ApiException extends RuntimeException {
   public static ApiException badRequest(String message) { return new ApiException(400, "bad_request", message); }
   public static ApiException notFound(String message) { return new ApiException(404, "not_found", message); }
   public static ApiException unauthorized() {
-    return new ApiException(401, "unauthorized", "a token is required: Authorization: Bearer <token from the data directory>, or log in with the link `pagekeep serve` prints");
+    return new ApiException(401, "unauthorized", "a token is required: Authorization: Bearer <token from the data directory>, or log in with the link `pagekeep open` prints");
   }
   public static ApiException forbidden(String code, String message) { return new ApiException(403, code, message); }
 }

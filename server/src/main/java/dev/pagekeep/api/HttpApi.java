@@ -115,7 +115,13 @@ public final class HttpApi {
       config.routes.get("/ui/{file}", web::uiAsset);
       config.routes.get("/reader/{hashUrl}/{timestamp}", reader::reader);
 
-      config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.details()));
+      config.routes.exception(ApiException.class, (e, ctx) -> {
+        if (e.status() == 401 && WebController.wantsLoginPage(ctx)) {
+          web.loginPage(ctx);
+        } else {
+          error(ctx, e.status(), e.code(), e.getMessage(), e.details());
+        }
+      });
       // Jetty throws these from getContentType()/getCharacterEncoding() for "charset=bogus".
       config.routes.exception(UnsupportedCharsetException.class, (e, ctx) -> badCharset(ctx));
       config.routes.exception(IllegalCharsetNameException.class, (e, ctx) -> badCharset(ctx));

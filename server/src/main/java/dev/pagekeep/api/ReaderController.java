@@ -38,17 +38,18 @@ final class ReaderController {
     String base = c.finalUrl() == null ? c.url() : c.finalUrl();
     ReaderView.Article a = ReaderText.article(new String(body, Charsets.detect(body, c.contentType())), base);
     Document article = Jsoup.parseBodyFragment(a.contentHtml(), base);
+    String title = ReaderView.tidy(article.body(), a.title());
     for (Element img : article.select("img[src]")) {
       img.attr("src", new WaybackUrl(ts, WaybackUrl.Modifier.IM, img.absUrl("src")).path());
       img.removeAttr("srcset");
     }
     String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-        + "<title>" + esc(a.title()) + "</title><style>body{font:18px/1.65 Georgia,serif;max-width:40em;margin:2em auto;padding:0 1em;color:#222}"
+        + "<title>" + esc(title) + "</title><style>body{font:18px/1.65 Georgia,serif;max-width:40em;margin:2em auto;padding:0 1em;color:#222}"
         + "header{font:14px/1.4 system-ui,sans-serif;color:#555;border-bottom:1px solid #ddd;margin-bottom:1.5em;padding-bottom:.5em}"
         + "img{max-width:100%;height:auto}pre{white-space:pre-wrap}a{color:#1d4ed8}</style></head><body>"
         + "<header><a href=\"/#/url/" + c.hashUrl() + "\">&larr; all versions</a> · reader view of "
         + "<a href=\"" + esc(WaybackUrl.framed(ts, c.url()).path()) + "\">the snapshot</a> of " + esc(c.url()) + " · "
-        + esc(Replayer.human(ts)) + "</header><h1>" + esc(a.title()) + "</h1>"
+        + esc(Replayer.human(ts)) + "</header><h1>" + esc(title) + "</h1>"
         + (a.byline().isEmpty() ? "" : "<p><i>" + esc(a.byline()) + "</i></p>")
         + "<article>" + article.body().html() + "</article></body></html>";
     ctx.header("Content-Security-Policy", Replayer.CSP).contentType("text/html; charset=utf-8").result(html);

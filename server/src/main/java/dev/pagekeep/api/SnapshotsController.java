@@ -34,9 +34,11 @@ final class SnapshotsController {
     }
     String cursor = ctx.queryParam("cursor");
     if (cursor != null && !cursor.matches("\\d{14}/[0-9a-f]{32}")) throw ApiException.badRequest("bad cursor");
-    List<Capture> pages = store.pages(cursor, limit + 1);
+    String group = ctx.queryParam("group");
+    if (group != null && !group.equals("url")) throw ApiException.badRequest("group must be url");
+    List<Capture> pages = group == null ? store.pages(cursor, limit + 1) : newestOfEachUrl(cursor, limit + 1);
     List<Map<String, Object>> out = new ArrayList<>();
-    for (int i = 0; i < Math.min(limit, pages.size()); i++) out.add(Views.snapshot(pages.get(i)));
+    for (int i = 0; i < Math.min(limit, pages.size()); i++) out.add(group == null ? Views.snapshot(pages.get(i)) : withVersions(pages.get(i)));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("snapshots", out);
     if (pages.size() > limit) {
@@ -44,6 +46,41 @@ final class SnapshotsController {
       body.put("next", last.timestamp() + "/" + last.urlKey());
     }
     ctx.json(body);
+  }
+
+  /**
+   * {@code ?group=url}: one entry per URL, its newest snapshot, in the order of those snapshots. A
+   * snapshot is listed only when it is its URL's newest, so the cursor (the last entry listed) pages
+   * through URLs without repeating one.
+   */
+  private List<Capture> newestOfEachUrl(String cursor, int want) {
+    List<Capture> out = new ArrayList<>();
+    String at = cursor;
+    int batch = Math.max(want, 64);
+    while (out.size() < want) {
+      List<Capture> pages = store.pages(at, batch);
+      for (Capture c : pages) {
+        List<Capture> versions = store.versions(c.urlKey());
+        if (!versions.isEmpty() && versions.get(versions.size() - 1).timestamp().equals(c.timestamp())) out.add(c);
+        if (out.size() == want) break;
+      }
+      if (pages.size() < batch) break;
+      Capture last = pages.get(pages.size() - 1);
+      at = last.timestamp() + "/" + last.urlKey();
+    }
+    return out;
+  }
+
+  private static boolean sameContent(Capture a, Capture b) {
+    if (a.textDigest() != null && b.textDigest() != null) return a.textDigest().equals(b.textDigest());
+    return a.digest() != null && a.digest().equals(b.digest());
+  }
+
+  /** A URL's entry in a grouped list: its newest snapshot and how many versions it has. */
+  private Map<String, Object> withVersions(Capture newest) {
+    Map<String, Object> m = Views.snapshot(newest);
+    m.put("versions", store.versions(newest.urlKey()).size());
+    return m;
   }
 
   /** Best match first, one entry per URL (its best snapshot); the cursor is an offset. */
@@ -59,7 +96,7 @@ final class SnapshotsController {
     List<Map<String, Object>> out = new ArrayList<>();
     for (SearchIndex.Hit hit : results.hits()) {
       store.capture(hit.urlKey(), hit.timestamp()).ifPresent(c -> {
-        Map<String, Object> m = Views.snapshot(c);
+        Map<String, Object> m = withVersions(c);
         m.put("score", hit.score());
         m.put("snippet", hit.snippet());
         if (hit.titleHighlight() != null) m.put("titleHighlight", hit.titleHighlight());
@@ -98,8 +135,16 @@ final class SnapshotsController {
     body.put("hashUrl", newest.hashUrl());
     body.put("urlKey", key);
     body.put("title", newest.title());
+    body.put("tags", newest.tags() == null ? List.of() : newest.tags());
     List<Map<String, Object>> vs = new ArrayList<>();
-    for (Capture c : versions) vs.add(Views.version(c));
+    Capture previous = null;
+    for (Capture c : versions) {
+      Map<String, Object> v = Views.version(c);
+      // The same text as the version before (the same bytes when there is no text): worth knowing before a diff.
+      v.put("unchanged", previous != null && sameContent(previous, c));
+      vs.add(v);
+      previous = c;
+    }
     body.put("versions", vs);
     ctx.json(body);
   }

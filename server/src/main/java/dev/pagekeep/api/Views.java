@@ -6,6 +6,7 @@ import dev.pagekeep.model.Save;
 import dev.pagekeep.model.SaveState;
 import dev.pagekeep.model.WaybackUrl;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The JSON shapes of the contract, built from model records (null fields are left out). */
@@ -58,6 +59,7 @@ final class Views {
     m.put("contentType", c.contentType());
     m.put("size", c.size());
     m.put("replay", WaybackUrl.framed(c.timestamp(), c.url()).path());
+    m.put("tags", c.tags() == null ? List.of() : c.tags());
     return m;
   }
 

@@ -93,6 +93,21 @@ final class WebController {
     ctx.header("Content-Security-Policy", UI_CSP).contentType("text/html; charset=utf-8").result(asset("index.html"));
   }
 
+  /**
+   * Whether a refused request gets the HTML login page rather than the JSON error: a browser asking
+   * for the home page. JSON clients (an {@code /api/} path, or Accept naming JSON) keep the JSON error.
+   */
+  static boolean wantsLoginPage(Context ctx) {
+    if (!ctx.path().equals("/")) return false;
+    String accept = ctx.header("Accept");
+    return accept == null || !accept.toLowerCase(java.util.Locale.ROOT).contains("json");
+  }
+
+  /** The page a browser without a session sees at {@code /}: what pagekeep is, and how to get in. */
+  void loginPage(Context ctx) {
+    ctx.status(401).header("Content-Security-Policy", UI_CSP).contentType("text/html; charset=utf-8").result(asset("login.html"));
+  }
+
   /** {@code /ui/{file}}: the UI's script and style, from a fixed list (nothing else on the classpath is reachable). */
   void uiAsset(Context ctx) {
     String file = ctx.pathParam("file");

@@ -67,6 +67,44 @@ public final class ReaderView {
     return Jsoup.clean(html, url, Safelist.relaxed(), settings);
   }
 
+  /** What permalink anchors say: Sphinx's pilcrow, section signs, hashes and link symbols. */
+  private static final java.util.Set<String> PERMALINK_TEXTS = java.util.Set.of("", "\u00b6", "\u00a7", "#", "\ud83d\udd17",
+      "\u2693", "\u2693\ufe0e", "\u2693\ufe0f", "link", "permalink", "anchor");
+
+  /**
+   * Tidies an article for reading under a heading that already shows {@code title}: drops permalink
+   * anchors (Sphinx's {@code ¶}, GitHub's and MkDocs' heading links: a link to a fragment whose
+   * text is a mark or nothing) and the article's own first heading when it repeats the title.
+   *
+   * @return the title to show: the article's heading when the title is that heading and a site name
+   *         ("Intro \u2014 Project docs" gives "Intro"), else {@code title}
+   */
+  public static String tidy(Element article, String title) {
+    for (Element a : article.select("a[href]")) {
+      String text = Documents.normalise(a.text()).toLowerCase(java.util.Locale.ROOT);
+      String href = a.attr("href");
+      boolean toFragment = href.startsWith("#") || href.contains("#");
+      boolean hasContent = !a.select("img, svg, picture, video").isEmpty();
+      if (toFragment && !hasContent && PERMALINK_TEXTS.contains(text)) a.remove();
+    }
+    Element first = article.selectFirst("h1, h2");
+    if (first != null && title != null) {
+      String heading = comparable(first.text());
+      String t = comparable(title);
+      // The same text, or the text and a site name after a separator ("Intro \u2014 Project docs").
+      if (!heading.isEmpty() && (t.equals(heading) || t.matches(java.util.regex.Pattern.quote(heading) + " ?[\u2014\u2013|:\u00b7-] .*"))) {
+        String shown = Documents.normalise(first.text()).replaceAll("[\\s\u00b6\u00a7#]+$", "");
+        first.remove();
+        return shown;
+      }
+    }
+    return title;
+  }
+
+  private static String comparable(String s) {
+    return Documents.normalise(s).toLowerCase(java.util.Locale.ROOT).replaceAll("[\\s\u00b6\u00a7#]+$", "").strip();
+  }
+
   private static int maxDepth(Document doc) {
     int[] max = {0};
     Element body = doc.body();

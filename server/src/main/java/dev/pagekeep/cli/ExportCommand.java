@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * ({@code GET /api/export}); this command saves it: a WARC file at PATH (gzip-compressed when
  * PATH ends in .gz), a WACZ file at PATH, or the site / Markdown files unpacked into the directory PATH.
  */
-@Command(name = "export", description = "Write the archive out as WARC, WACZ, a static site or Markdown (starts the service if none runs).")
+@Command(name = "export", mixinStandardHelpOptions = true, description = "Write the archive out as WARC, WACZ, a static site or Markdown (starts the service if none runs).")
 public final class ExportCommand implements Callable<Integer> {
   @Mixin DataOption data;
 

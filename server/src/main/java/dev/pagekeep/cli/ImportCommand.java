@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  * the offsets of records that could not be read. Interrupting it
  * loses nothing: the URLs are queued on disk and the service keeps going.
  */
-@Command(name = "import", description = "Queue every URL of a URL list (one a line) or a bookmarks HTML file (Chrome, Firefox); "
+@Command(name = "import", mixinStandardHelpOptions = true, description = "Queue every URL of a URL list (one a line) or a bookmarks HTML file (Chrome, Firefox); "
     + "store the pages of a WARC or WACZ web archive as snapshots (nothing is fetched).")
 public final class ImportCommand implements Callable<Integer> {
   @Mixin DataOption data;

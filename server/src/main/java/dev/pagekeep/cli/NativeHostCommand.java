@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
  * launcher that {@code install-host} writes) and talk to it over stdin/stdout; see
  * {@code native-host-manifest/PROTOCOL.md}.
  */
-@Command(name = "native-host", hidden = true,
+@Command(name = "native-host", mixinStandardHelpOptions = true, hidden = true,
     description = "The native-messaging host (browsers start it; not for people).")
 public final class NativeHostCommand implements Callable<Integer> {
   private static final int WORKERS = 4;

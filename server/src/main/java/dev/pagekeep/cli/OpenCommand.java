@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code pagekeep open}: prints a fresh one-time login link to the web UI (starting the service if needed). */
-@Command(name = "open", description = "Print a one-time login link to the web UI (starts the service if none runs).")
+@Command(name = "open", mixinStandardHelpOptions = true, description = "Print a one-time login link to the web UI (starts the service if none runs).")
 public final class OpenCommand implements Callable<Integer> {
   @Mixin DataOption data;
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
  * {@code pagekeep reindex}: rebuilds the full-text index from the archive. Goes through the
  * service (starting it if needed) because only {@code serve} opens the store and the index.
  */
-@Command(name = "reindex", description = "Rebuild the full-text search index from the archive (starts the service if none runs).")
+@Command(name = "reindex", mixinStandardHelpOptions = true, description = "Rebuild the full-text search index from the archive (starts the service if none runs).")
 public final class ReindexCommand implements Callable<Integer> {
   @Mixin DataOption data;
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code pagekeep save URL...}: queue URLs, wait for each, print where to read it. */
-@Command(name = "save", description = "Archive URLs (starts the service if none runs) and print their replay URLs.")
+@Command(name = "save", mixinStandardHelpOptions = true, description = "Archive URLs (starts the service if none runs) and print their replay URLs.")
 public final class SaveCommand implements Callable<Integer> {
   @Mixin DataOption data;
 

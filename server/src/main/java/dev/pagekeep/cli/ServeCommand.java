@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pagekeep serve}: the archive service, in the foreground, until interrupted. */
-@Command(name = "serve", description = "Run the archive service on 127.0.0.1 in the foreground.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the archive service on 127.0.0.1 in the foreground.")
 public final class ServeCommand implements Callable<Integer> {
   @Mixin DataOption data;
 

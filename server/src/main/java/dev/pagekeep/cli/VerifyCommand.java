@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code pagekeep verify}: opens the store (the service must be stopped) and says what is wrong. */
-@Command(name = "verify", description = "Check the archive's store: every record readable, every index and blob consistent.")
+@Command(name = "verify", mixinStandardHelpOptions = true, description = "Check the archive's store: every record readable, every index and blob consistent.")
 public final class VerifyCommand implements Callable<Integer> {
   @Mixin DataOption data;
 
@@ -26,7 +26,7 @@ public final class VerifyCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       String m = String.valueOf(e.getMessage());
       if (m.contains("lock") || m.contains("Lock")) {
-        throw new IllegalStateException("the archive is in use: stop pagekeep serve first (" + m + ")");
+        throw new IllegalStateException("the archive is in use: stop the running pagekeep service first (its pid is in service.json; " + m + ")");
       }
       throw e;
     }

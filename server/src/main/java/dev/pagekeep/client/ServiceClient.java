@@ -127,7 +127,14 @@ public final class ServiceClient {
     long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
     while (System.currentTimeMillis() < deadline) {
       ServiceClient c = findRunning(dir);
-      if (c != null) return c;
+      if (c != null) {
+        if (System.console() != null) {
+          // A person at a terminal learns where the service went and how to open it; scripts get clean output.
+          System.err.println("started the pagekeep service at " + c.base + " (log: " + dir.logFile()
+              + "); open the archive with: pagekeep open");
+        }
+        return c;
+      }
       if (!process.isAlive()) {
         // Another process may have won the race to start it; otherwise the log says why.
         ServiceClient other = findRunning(dir);

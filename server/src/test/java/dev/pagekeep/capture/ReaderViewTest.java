@@ -48,4 +48,24 @@ class ReaderViewTest {
       assertThat(empty.text()).isEmpty();
     });
   }
+
+  @Test
+  void tidyDropsPermalinkMarksAndTheRepeatedTitle() {
+    String para = "<p>Sphinx builds documentation, and every heading carries a permalink that readers never need to see. </p>";
+    String html = "<html><head><title>Installing the package \u2014 Demo 1.0 documentation</title></head><body><div class=body>"
+        + "<h1>Installing the package<a class=headerlink href='#installing' title='Permalink to this heading'>\u00b6</a></h1>"
+        + para.repeat(4)
+        + "<h2 id=req>Requirements<a class=headerlink href='#req'>\u00b6</a></h2>" + para.repeat(3)
+        + "<h2 id=gh><a class=anchor aria-hidden=true href='#gh'><svg></svg></a>GitHub style</h2>" + para.repeat(2)
+        + "<h3>Mkdocs<a class=headerlink href='#mk'>#</a></h3><p>See <a href='#req'>the requirements</a> and <a href='https://example.org/x'>x</a>.</p>"
+        + "</div></body></html>";
+    ReaderView.Article a = ReaderView.extract(html, URL);
+    org.jsoup.nodes.Document doc = org.jsoup.Jsoup.parseBodyFragment(a.contentHtml(), URL);
+    assertThat(ReaderView.tidy(doc.body(), a.title())).isEqualTo("Installing the package");
+    String out = doc.body().html();
+    assertThat(out).doesNotContain("\u00b6").doesNotContain(">#<").doesNotContain("Installing the package")
+        .contains("Requirements").contains("GitHub style").contains("Mkdocs")
+        .contains(">the requirements</a>").contains(">x</a>");
+    assertThat(doc.body().select("h2").eachText()).containsExactly("Requirements", "GitHub style");
+  }
 }

@@ -34,7 +34,7 @@ class MementoTest {
   static final String MIDDLE = "20010911203610";
   static final String LAST = "20091027204954";
 
-  @TempDir Path data;
+  @TempDir static Path data; // static: an instance field is still null in a PER_CLASS @BeforeAll (it used ~/.local/share/pagekeep)
   RunningService svc;
   RawHttp http;
   String origin;
