@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code pagekeep status}: is a service running for this data directory, where, and what is it doing. */
-@Command(name = "status", description = "Say whether a service runs for this data directory (port, pid, queue). "
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether a service runs for this data directory (port, pid, queue). "
     + "Exit 0 when it runs, 3 when it does not.")
 public final class StatusCommand implements Callable<Integer> {
   /** The exit code when no service runs (as {@code systemctl status} and LSB init scripts use it). */

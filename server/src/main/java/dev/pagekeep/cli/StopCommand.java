@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * until it has released the data directory, and falls back to SIGTERM of its pid when it does not.
  * Queued saves stay queued for the next start.
  */
-@Command(name = "stop", description = "Stop the service of this data directory gracefully (queued saves stay queued). "
+@Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the service of this data directory gracefully (queued saves stay queued). "
     + "Exit 0 when it stopped or none was running.")
 public final class StopCommand implements Callable<Integer> {
   @Mixin DataOption data;
