@@ -227,16 +227,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
     long bytes = storedSize(page);
     for (StoredCapture r : requisites) bytes += storedSize(r);
     return writer.write(bytes, () -> {
-      List<String> resourceIds = new ArrayList<>();
-      for (StoredCapture r : requisites) {
-        Capture stored = putCapture(r, true);
-        if (stored != null) resourceIds.add(stored.id());
-      }
-      Capture p = page.capture();
-      Capture withResources = new Capture(p.urlKey(), p.url(), p.timestamp(), p.kind(), p.status(),
-          p.contentType(), p.finalUrl(), p.headers(), p.digest(), p.size(), p.title(), p.textDigest(),
-          resourceIds, p.source(), save.tags() == null || save.tags().isEmpty() ? null : save.tags());
-      Capture stored = putCapture(new StoredCapture(withResources, page.body(), page.text()), false);
+      Capture stored = putPage(page, requisites, save.tags() == null || save.tags().isEmpty() ? null : save.tags());
       Save current = readSave(save.id());
       if (current != null) {
         writeSave(current.done(stored.timestamp(), attempts, System.currentTimeMillis()), current);
@@ -252,17 +243,22 @@ public final class MapDbArchiveStore implements ArchiveStore {
     for (StoredCapture r : requisites) bytes += storedSize(r);
     return writer.write(bytes, () -> {
       if (captures.containsKey(page.capture().id())) return Optional.<Capture>empty();
-      List<String> resourceIds = new ArrayList<>();
-      for (StoredCapture r : requisites) {
-        Capture stored = putCapture(r, true);
-        if (stored != null) resourceIds.add(stored.id());
-      }
-      Capture p = page.capture();
-      Capture withResources = new Capture(p.urlKey(), p.url(), p.timestamp(), p.kind(), p.status(),
-          p.contentType(), p.finalUrl(), p.headers(), p.digest(), p.size(), p.title(), p.textDigest(),
-          resourceIds, p.source(), p.tags());
-      return Optional.of(putCapture(new StoredCapture(withResources, page.body(), page.text()), false));
+      return Optional.of(putPage(page, requisites, page.capture().tags()));
     });
+  }
+
+  /** Inside a write: the requisites, then the page naming them, with {@code tags}. */
+  private Capture putPage(StoredCapture page, List<StoredCapture> requisites, List<String> tags) {
+    List<String> resourceIds = new ArrayList<>();
+    for (StoredCapture r : requisites) {
+      Capture stored = putCapture(r, true);
+      if (stored != null) resourceIds.add(stored.id());
+    }
+    Capture p = page.capture();
+    Capture withResources = new Capture(p.urlKey(), p.url(), p.timestamp(), p.kind(), p.status(),
+        p.contentType(), p.finalUrl(), p.headers(), p.digest(), p.size(), p.title(), p.textDigest(),
+        resourceIds, p.source(), tags);
+    return putCapture(new StoredCapture(withResources, page.body(), page.text()), false);
   }
 
   @Override
