@@ -8,6 +8,7 @@ import dev.pagekeep.search.SearchIndexer;
 import dev.pagekeep.store.ArchiveStore;
 import io.javalin.http.Context;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,11 +58,17 @@ final class SnapshotsController {
     List<Capture> out = new ArrayList<>();
     String at = cursor;
     int batch = Math.max(want, 64);
+    // Each URL's newest timestamp, read once per request: a URL saved thousands of times would
+    // otherwise re-read all its versions for each of its snapshots the walk passes (116 s for 3,000).
+    Map<String, String> newestOf = new HashMap<>();
     while (out.size() < want) {
       List<Capture> pages = store.pages(at, batch);
       for (Capture c : pages) {
-        List<Capture> versions = store.versions(c.urlKey());
-        if (!versions.isEmpty() && versions.get(versions.size() - 1).timestamp().equals(c.timestamp())) out.add(c);
+        String newest = newestOf.computeIfAbsent(c.urlKey(), k -> {
+          List<Capture> versions = store.versions(k);
+          return versions.isEmpty() ? "" : versions.get(versions.size() - 1).timestamp();
+        });
+        if (newest.equals(c.timestamp())) out.add(c);
         if (out.size() == want) break;
       }
       if (pages.size() < batch) break;
