@@ -38,7 +38,7 @@ java -Xmx512m -cp "$JAR" bench/DelayServer.java --max-delay-ms "$MAXDELAY" --max
 SERVER=$!
 : > "$WORK/service.log.new"
 java -Xmx256m ${SERVICE_JAVA_OPTS:-} -XX:StartFlightRecording=name=bench,settings=profile,maxsize=200m \
-  -jar "$JAR" serve --port 0 --data "$DATA" --max-in-flight 1000 --max-per-host 1000 --max-pages "$MAXPAGES" \
+  -jar "$JAR" serve --port 0 --data "$DATA" --max-in-flight 1000 --max-per-host 1000 --max-pages "$MAXPAGES" --max-pages-per-host "$MAXPAGES" \
   ${SERVICE_ARGS:-} > "$WORK/service.log.new" 2>&1 &
 SVC=$!
 for _ in $(seq 300); do [ -s "$WORK/port" ] && grep -q '^port ' "$WORK/service.log.new" && break; sleep 0.2; done

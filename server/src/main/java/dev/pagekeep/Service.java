@@ -70,7 +70,7 @@ public final class Service implements AutoCloseable {
       return t;
     });
     PageCapturer capturer = new PageCapturer(fetcher, cpu, config.maxRequisites(), config.frameDepth());
-    this.archiver = new Archiver(store, capturer, config.maxPagesInFlight());
+    this.archiver = new Archiver(store, capturer, config.maxPagesInFlight(), config.maxPagesPerHost());
     this.search = new SearchIndexer(store, LuceneSearchIndex.openOrReset(config.dataDir().searchDir(),
         SearchIndexer.texts(store), config.indexedChars()));
     Importer importer = new Importer(store, archiver::wake, Clock.systemUTC())

@@ -34,7 +34,7 @@ final class SavesController {
   private static final int MAX_RESOURCE_URL_CHARS = 8192;
   /** The largest body: the HTML, the resources as base64 (4/3 of their bytes) and room for the rest. */
   static final long MAX_REQUEST_BYTES = MAX_HTML_BYTES + MAX_RESOURCES_TOTAL_BYTES / 3L * 4 + 4L * 1024 * 1024;
-  private static final Set<String> SOURCES = Set.of("toolbar", "context-menu", "links-on-page", "api", "import", "cli");
+  private static final Set<String> SOURCES = Set.of("toolbar", "context-menu", "links-on-page", "api", "import", "cli", "watch");
 
   private final ArchiveStore store;
   private final Archiver archiver;
@@ -132,7 +132,9 @@ final class SavesController {
     } catch (InvalidUrlException e) {
       throw new ApiException(400, "invalid_url", e.getMessage());
     }
-    archiver.wake();
+    List<Save> fresh = new ArrayList<>(queued.size());
+    for (Enqueued e : queued) if (!e.existing()) fresh.add(e.save());
+    archiver.enqueued(fresh);
     List<Map<String, Object>> out = new ArrayList<>();
     for (Enqueued e : queued) {
       Map<String, Object> m = views.saveBrief(e.save());
@@ -217,7 +219,7 @@ final class SavesController {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
     }
-    archiver.rescan();
+    archiver.enqueued(List.of(saved));
     ctx.status(202).json(Map.of("saves", List.of(views.saveBrief(saved))));
   }
 
@@ -264,7 +266,7 @@ final class SavesController {
       throw new ApiException(409, "not_failed", "save " + s.id() + " is " + views.state(s) + ", only failed or needs-browser saves can be retried");
     }
     Save again = store.retry(s.id());
-    archiver.rescan();
+    archiver.enqueued(List.of(again));
     ctx.status(202).json(views.save(again));
   }
 

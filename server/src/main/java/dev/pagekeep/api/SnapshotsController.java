@@ -186,6 +186,14 @@ final class SnapshotsController {
     body.put("urls", s.urls());
     body.put("saves", saves);
     body.put("bytes", bytes);
+    var d = archiver.dispatcher();
+    Map<String, Object> dispatch = new LinkedHashMap<>();
+    dispatch.put("running", d.runningCount());
+    dispatch.put("ready", d.readyCount());
+    dispatch.put("runningHosts", d.runningByHost().size());
+    dispatch.put("maxPages", d.maxPages());
+    dispatch.put("maxPagesPerHost", d.maxPagesPerHost());
+    body.put("dispatch", dispatch);
     if (archiver.isPausedForDiskFull()) body.put("diskFull", true);
     ctx.json(body);
   }

@@ -4,6 +4,7 @@ import dev.pagekeep.fetch.FetchException;
 import dev.pagekeep.fetch.FetchResult;
 import dev.pagekeep.model.Save;
 import dev.pagekeep.model.SaveResource;
+import dev.pagekeep.model.SaveState;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.StoreFullException;
@@ -13,45 +14,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains the durable save queue into captures. The queue stays on disk: this loop reads a small
- * batch at a time and takes a permit per save, so at most {@code maxPagesInFlight} saves are in
- * memory however many millions are queued (backpressure, not a million tasks). A save leaves the
- * queue only in the transaction that stores its snapshot or its failure, so a crash at any point
- * re-runs it on the next start and never loses it.
+ * Captures queued saves: reads a save, captures it and records the result (done, failed,
+ * needs-browser) in the transaction that takes it off the queue, so a crash at any point re-runs
+ * it on the next start and never loses it. Which save runs when is not decided here: the
+ * {@link Dispatcher} holds the whole admission policy (interactive first, per-host caps, the
+ * disk-full pause) and the executors; this class is its job and the API's face onto it.
  */
 public final class Archiver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Archiver.class);
-  private static final int BATCH = 64;
 
   private final ArchiveStore store;
   private final PageCapturer capturer;
-  private final Semaphore permits;
-  private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
-  private final Object signal = new Object();
-  private final AtomicBoolean running = new AtomicBoolean();
-  private final AtomicBoolean rescan = new AtomicBoolean();
-  private final AtomicLong finished = new AtomicLong();
-  private final Thread loop;
-  /** Set when the disk is full: captures wait (still queued, nothing lost) instead of spinning. */
-  private volatile long pausedUntil;
-  static final long DISK_FULL_PAUSE_MS = 30_000;
-  private final ExecutorService commits;
+  private final Dispatcher dispatcher;
   private volatile SaveListener listener = (save) -> {};
 
   /** Told when a save reaches done or failed (search indexing, progress). */
@@ -60,100 +40,55 @@ public final class Archiver implements AutoCloseable {
   }
 
   public Archiver(ArchiveStore store, PageCapturer capturer, int maxPagesInFlight) {
+    this(store, capturer, maxPagesInFlight, maxPagesInFlight);
+  }
+
+  public Archiver(ArchiveStore store, PageCapturer capturer, int maxPagesInFlight, int maxPagesPerHost) {
     this.store = store;
     this.capturer = capturer;
-    this.permits = new Semaphore(maxPagesInFlight);
-    this.loop = new Thread(this::run, "archiver");
-    this.loop.setDaemon(true);
-    // Recording a result waits for its commit. Doing that on the capture (CPU) threads let only
-    // as many commits as CPU threads share a group commit, and left the CPUs idle during every
-    // fsync. These threads only wait; permits bound their work to maxPagesInFlight saves.
-    AtomicInteger n = new AtomicInteger();
-    int threads = Math.min(maxPagesInFlight, 64);
-    this.commits = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "archive-commit-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    ((ThreadPoolExecutor) commits).allowCoreThreadTimeOut(true);
+    this.dispatcher = Dispatcher.create(store, this::run, maxPagesInFlight, maxPagesPerHost);
   }
 
   public void setListener(SaveListener listener) { this.listener = listener; }
 
+  public Dispatcher dispatcher() { return dispatcher; }
+
   public Archiver start() {
-    if (running.compareAndSet(false, true)) loop.start();
+    dispatcher.start();
     return this;
   }
 
-  /** New saves were queued. */
-  public void wake() {
-    synchronized (signal) {
-      signal.notifyAll();
-    }
-  }
+  /** New saves were queued at the end of the queue (an import batch). */
+  public void wake() { dispatcher.queueGrew(); }
+
+  /** These saves were queued (or re-queued): interactive ones are admitted before bulk ones. */
+  public void enqueued(List<Save> saves) { dispatcher.enqueued(saves); }
 
   /** A save went back on the queue behind the cursor (a retry): scan from the start. */
-  public void rescan() {
-    rescan.set(true);
-    wake();
-  }
+  public void rescan() { dispatcher.rescan(); }
 
   /** True while captures are paused because the disk is full. */
-  public boolean isPausedForDiskFull() { return pausedUntil > System.currentTimeMillis(); }
+  public boolean isPausedForDiskFull() { return dispatcher.isPausedForDiskFull(); }
 
-  public boolean isInFlight(long saveId) { return inFlight.contains(saveId); }
+  public boolean isInFlight(long saveId) { return dispatcher.isRunning(saveId); }
 
-  public int inFlightCount() { return inFlight.size(); }
+  public int inFlightCount() { return dispatcher.runningCount(); }
 
   /** Ids of the saves being captured now (at most maxPagesInFlight of them). */
-  public java.util.List<Long> inFlightIds() { return java.util.List.copyOf(inFlight); }
+  public List<Long> inFlightIds() { return dispatcher.runningIds(); }
 
-  public long finishedCount() { return finished.get(); }
+  public long finishedCount() { return dispatcher.finishedCount(); }
 
-  private void run() {
-    long cursor = 0;
-    while (running.get()) {
-      try {
-        long pause = pausedUntil - System.currentTimeMillis();
-        if (pause > 0) {
-          synchronized (signal) {
-            signal.wait(Math.min(pause, 1000));
-          }
-          continue;
-        }
-        if (rescan.getAndSet(false)) cursor = 0;
-        List<Save> batch = store.queued(cursor, BATCH);
-        if (batch.isEmpty()) {
-          synchronized (signal) {
-            signal.wait(1000);
-          }
-          cursor = 0; // a full pass found nothing: the next pass starts over (cheap when empty)
-          continue;
-        }
-        for (Save save : batch) {
-          cursor = save.id();
-          if (inFlight.contains(save.id())) continue;
-          while (running.get() && !permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-            // waiting for a slot: this is the backpressure
-          }
-          if (!running.get()) return;
-          inFlight.add(save.id());
-          process(save).whenComplete((v, e) -> {
-            inFlight.remove(save.id());
-            permits.release();
-          });
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        log.error("archiver loop: {}", e.toString());
-        sleepQuietly();
-      }
+  /** The dispatcher's job: one queued save, captured and recorded. */
+  private CompletableFuture<Dispatcher.Outcome> run(long saveId) {
+    Save save = store.save(saveId).orElse(null);
+    if (save == null || save.state() != SaveState.QUEUED) { // deleted, or finished meanwhile
+      return CompletableFuture.completedFuture(Dispatcher.Outcome.RECORDED);
     }
+    return process(save);
   }
 
-  private CompletableFuture<Void> process(Save save) {
+  private CompletableFuture<Dispatcher.Outcome> process(Save save) {
     String ts = Timestamps.format(Instant.now());
     CompletableFuture<PageCapturer.Result> work;
     PageCapturer.BrowserResources given = browserResources(save);
@@ -178,17 +113,15 @@ public final class Archiver implements AutoCloseable {
           finishedSave = wall.isPresent() ? store.needsBrowser(save, Math.max(1, attempts), wall.get())
               : store.fail(save, attempts, reason);
         }
-        finished.incrementAndGet();
         listener.onFinished(finishedSave);
       } catch (StoreFullException e) {
-        pausedUntil = System.currentTimeMillis() + DISK_FULL_PAUSE_MS;
-        log.error("disk full: captures paused for {} s; save {} stays queued", DISK_FULL_PAUSE_MS / 1000, save.id());
+        return Dispatcher.Outcome.DISK_FULL; // the save stays queued; the dispatcher pauses
       } catch (RuntimeException e) {
         // The store refused (closed, damaged): the save stays queued and is retried later.
         log.error("could not record the result of save {} ({}): {}", save.id(), save.url(), e.getMessage());
       }
-      return null;
-    }, commits);
+      return Dispatcher.Outcome.RECORDED;
+    }, dispatcher.executor());
   }
 
   /**
@@ -221,24 +154,8 @@ public final class Archiver implements AutoCloseable {
     return Optional.empty();
   }
 
-  private static void sleepQuietly() {
-    try {
-      Thread.sleep(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Override
   public void close() {
-    running.set(false);
-    wake();
-    try {
-      loop.join(5000);
-      commits.shutdown();
-      commits.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    dispatcher.close();
   }
 }

@@ -29,6 +29,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-pages", paramLabel = "N", description = "pages captured at once (default ${DEFAULT-VALUE})")
   int maxPages = 16;
 
+  @Option(names = "--max-pages-per-host", paramLabel = "N", description = "pages of one host captured at once (default ${DEFAULT-VALUE})")
+  int maxPagesPerHost = Config.DEFAULT_MAX_PAGES_PER_HOST;
+
   @Option(names = "--max-body-mb", paramLabel = "MB", description = "largest body kept, in MiB (default ${DEFAULT-VALUE})")
   int maxBodyMb = 50;
 
@@ -50,7 +53,8 @@ public final class ServeCommand implements Callable<Integer> {
     FetchLimits limits = FetchLimits.defaults().withMaxInFlight(maxInFlight).withMaxPerHost(maxPerHost)
         .withMaxBodyBytes(maxBodyMb * 1024L * 1024L);
     Config config = Config.defaults(data.dataDir(), port == null ? Config.defaultPort() : port)
-        .withFetch(limits).withMaxPagesInFlight(maxPages).withIndexedChars(indexedChars);
+        .withFetch(limits).withMaxPagesInFlight(maxPages).withIndexedChars(indexedChars)
+        .withMaxPagesPerHost(maxPagesPerHost);
     Service service;
     try {
       service = Service.start(config);

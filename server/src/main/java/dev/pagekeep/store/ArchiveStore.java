@@ -55,6 +55,12 @@ public interface ArchiveStore extends AutoCloseable {
   /** Queued saves in queue order with ids above {@code afterId}. */
   List<Save> queued(long afterId, int limit);
 
+  /**
+   * Queued saves in admission order ({@link SaveOrder}: interactive before bulk, then by id), with
+   * order keys above {@code afterKey} (use Long.MIN_VALUE to start); only keys, ids and hosts.
+   */
+  List<SaveOrder.Entry> queuedInOrder(long afterKey, int limit);
+
   /** Stores a finished capture and marks its save done, in one transaction. Returns the page capture as stored. */
   Capture finish(Save save, int attempts, StoredCapture page, List<StoredCapture> requisites);
 

@@ -44,6 +44,7 @@ import org.mapdb.volume.VolumeFactory;
  * captures      "urlKey/timestamp" -> Capture    pagesByTime  "timestamp/urlKey" (pages)
  * urls          urlKey -> url                    variants     "normalised\0urlKey"
  * pageUrls      urlKey -> number of pages        blobs / blobRefs   digest -> bytes / count
+ * queueOrder    (priority, id) -> host: the queue in admission order ({@link SaveOrder})
  * </pre>
  */
 public final class MapDbArchiveStore implements ArchiveStore {
@@ -71,6 +72,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
   private final Atomic.Long urlCount;
   private final Atomic.Long blobCount;
   private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
+  private final SaveOrder order;
 
   private MapDbArchiveStore(DB db, Path dirOrNull) {
     this.db = db;
@@ -99,6 +101,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
     for (SaveState s : SaveState.values()) {
       stateCounts.put(s, db.atomicLong("count." + s.wire()).createOrOpen());
     }
+    order = new SaveOrder(db, queue, this::readSave);
     db.commit();
     writer = new StoreWriter(db, dirOrNull);
   }
@@ -167,6 +170,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
             p.n.httpStatus(), resources);
         writeSave(s, null);
         queue.add(id);
+        order.add(s);
         queuedByUrl.put(p.urlKey, id);
         out.add(new Enqueued(s, false));
       }
@@ -220,6 +224,11 @@ public final class MapDbArchiveStore implements ArchiveStore {
       }
       return out;
     });
+  }
+
+  @Override
+  public List<SaveOrder.Entry> queuedInOrder(long afterKey, int limit) {
+    return writer.read(() -> order.after(afterKey, limit));
   }
 
   @Override
@@ -310,6 +319,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       Save queued = current.withBrowserDom(html.digest(), dom.title(), dom.httpStatus(), resources, System.currentTimeMillis());
       writeSave(queued, current);
       queue.add(id);
+      order.add(queued);
       queuedByUrl.put(queued.urlKey(), id);
       return queued;
     });
@@ -329,6 +339,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       Save again = current.requeued(System.currentTimeMillis());
       writeSave(again, current);
       queue.add(id);
+      order.add(again);
       queuedByUrl.put(again.urlKey(), id);
       return again;
     });
@@ -351,6 +362,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   private void dequeue(Save s) {
     queue.remove(s.id());
+    order.remove(s);
     Long q = queuedByUrl.get(s.urlKey());
     if (q != null && q == s.id()) queuedByUrl.remove(s.urlKey());
   }
@@ -580,6 +592,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
         counted.merge(s.state(), 1L, Long::sum);
         if (!savesByState.contains(s.state().wire() + "/" + pad(s.id()))) problems.add("save " + s.id() + " missing from the state index");
         if (s.state() == SaveState.QUEUED && !queue.contains(s.id())) problems.add("queued save " + s.id() + " is not on the queue");
+        if (s.state() == SaveState.QUEUED && !order.contains(s)) problems.add("queued save " + s.id() + " is not in the admission order");
         if (s.htmlDigest() != null) refs.merge(s.htmlDigest(), 1L, Long::sum);
         for (SaveResource r : s.resourceList()) refs.merge(r.digest(), 1L, Long::sum);
       }
@@ -588,6 +601,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
         if (stateCounts.get(st).get() != want) problems.add(st.wire() + " count is " + stateCounts.get(st).get() + ", records say " + want);
       }
       for (Long id : queue) if (!saves.containsKey(id)) problems.add("queue names missing save " + id);
+      if (order.size() != queue.size()) problems.add("admission order has " + order.size() + " saves, the queue " + queue.size());
       long pages = 0;
       long logical = 0;
       for (Map.Entry<String, byte[]> e : captures.entrySet()) {

@@ -1,0 +1,433 @@
+package dev.pagekeep.archive;
+
+import dev.pagekeep.model.Save;
+import dev.pagekeep.model.SaveState;
+import dev.pagekeep.store.ArchiveStore;
+import dev.pagekeep.store.SaveOrder;
+import dev.pagekeep.store.SaveOrder.Entry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole admission policy of the archive, in the spirit of OkHttp's {@code Dispatcher}: which
+ * queued save is captured next, and when.
+ *
+ * <ul>
+ *   <li><b>Ready and running.</b> {@code running} holds the saves being captured (at most
+ *   {@code maxPages}, at most {@code maxPagesPerHost} of one host); {@code ready} is a bounded
+ *   window onto the queue, which stays on disk. The window is refilled from the store's admission
+ *   order ({@link SaveOrder}: interactive saves first, then by id) a chunk at a time from a
+ *   cursor, so a million queued saves cost disk, not heap.</li>
+ *   <li><b>Interactive before bulk.</b> A save a person waits for ({@code toolbar},
+ *   {@code context-menu}, {@code cli}, {@code api}) sorts before every bulk one ({@code import},
+ *   {@code links-on-page}, {@code watch}); one enqueued behind thousands of bulk saves enters the
+ *   window at once (evicting the window's last entry, which stays queued on disk) and takes the
+ *   next free slot.</li>
+ *   <li><b>Per-host cap.</b> A host at its cap is skipped, not waited for: the saves of other hosts
+ *   behind it start. The window also holds at most {@code 2 * maxPagesPerHost} saves of one host,
+ *   so a host with 10,000 queued pages cannot fill it.</li>
+ *   <li><b>Promotion, not polling.</b> {@link #promoteAndExecute()} runs on every enqueue, every
+ *   finish, and when a pause ends; nothing sleeps or polls.</li>
+ *   <li><b>Disk full.</b> A job that reports {@link Outcome#DISK_FULL} pauses admission for
+ *   {@code DISK_FULL_PAUSE_MS}; its save goes back to the window (it is still queued on disk).</li>
+ *   <li><b>Executors.</b> The executor that starts captures and records their results, and the
+ *   timer that ends a pause, are owned here and shut down by {@link #close()}.</li>
+ * </ul>
+ *
+ * <p>The idle callback runs when a finish leaves nothing running and nothing ready (the queue is
+ * drained), so tests wait for it instead of polling.
+ */
+public final class Dispatcher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  static final long DISK_FULL_PAUSE_MS = 30_000;
+  /** Order entries read from the store per chunk, and at most per promotion (a few of them). */
+  static final int CHUNK = 512;
+  static final int SCAN_BUDGET = 4 * CHUNK;
+
+  /** Captures one save: reads it, captures it, records the result. */
+  @FunctionalInterface
+  public interface Job {
+    CompletionStage<Outcome> run(long saveId);
+  }
+
+  /** How a job ended: its result is recorded (done, failed...), or the disk was full. */
+  public enum Outcome { RECORDED, DISK_FULL }
+
+  /** Runs a task once after a delay (the end of a disk-full pause). */
+  @FunctionalInterface
+  public interface Timer {
+    void schedule(Runnable task, long delayMs);
+  }
+
+  private enum Scan { PROGRESS, FULL, END }
+
+  private final ArchiveStore store;
+  private final Job job;
+  private final Executor executor;
+  private final Timer timer;
+  private final Runnable shutdown;
+
+  // guarded by this
+  private int maxPages;
+  private int maxPagesPerHost;
+  private final TreeMap<Long, Entry> ready = new TreeMap<>();
+  private final Map<String, TreeSet<Long>> readyByHost = new HashMap<>();
+  private final Map<Long, Entry> running = new HashMap<>();
+  private final Map<String, Integer> runningByHost = new HashMap<>();
+  /** Hosts whose queued saves were left on disk this pass because the window had their quota. */
+  private final Set<String> skippedHosts = new HashSet<>();
+  /** The highest order key this pass looked at: every queued save at or below it is ready, running or skipped. */
+  private long cursor = Long.MIN_VALUE;
+  private boolean started;
+  private boolean closed;
+  private boolean paused;
+  private long finished;
+  private Runnable idleCallback = () -> {};
+
+  /**
+   * A dispatcher that runs jobs on {@code executor} and ends pauses with {@code timer} (tests give
+   * recording ones); {@link #create} makes one that owns real ones.
+   */
+  Dispatcher(ArchiveStore store, Job job, int maxPages, int maxPagesPerHost, Executor executor, Timer timer,
+             Runnable shutdown) {
+    require(maxPages >= 1, "maxPages < 1: " + maxPages);
+    require(maxPagesPerHost >= 1, "maxPagesPerHost < 1: " + maxPagesPerHost);
+    this.store = store;
+    this.job = job;
+    this.maxPages = maxPages;
+    this.maxPagesPerHost = maxPagesPerHost;
+    this.executor = executor;
+    this.timer = timer;
+    this.shutdown = shutdown;
+  }
+
+  /**
+   * A dispatcher with executors of its own: up to {@code min(maxPages, 64)} threads that start
+   * captures and wait for their commits (they only wait: captures themselves are asynchronous),
+   * and one timer thread.
+   */
+  public static Dispatcher create(ArchiveStore store, Job job, int maxPages, int maxPagesPerHost) {
+    AtomicInteger n = new AtomicInteger();
+    int threads = Math.min(maxPages, 64);
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> daemon(r, "archive-" + n.incrementAndGet()));
+    pool.allowCoreThreadTimeOut(true);
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "archive-timer"));
+    return new Dispatcher(store, job, maxPages, maxPagesPerHost, pool,
+        (task, delayMs) -> timer.schedule(task, delayMs, TimeUnit.MILLISECONDS), () -> {
+          pool.shutdown();
+          timer.shutdownNow();
+          try {
+            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) log.warn("archive threads still busy after 10 s");
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) throw new IllegalArgumentException(message);
+  }
+
+  /** The executor jobs run on; a job records its result there too. */
+  public Executor executor() { return executor; }
+
+  // ---------------------------------------------------------------- configuration
+
+  public synchronized void setMaxPages(int n) {
+    require(n >= 1, "maxPages < 1: " + n);
+    maxPages = n;
+    executeLater();
+  }
+
+  public synchronized void setMaxPagesPerHost(int n) {
+    require(n >= 1, "maxPagesPerHost < 1: " + n);
+    maxPagesPerHost = n;
+    executeLater();
+  }
+
+  public synchronized int maxPages() { return maxPages; }
+
+  public synchronized int maxPagesPerHost() { return maxPagesPerHost; }
+
+  /** Runs when a finish leaves nothing running and nothing ready; on the thread that finished. */
+  public synchronized void setIdleCallback(Runnable callback) {
+    this.idleCallback = callback == null ? () -> {} : callback;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /** Starts admitting saves (those queued before the start are found in the store). */
+  public void start() {
+    synchronized (this) {
+      if (closed) throw new IllegalStateException("the dispatcher is closed");
+      started = true;
+    }
+    promoteAndExecute();
+  }
+
+  /** Saves were queued (or re-queued): the interactive ones are admitted ahead of bulk ones. */
+  public void enqueued(Collection<Save> saves) {
+    synchronized (this) {
+      for (Save s : saves) {
+        if (s == null || s.state() != SaveState.QUEUED) continue;
+        Entry e = new Entry(SaveOrder.key(s), s.id(), SaveOrder.host(s.url()));
+        if (e.key() <= cursor && !running.containsKey(e.id()) && !ready.containsKey(e.key())) {
+          admit(e); // behind the cursor, the scan will not meet it: place it now
+        }
+      }
+    }
+    promoteAndExecute();
+  }
+
+  /** Saves were queued at the end of the queue (the scan finds them). */
+  public void queueGrew() {
+    promoteAndExecute();
+  }
+
+  /** Saves went back on the queue somewhere: the next scan starts from the front. */
+  public void rescan() {
+    synchronized (this) {
+      cursor = Long.MIN_VALUE;
+      skippedHosts.clear();
+    }
+    promoteAndExecute();
+  }
+
+  private void finished(Entry e, Outcome outcome) {
+    boolean idle;
+    synchronized (this) {
+      if (running.remove(e.id()) == null) return;
+      runningByHost.merge(e.host(), -1, (a, b) -> a + b == 0 ? null : a + b);
+      if (outcome == Outcome.DISK_FULL) {
+        if (!paused) {
+          paused = true;
+          log.error("disk full: captures paused for {} s; save {} stays queued", DISK_FULL_PAUSE_MS / 1000, e.id());
+          timer.schedule(this::resume, DISK_FULL_PAUSE_MS);
+        }
+        if (!closed) admit(e); // still queued on disk: first in line when the pause ends
+      } else {
+        finished++;
+      }
+    }
+    idle = promoteAndExecute();
+    if (idle) idleCallback().run();
+  }
+
+  private synchronized Runnable idleCallback() { return idleCallback; }
+
+  /** The disk-full pause is over: admission resumes. */
+  void resume() {
+    synchronized (this) {
+      paused = false;
+    }
+    promoteAndExecute();
+  }
+
+  private void executeLater() {
+    if (started && !closed) executor.execute(this::promoteAndExecute);
+  }
+
+  // ---------------------------------------------------------------- promotion
+
+  /**
+   * Moves saves from ready to running under the policy, refilling the window from the store when
+   * it runs low or everything in it is held back by a host cap, then starts them outside the lock.
+   * Returns true when nothing is running or ready afterwards (idle).
+   */
+  boolean promoteAndExecute() {
+    List<Entry> start = new ArrayList<>();
+    boolean idle;
+    synchronized (this) {
+      if (!started || closed) return false;
+      if (!paused) promote(start);
+      idle = !paused && running.isEmpty() && ready.isEmpty();
+    }
+    for (Entry e : start) execute(e);
+    return idle;
+  }
+
+  private void promote(List<Entry> start) {
+    int lowWater = windowSize() / 2;
+    boolean wrapped = false;
+    for (int budget = SCAN_BUDGET; ; budget -= CHUNK) {
+      takeRunnable(start);
+      if (running.size() >= maxPages && ready.size() >= lowWater) return;
+      if (budget <= 0) return;
+      Scan scan = scan(CHUNK);
+      if (scan == Scan.FULL) {
+        takeRunnable(start);
+        return;
+      }
+      if (scan == Scan.END) {
+        if (wrapped || !worthAnotherPass()) {
+          takeRunnable(start);
+          return;
+        }
+        wrapped = true;
+        cursor = Long.MIN_VALUE;
+        skippedHosts.clear();
+      }
+    }
+  }
+
+  /** Ready saves in order, each whose host is under its cap, until running is full. */
+  private void takeRunnable(List<Entry> start) {
+    Iterator<Entry> it = ready.values().iterator();
+    while (running.size() < maxPages && it.hasNext()) {
+      Entry e = it.next();
+      if (runningByHost.getOrDefault(e.host(), 0) >= maxPagesPerHost) continue;
+      it.remove();
+      forgetReady(e);
+      running.put(e.id(), e);
+      runningByHost.merge(e.host(), 1, Integer::sum);
+      start.add(e);
+    }
+  }
+
+  /** The pass left saves of some host on disk and that host now has room in the window. */
+  private boolean worthAnotherPass() {
+    for (String host : skippedHosts) {
+      TreeSet<Long> keys = readyByHost.get(host);
+      if (keys == null || keys.size() < readyPerHost()) return true;
+    }
+    return false;
+  }
+
+  /** Reads the next chunk of the admission order after the cursor into the window. */
+  private Scan scan(int limit) {
+    List<Entry> chunk = store.queuedInOrder(cursor, limit);
+    for (Entry e : chunk) {
+      if (!ready.containsKey(e.key()) && !running.containsKey(e.id()) && !admit(e)) return Scan.FULL;
+      cursor = Math.max(cursor, e.key());
+    }
+    return chunk.size() < limit ? Scan.END : Scan.PROGRESS;
+  }
+
+  /**
+   * Places a queued save in the window, evicting the window's last save when it is full, or the
+   * host's last save when the host has its quota there; a save that sorts after those stays on
+   * disk (its host is remembered, so a later pass looks again). False when the window is full of
+   * saves that sort before it: the cursor then stays before it.
+   */
+  private boolean admit(Entry e) {
+    TreeSet<Long> hostKeys = readyByHost.get(e.host());
+    if (hostKeys != null && hostKeys.size() >= readyPerHost()) {
+      if (e.key() > hostKeys.last()) {
+        skippedHosts.add(e.host());
+        return true;
+      }
+      evict(hostKeys.last());
+    }
+    if (ready.size() >= windowSize()) {
+      if (e.key() > ready.lastKey()) {
+        cursor = Math.min(cursor, e.key() - 1);
+        return false;
+      }
+      evict(ready.lastKey());
+    }
+    ready.put(e.key(), e);
+    readyByHost.computeIfAbsent(e.host(), h -> new TreeSet<>()).add(e.key());
+    return true;
+  }
+
+  /** Drops a save from the window; it is still queued on disk, and the cursor goes back to find it again. */
+  private void evict(long key) {
+    Entry e = ready.remove(key);
+    if (e == null) return;
+    forgetReady(e);
+    cursor = Math.min(cursor, key - 1);
+  }
+
+  private void forgetReady(Entry e) {
+    TreeSet<Long> keys = readyByHost.get(e.host());
+    if (keys == null) return;
+    keys.remove(e.key());
+    if (keys.isEmpty()) readyByHost.remove(e.host());
+  }
+
+  private int windowSize() { return Math.max(256, 2 * maxPages); }
+
+  private int readyPerHost() { return 2 * maxPagesPerHost; }
+
+  private void execute(Entry e) {
+    try {
+      executor.execute(() -> {
+        CompletionStage<Outcome> stage;
+        try {
+          stage = job.run(e.id());
+        } catch (RuntimeException ex) {
+          log.error("save {} could not start: {}", e.id(), ex.toString());
+          finished(e, Outcome.RECORDED);
+          return;
+        }
+        stage.whenComplete((outcome, error) -> {
+          if (error != null) log.error("save {}: {}", e.id(), error.toString());
+          finished(e, outcome == null ? Outcome.RECORDED : outcome);
+        });
+      });
+    } catch (RejectedExecutionException ex) {
+      // Shut down: the save stays queued on disk for the next start; the caller is not failed.
+      synchronized (this) {
+        running.remove(e.id());
+        runningByHost.merge(e.host(), -1, (a, b) -> a + b == 0 ? null : a + b);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- counts
+
+  public synchronized boolean isRunning(long saveId) { return running.containsKey(saveId); }
+
+  public synchronized int runningCount() { return running.size(); }
+
+  public synchronized int readyCount() { return ready.size(); }
+
+  /** Ids of the saves being captured now (at most maxPages of them). */
+  public synchronized List<Long> runningIds() { return List.copyOf(running.keySet()); }
+
+  /** Pages being captured per host, for the hosts that have any. */
+  public synchronized Map<String, Integer> runningByHost() { return Map.copyOf(runningByHost); }
+
+  public synchronized long finishedCount() { return finished; }
+
+  public synchronized boolean isPausedForDiskFull() { return paused; }
+
+  /** Stops admitting; queued saves stay queued on disk. Shuts down the executors it owns. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+      ready.clear();
+      readyByHost.clear();
+    }
+    shutdown.run();
+  }
+}

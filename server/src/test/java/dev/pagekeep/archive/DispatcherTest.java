@@ -1,0 +1,294 @@
+package dev.pagekeep.archive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pagekeep.model.Save;
+import dev.pagekeep.model.SaveState;
+import dev.pagekeep.store.ArchiveStore.Enqueued;
+import dev.pagekeep.store.ArchiveStore.NewSave;
+import dev.pagekeep.store.MapDbArchiveStore;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatcher's admission policy, on a real (in-memory) store with a recording executor and a
+ * recording job: every step is run by the test, so nothing sleeps and nothing races.
+ */
+class DispatcherTest {
+  private final MapDbArchiveStore store = MapDbArchiveStore.inMemory();
+  private final RecordingExecutor executor = new RecordingExecutor();
+  private final RecordingJob job = new RecordingJob();
+  private final RecordingTimer timer = new RecordingTimer();
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private Dispatcher dispatcher(int maxPages, int maxPagesPerHost) {
+    return new Dispatcher(store, job, maxPages, maxPagesPerHost, executor, timer, () -> {});
+  }
+
+  private List<Save> queue(String source, String host, int count) {
+    List<NewSave> batch = new ArrayList<>();
+    for (int i = 0; i < count; i++) batch.add(new NewSave("https://" + host + "/" + source + "/" + i, source, null, null));
+    List<Save> out = new ArrayList<>();
+    for (Enqueued e : store.enqueue(batch)) out.add(e.save());
+    return out;
+  }
+
+  private List<String> startedUrls() {
+    List<String> out = new ArrayList<>();
+    for (long id : job.started) out.add(store.save(id).orElseThrow().url());
+    return out;
+  }
+
+  @Test
+  void interactiveSaveQueuedBehindThousandsOfImportSavesStartsNext() {
+    Dispatcher d = dispatcher(1, 1);
+    queue("import", "bulk.example", 600); // more than the ready window holds
+    d.start();
+    executor.runAll();
+    assertEquals(List.of("https://bulk.example/import/0"), startedUrls());
+
+    List<Save> click = queue("toolbar", "news.example", 1);
+    d.enqueued(click);
+    executor.runAll();
+    assertEquals(1, job.started.size(), "the page slot is taken: the toolbar save waits for it, no more");
+
+    job.finish(job.started.get(0));
+    executor.runAll();
+    assertEquals("https://news.example/toolbar/0", startedUrls().get(1), "the toolbar save is next, before 599 import saves");
+    job.finish(job.started.get(1));
+    executor.runAll();
+    assertEquals("https://bulk.example/import/1", startedUrls().get(2), "then the import goes on in order");
+  }
+
+  @Test
+  void interactiveSavesSortBeforeBulkOnesQueuedEarlier() {
+    Dispatcher d = dispatcher(1, 1);
+    queue("links-on-page", "a.example", 2);
+    queue("watch", "b.example", 1);
+    queue("cli", "c.example", 1);
+    queue("context-menu", "d.example", 1);
+    d.start();
+    executor.runAll();
+    for (int i = 0; i < 4; i++) {
+      job.finish(job.started.get(i));
+      executor.runAll();
+    }
+    assertEquals(List.of("https://c.example/cli/0", "https://d.example/context-menu/0",
+        "https://a.example/links-on-page/0", "https://a.example/links-on-page/1", "https://b.example/watch/0"), startedUrls());
+  }
+
+  @Test
+  void perHostPageCapSkipsABusyHostWithoutBlockingOthers() {
+    Dispatcher d = dispatcher(8, 2);
+    queue("import", "slow.example", 6);
+    queue("import", "fast.example", 3);
+    queue("import", "other.example", 1);
+    d.start();
+    executor.runAll();
+    assertEquals(List.of("https://slow.example/import/0", "https://slow.example/import/1",
+        "https://fast.example/import/0", "https://fast.example/import/1", "https://other.example/import/0"), startedUrls(),
+        "two of each host (the cap), the saves of other hosts behind a busy one start at once");
+    assertEquals(Map.of("slow.example", 2, "fast.example", 2, "other.example", 1), d.runningByHost());
+    assertEquals(5, d.runningCount());
+  }
+
+  @Test
+  void aHostWithThousandsOfQueuedSavesDoesNotHideOtherHostsQueuedAfterIt() {
+    Dispatcher d = dispatcher(16, 4);
+    queue("import", "slow.example", 3_000); // more than one promotion reads
+    queue("import", "other.example", 3);
+    d.start();
+    executor.runAll();
+    assertEquals(4, d.runningByHost().get("slow.example"));
+    // the window needed several chunks to reach past the slow host's saves: each finish reads on
+    for (int i = 0; i < 10 && !d.runningByHost().containsKey("other.example"); i++) {
+      job.finish(job.started.get(i));
+      executor.runAll();
+    }
+    assertEquals(3, d.runningByHost().get("other.example"), "the other host's saves started while the slow host's 3,000 wait");
+    assertTrue(d.readyCount() <= 256, "the ready window is bounded, not the queue: " + d.readyCount());
+  }
+
+  @Test
+  void finishingASavePromotesTheNextWithoutAnyOtherCall() {
+    Dispatcher d = dispatcher(2, 2);
+    queue("api", "a.example", 3);
+    d.start();
+    executor.runAll();
+    assertEquals(2, job.started.size());
+    assertFalse(d.isRunning(job.idOf("https://a.example/api/2")));
+
+    job.finish(job.started.get(0));
+    executor.runAll();
+    assertEquals(3, job.started.size());
+    assertTrue(d.isRunning(job.idOf("https://a.example/api/2")));
+    assertEquals(1, d.finishedCount());
+  }
+
+  @Test
+  void savesQueuedAtTheEndAreFoundWhenTheQueueGrows() {
+    Dispatcher d = dispatcher(4, 4);
+    d.start();
+    queue("import", "a.example", 2);
+    d.queueGrew();
+    executor.runAll();
+    assertEquals(2, job.started.size());
+  }
+
+  @Test
+  void diskFullPausesAdmissionUntilThePauseEnds() {
+    Dispatcher d = dispatcher(1, 1);
+    queue("api", "a.example", 2);
+    d.start();
+    executor.runAll();
+    long first = job.started.get(0);
+
+    job.complete(first, Dispatcher.Outcome.DISK_FULL); // the result could not be written: still queued
+    executor.runAll();
+    assertTrue(d.isPausedForDiskFull());
+    assertEquals(1, job.started.size(), "nothing starts while the disk is full");
+    assertEquals(List.of(Dispatcher.DISK_FULL_PAUSE_MS), timer.delays);
+    d.enqueued(queue("toolbar", "b.example", 1));
+    executor.runAll();
+    assertEquals(1, job.started.size(), "not even a toolbar save");
+
+    timer.fire();
+    executor.runAll();
+    assertFalse(d.isPausedForDiskFull());
+    assertEquals(2, job.started.size());
+    assertEquals(first, job.started.get(1), "the save that met the full disk is first in line again");
+  }
+
+  @Test
+  void idleCallbackRunsOnceTheQueueIsDrained() {
+    Dispatcher d = dispatcher(2, 2);
+    AtomicInteger idle = new AtomicInteger();
+    d.setIdleCallback(idle::incrementAndGet);
+    queue("api", "a.example", 3);
+    d.start();
+    executor.runAll();
+    job.finish(job.started.get(0));
+    executor.runAll();
+    job.finish(job.started.get(1));
+    executor.runAll();
+    assertEquals(0, idle.get(), "one save is still running");
+    job.finish(job.started.get(2));
+    executor.runAll();
+    assertEquals(1, idle.get());
+    assertEquals(0, d.runningCount());
+    assertEquals(0, d.readyCount());
+  }
+
+  @Test
+  void aRetriedSaveBehindTheCursorIsFoundAgain() {
+    Dispatcher d = dispatcher(1, 1);
+    List<Save> saves = queue("api", "a.example", 2);
+    d.start();
+    executor.runAll();
+    job.finish(saves.get(0).id());
+    executor.runAll();
+    job.finish(saves.get(1).id());
+    executor.runAll();
+    Save again = store.retry(saves.get(0).id());
+    d.rescan();
+    executor.runAll();
+    assertEquals(again.id(), job.started.get(2));
+  }
+
+  @Test
+  void settersRefuseNonsenseWithTheValue() {
+    Dispatcher d = dispatcher(1, 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.setMaxPagesPerHost(0));
+    assertEquals("maxPagesPerHost < 1: 0", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> d.setMaxPages(-1));
+  }
+
+  @Test
+  void raisingTheCapStartsMoreAtOnce() {
+    Dispatcher d = dispatcher(4, 1);
+    queue("api", "a.example", 3);
+    d.start();
+    executor.runAll();
+    assertEquals(1, job.started.size());
+    d.setMaxPagesPerHost(3);
+    executor.runAll();
+    assertEquals(3, job.started.size());
+  }
+
+  /** Records tasks; the test runs them. */
+  static final class RecordingExecutor implements Executor {
+    final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+
+    @Override
+    public void execute(Runnable r) { tasks.add(r); }
+
+    void runAll() {
+      for (Runnable r; (r = tasks.poll()) != null; ) r.run();
+    }
+  }
+
+  /** Records the delays asked for; {@link #fire} runs the tasks. */
+  static final class RecordingTimer implements Dispatcher.Timer {
+    final List<Long> delays = new ArrayList<>();
+    final List<Runnable> tasks = new ArrayList<>();
+
+    @Override
+    public void schedule(Runnable task, long delayMs) {
+      delays.add(delayMs);
+      tasks.add(task);
+    }
+
+    void fire() {
+      List<Runnable> now = new ArrayList<>(tasks);
+      tasks.clear();
+      now.forEach(Runnable::run);
+    }
+  }
+
+  /** Records the saves started; a save ends when the test says, through the real store. */
+  final class RecordingJob implements Dispatcher.Job {
+    final List<Long> started = new ArrayList<>();
+    final Map<Long, CompletableFuture<Dispatcher.Outcome>> pending = new HashMap<>();
+
+    @Override
+    public CompletionStage<Dispatcher.Outcome> run(long saveId) {
+      started.add(saveId);
+      CompletableFuture<Dispatcher.Outcome> f = new CompletableFuture<>();
+      pending.put(saveId, f);
+      return f;
+    }
+
+    /** The save is recorded as the archiver records one: it leaves the queue in the store. */
+    void finish(long id) {
+      Save s = store.save(id).orElseThrow();
+      assertEquals(SaveState.QUEUED, s.state());
+      store.fail(s, 1, "recorded by the test");
+      complete(id, Dispatcher.Outcome.RECORDED);
+    }
+
+    void complete(long id, Dispatcher.Outcome outcome) {
+      pending.remove(id).complete(outcome);
+    }
+
+    long idOf(String url) {
+      for (Save s : store.queued(0, 10_000)) if (s.url().equals(url)) return s.id();
+      throw new AssertionError("not queued: " + url);
+    }
+  }
+}
