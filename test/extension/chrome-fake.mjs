@@ -193,15 +193,21 @@ export function restart(host = globalThis.chrome.host) {
 let generation = 0;
 
 /**
- * A module and everything it imports from the extension, loaded anew (as a restarted worker
- * loads them): a query string on every extension URL gives each load its own module instances.
+ * A new service worker's modules: load(name) imports an extension module and everything it
+ * imports anew (a restarted worker loads them again, with empty globals). A query string on every
+ * extension URL of this worker gives it its own module instances (fresh-hooks.mjs passes it on).
  */
-export async function fresh(name) {
-  generation++;
-  const { register } = await import('node:module');
-  if (!fresh.hooked) {
+export async function worker() {
+  if (!worker.hooked) {
+    const { register } = await import('node:module');
     register(new URL('./fresh-hooks.mjs', import.meta.url));
-    fresh.hooked = true;
+    worker.hooked = true;
   }
-  return import(new URL(`../../extension/${name}?worker=${generation}`, import.meta.url).href);
+  const g = ++generation;
+  return { load: (name) => import(new URL(`../../extension/${name}?worker=${g}`, import.meta.url).href) };
+}
+
+/** One module of a new worker (see worker()). */
+export async function fresh(name) {
+  return (await worker()).load(name);
 }
