@@ -116,6 +116,9 @@ describe('the calendar of a URL\'s captures', { timeout: 180000 }, () => {
     const ring = d => tab.locator(`a.cap[data-day="${d}"]`).evaluate(a => getComputedStyle(a).boxShadow);
     assert.notEqual(await ring('2025-07-14'), await ring('2025-07-20'));
     assert.match(await tab.locator('caption', { hasText: 'July' }).textContent(), /July\s*4/);
+    // Under it, the versions of that year only.
+    assert.equal(await tab.textContent('h2.list-year'), '5 versions in 2025');
+    assert.equal(await tab.locator('#view .row').count(), 5);
     await shoot(tab, '3-calendar');
   });
 
@@ -156,6 +159,8 @@ describe('the calendar of a URL\'s captures', { timeout: 180000 }, () => {
     assert.equal(await tab.getAttribute('.year[data-year="2023"]', 'aria-pressed'), 'true');
     assert.deepEqual(await tab.locator('.month-grid a.cap').evaluateAll(as => as.map(a => a.dataset.day)), ['2023-11-02']);
     assert.equal(new URL(tab.url()).hash, '#/url/' + hashUrl + '/2023');
+    assert.equal(await tab.textContent('h2.list-year'), '1 version in 2023');
+    assert.deepEqual(await tab.locator('#view .row a.title').allTextContents(), ['2 Nov 2023, 12:00:00']);
     await tab.reload();
     await tab.waitForSelector('.calendar a.cap');
     assert.deepEqual(await tab.locator('.month-grid a.cap').evaluateAll(as => as.map(a => a.dataset.day)), ['2023-11-02']);

@@ -46,9 +46,13 @@ function highlighted(html) {
   return frag;
 }
 
+// One formatter each (toLocaleString makes a new one per call: slow over thousands of versions).
+const WHEN = { true: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }),
+  false: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }) };
+
 function human(ts, seconds) {
   const d = new Date(Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14)));
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short' });
+  return WHEN[Boolean(seconds)].format(d);
 }
 
 function bytes(n) {
@@ -153,11 +157,12 @@ function showSearch(q) {
 
 async function showTimeline(hashUrl, year) {
   const data = await api('GET', '/api/snapshots/' + encodeURIComponent(hashUrl));
-  const versions = data.versions.slice().reverse();
-  const calendar = captureCalendar(data, year);
+  const versions = data.versions.slice().reverse(); // newest first
+  const years = new Set(data.versions.map(v => yearOf(v.timestamp)));
   const list = el('ol', { class: 'rows' });
-  versions.forEach((v, i) => {
-    const previous = versions[i + 1]; // newest first: the next row is the version before this one
+  // With captures in several years, the list shows the year the calendar shows.
+  const caption = el('h2', { class: 'list-year', hidden: years.size < 2 });
+  const rowFor = (v, previous) => {
     const row = el('li', { class: 'row', tabindex: '0', 'data-replay': v.replay },
       el('a', { class: 'title', href: v.replay, text: human(v.timestamp, true) },
         v.unchanged ? el('span', { class: 'unchanged', title: 'The same text as the version before', text: 'unchanged' }) : null),
@@ -174,18 +179,26 @@ async function showTimeline(hashUrl, year) {
           row.remove();
           toast('Version deleted');
           refreshStats();
-          if (!list.children.length) location.hash = '#/';
+          if (data.versions.length === 1) location.hash = '#/';
+          else route(); // the calendar and the list again, without it
         } catch (e) { toast(e.message, true); }
       } }, 'Delete this version')));
-    list.append(row);
-  });
+    return row;
+  };
+  const showYear = y => {
+    const rows = [];
+    versions.forEach((v, i) => { if (yearOf(v.timestamp) === y) rows.push(rowFor(v, versions[i + 1])); });
+    list.replaceChildren(...rows);
+    caption.textContent = plural(rows.length, 'version', 'versions') + ' in ' + y;
+  };
+  const calendar = captureCalendar(data, year, showYear);
   const n = data.versions.length;
   render(el('h1', { text: data.title || data.url }),
     el('p', { class: 'url' }, el('a', { href: data.url, rel: 'noreferrer noopener', target: '_blank', text: data.url }), ' (live)'),
     el('p', {}, plural(n, 'version', 'versions') + ' · ', el('a', { href: framedUrl(data.url), text: 'newest' }), ' ',
       tagChips(data.tags), ' · ',
       el('button', { class: 'danger', onclick: () => deleteUrl(data, null, n).then(() => { location.hash = '#/'; }) }, deleteAllLabel(n))),
-    calendar, list);
+    calendar, caption, list);
 }
 
 // ---------------------------------------------------------------- the calendar of captures
@@ -199,14 +212,17 @@ const momentOf = ts => new Date(Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +
 
 /** The day a capture belongs to, "yyyy-mm-dd" in the viewer's time zone (as every time in the UI is shown). */
 const dayOf = ts => { const d = momentOf(ts); return d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate()); };
+const yearOf = ts => momentOf(ts).getFullYear();
+const LONG_DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
+const TIME = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 
 /**
  * A year calendar of a URL's captures, in the spirit of the Wayback Machine's: a row of years, each
  * with its number of captures and a bar per month; under it the chosen year's twelve months, where
  * a day with captures is a link, ringed more widely the more captures it has. One capture: the link
- * opens it; several: it lists them, each opening its replay.
+ * opens it; several: it lists them, each opening its replay. onYear(year) is told the year shown.
  */
-function captureCalendar(data, wantedYear) {
+function captureCalendar(data, wantedYear, onYear = () => {}) {
   const byDay = new Map(); // "yyyy-mm-dd" -> versions, oldest first
   for (const v of data.versions) {
     const d = dayOf(v.timestamp);
@@ -249,7 +265,7 @@ function captureCalendar(data, wantedYear) {
   function openDay(link, dayVersions) {
     pop.replaceChildren(
       el('b', { text: plural(dayVersions.length, 'capture', 'captures') + ' on ' + link.getAttribute('data-label') }),
-      el('ul', {}, dayVersions.map(v => el('li', {}, el('a', { href: v.replay, text: momentOf(v.timestamp).toLocaleTimeString() }),
+      el('ul', {}, dayVersions.map(v => el('li', {}, el('a', { href: v.replay, text: TIME.format(momentOf(v.timestamp)) }),
         v.status >= 400 ? el('span', { class: 'error', text: ' HTTP ' + v.status }) : null))),
       el('button', { type: 'button', class: 'close', 'aria-label': 'Close', onclick: () => { closePop(); link.focus(); } }, '\u00d7'));
     pop.hidden = false;
@@ -271,7 +287,7 @@ function captureCalendar(data, wantedYear) {
       const vs = byDay.get(key);
       let cell;
       if (vs) {
-        const label = new Date(year, m, d).toLocaleDateString(undefined, { dateStyle: 'long' });
+        const label = LONG_DATE.format(new Date(year, m, d));
         const link = el('a', { class: 'cap' + (vs.every(v => v.status >= 400) ? ' bad' : ''), href: vs[vs.length - 1].replay,
           'data-day': key, 'data-count': vs.length, 'data-label': label,
           style: '--ring:' + Math.min(7, Math.round(2 * Math.log2(vs.length))) + 'px',
@@ -296,6 +312,7 @@ function captureCalendar(data, wantedYear) {
     for (const b of years.children) b.setAttribute('aria-pressed', String(+b.dataset.year === year));
     months.replaceChildren(...Array.from({ length: 12 }, (_, m) => monthTable(m)));
     months.setAttribute('aria-label', 'Captures in ' + year + ' (' + plural(total(year), 'capture', 'captures') + ')');
+    onYear(year);
     const here = '#/url/' + data.hashUrl + (year === last ? '' : '/' + year);
     if (location.hash !== here) history.replaceState(null, '', here);
   }
