@@ -84,6 +84,8 @@ export class NativeClient {
   }
 
   disconnect() {
+    clearTimeout(this.idleTimer); // nothing left to let go of
+    this.idleTimer = null;
     if (this.port) this.port.disconnect();
     this.port = null;
   }

@@ -46,9 +46,13 @@ function highlighted(html) {
   return frag;
 }
 
+// One formatter each (toLocaleString makes a new one per call: slow over thousands of versions).
+const WHEN = { true: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }),
+  false: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }) };
+
 function human(ts, seconds) {
   const d = new Date(Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14)));
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short' });
+  return WHEN[Boolean(seconds)].format(d);
 }
 
 function bytes(n) {
@@ -151,29 +155,14 @@ function showSearch(q) {
     snapshotRow, 'No page matches. Try fewer words, or a prefix like archiv*.');
 }
 
-async function showTimeline(hashUrl) {
+async function showTimeline(hashUrl, year) {
   const data = await api('GET', '/api/snapshots/' + encodeURIComponent(hashUrl));
-  const versions = data.versions.slice().reverse();
-  const byYear = new Map();
-  for (const v of data.versions) {
-    const y = v.timestamp.slice(0, 4);
-    if (!byYear.has(y)) byYear.set(y, new Array(12).fill(0));
-    byYear.get(y)[+v.timestamp.slice(4, 6) - 1]++;
-  }
-  const years = el('div', { class: 'years', 'aria-label': 'Snapshots per month' });
-  for (const [y, months] of byYear) {
-    const max = Math.max(...months);
-    const bars = months.map((n, i) => el('span', {
-      class: n ? '' : 'zero',
-      style: 'height:' + (n ? Math.max(4, Math.round(34 * n / max)) : 1) + 'px',
-      title: new Date(Date.UTC(+y, i, 1)).toLocaleString(undefined, { month: 'long' }) + ' ' + y + ': ' + n,
-    }));
-    const total = months.reduce((a, b) => a + b, 0);
-    years.append(el('div', { class: 'year' }, el('b', { text: y + ' (' + total + ')' }), el('div', { class: 'months' }, bars)));
-  }
+  const versions = data.versions.slice().reverse(); // newest first
+  const years = new Set(data.versions.map(v => yearOf(v.timestamp)));
   const list = el('ol', { class: 'rows' });
-  versions.forEach((v, i) => {
-    const previous = versions[i + 1]; // newest first: the next row is the version before this one
+  // With captures in several years, the list shows the year the calendar shows.
+  const caption = el('h2', { class: 'list-year', hidden: years.size < 2 });
+  const rowFor = (v, previous) => {
     const row = el('li', { class: 'row', tabindex: '0', 'data-replay': v.replay },
       el('a', { class: 'title', href: v.replay, text: human(v.timestamp, true) },
         v.unchanged ? el('span', { class: 'unchanged', title: 'The same text as the version before', text: 'unchanged' }) : null),
@@ -190,18 +179,148 @@ async function showTimeline(hashUrl) {
           row.remove();
           toast('Version deleted');
           refreshStats();
-          if (!list.children.length) location.hash = '#/';
+          if (data.versions.length === 1) location.hash = '#/';
+          else route(); // the calendar and the list again, without it
         } catch (e) { toast(e.message, true); }
       } }, 'Delete this version')));
-    list.append(row);
-  });
+    return row;
+  };
+  const showYear = y => {
+    const rows = [];
+    versions.forEach((v, i) => { if (yearOf(v.timestamp) === y) rows.push(rowFor(v, versions[i + 1])); });
+    list.replaceChildren(...rows);
+    caption.textContent = plural(rows.length, 'version', 'versions') + ' in ' + y;
+  };
+  const calendar = captureCalendar(data, year, showYear);
   const n = data.versions.length;
   render(el('h1', { text: data.title || data.url }),
     el('p', { class: 'url' }, el('a', { href: data.url, rel: 'noreferrer noopener', target: '_blank', text: data.url }), ' (live)'),
     el('p', {}, plural(n, 'version', 'versions') + ' · ', el('a', { href: framedUrl(data.url), text: 'newest' }), ' ',
       tagChips(data.tags), ' · ',
       el('button', { class: 'danger', onclick: () => deleteUrl(data, null, n).then(() => { location.hash = '#/'; }) }, deleteAllLabel(n))),
-    years, list);
+    calendar, caption, list);
+}
+
+// ---------------------------------------------------------------- the calendar of captures
+
+const MONTHS = Array.from({ length: 12 }, (_, i) => new Date(2001, i, 1).toLocaleString(undefined, { month: 'long' }));
+const WEEKDAYS = Array.from({ length: 7 }, (_, i) => new Date(2001, 0, 7 + i).toLocaleString(undefined, { weekday: 'narrow' }));
+const pad2 = n => String(n).padStart(2, '0');
+
+/** A capture's moment, from its 14-digit UTC timestamp. */
+const momentOf = ts => new Date(Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14)));
+
+/** The day a capture belongs to, "yyyy-mm-dd" in the viewer's time zone (as every time in the UI is shown). */
+const dayOf = ts => { const d = momentOf(ts); return d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate()); };
+const yearOf = ts => momentOf(ts).getFullYear();
+const LONG_DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
+const TIME = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+
+/**
+ * A year calendar of a URL's captures, in the spirit of the Wayback Machine's: a row of years, each
+ * with its number of captures and a bar per month; under it the chosen year's twelve months, where
+ * a day with captures is a link, ringed more widely the more captures it has. One capture: the link
+ * opens it; several: it lists them, each opening its replay. onYear(year) is told the year shown.
+ */
+function captureCalendar(data, wantedYear, onYear = () => {}) {
+  const byDay = new Map(); // "yyyy-mm-dd" -> versions, oldest first
+  for (const v of data.versions) {
+    const d = dayOf(v.timestamp);
+    if (!byDay.has(d)) byDay.set(d, []);
+    byDay.get(d).push(v);
+  }
+  const perYear = new Map();
+  for (const [d, vs] of byDay) {
+    const y = +d.slice(0, 4);
+    if (!perYear.has(y)) perYear.set(y, new Array(12).fill(0));
+    perYear.get(y)[+d.slice(5, 7) - 1] += vs.length;
+  }
+  const known = [...perYear.keys()];
+  const first = Math.min(...known), last = Math.max(...known);
+  let year = known.includes(+wantedYear) ? +wantedYear : last;
+  const total = y => perYear.has(y) ? perYear.get(y).reduce((a, b) => a + b, 0) : 0;
+  let most = 1;
+  for (let y = first; y <= last; y++) most = Math.max(most, total(y));
+
+  const box = el('section', { class: 'calendar', 'aria-label': 'Captures by day' });
+  const years = el('div', { class: 'years', role: 'group', 'aria-label': 'Years' });
+  const months = el('div', { class: 'month-grid', role: 'group' });
+  const pop = el('div', { class: 'daypop', role: 'dialog', hidden: true });
+  const closePop = () => { pop.hidden = true; };
+
+  for (let y = first; y <= last; y++) {
+    const counts = perYear.get(y) || new Array(12).fill(0);
+    const n = total(y);
+    const peak = Math.max(1, ...counts);
+    years.append(el('button', { class: 'year', type: 'button', 'data-year': y, 'aria-pressed': String(y === year), disabled: n === 0,
+      title: plural(n, 'capture', 'captures') + ' in ' + y, onclick: () => { year = y; draw(); } },
+      el('span', { class: 'year-bar', 'aria-hidden': 'true' },
+        el('span', { style: 'height:' + Math.max(n ? 3 : 0, Math.round(100 * n / most)) + '%' })),
+      el('b', { text: String(y) }),
+      el('span', { class: 'year-count', text: String(n) }),
+      el('span', { class: 'spark', 'aria-hidden': 'true' }, counts.map(c => el('span', { class: c ? '' : 'zero',
+        style: 'height:' + (c ? Math.max(2, Math.round(14 * c / peak)) : 1) + 'px' })))));
+  }
+
+  function openDay(link, dayVersions) {
+    pop.replaceChildren(
+      el('b', { text: plural(dayVersions.length, 'capture', 'captures') + ' on ' + link.getAttribute('data-label') }),
+      el('ul', {}, dayVersions.map(v => el('li', {}, el('a', { href: v.replay, text: TIME.format(momentOf(v.timestamp)) }),
+        v.status >= 400 ? el('span', { class: 'error', text: ' HTTP ' + v.status }) : null))),
+      el('button', { type: 'button', class: 'close', 'aria-label': 'Close', onclick: () => { closePop(); link.focus(); } }, '\u00d7'));
+    pop.hidden = false;
+    pop.dataset.width = window.innerWidth;
+    const at = link.getBoundingClientRect(), outer = box.getBoundingClientRect();
+    pop.style.top = (at.bottom - outer.top + 4) + 'px';
+    pop.style.left = Math.max(0, Math.min(at.left - outer.left - 20, outer.width - pop.offsetWidth)) + 'px';
+    pop.querySelector('a').focus();
+  }
+
+  function monthTable(m) {
+    const rows = [];
+    let week = [];
+    const lead = new Date(year, m, 1).getDay();
+    for (let i = 0; i < lead; i++) week.push(el('td'));
+    const days = new Date(year, m + 1, 0).getDate();
+    for (let d = 1; d <= days; d++) {
+      const key = year + '-' + pad2(m + 1) + '-' + pad2(d);
+      const vs = byDay.get(key);
+      let cell;
+      if (vs) {
+        const label = LONG_DATE.format(new Date(year, m, d));
+        const link = el('a', { class: 'cap' + (vs.every(v => v.status >= 400) ? ' bad' : ''), href: vs[vs.length - 1].replay,
+          'data-day': key, 'data-count': vs.length, 'data-label': label,
+          style: '--ring:' + Math.min(7, Math.round(2 * Math.log2(vs.length))) + 'px',
+          title: plural(vs.length, 'capture', 'captures') + ' on ' + label, 'aria-label': label + ': ' + plural(vs.length, 'capture', 'captures'),
+          'aria-haspopup': vs.length > 1 ? 'dialog' : null, text: String(d) });
+        if (vs.length > 1) link.addEventListener('click', ev => { ev.preventDefault(); openDay(link, vs); });
+        cell = el('td', { class: 'has' }, link);
+      } else cell = el('td', { text: String(d) });
+      week.push(cell);
+      if (week.length === 7) { rows.push(el('tr', {}, week)); week = []; }
+    }
+    if (week.length) rows.push(el('tr', {}, week));
+    const n = perYear.has(year) ? perYear.get(year)[m] : 0;
+    return el('table', { class: 'month' + (n ? '' : ' quiet') },
+      el('caption', {}, MONTHS[m], n ? el('span', { class: 'month-count', text: String(n) }) : null),
+      el('thead', {}, el('tr', {}, WEEKDAYS.map(w => el('th', { scope: 'col', text: w })))),
+      el('tbody', {}, rows));
+  }
+
+  function draw() {
+    closePop();
+    for (const b of years.children) b.setAttribute('aria-pressed', String(+b.dataset.year === year));
+    months.replaceChildren(...Array.from({ length: 12 }, (_, m) => monthTable(m)));
+    months.setAttribute('aria-label', 'Captures in ' + year + ' (' + plural(total(year), 'capture', 'captures') + ')');
+    onYear(year);
+    const here = '#/url/' + data.hashUrl + (year === last ? '' : '/' + year);
+    if (location.hash !== here) history.replaceState(null, '', here);
+  }
+
+  pop.addEventListener('keydown', ev => { if (ev.key === 'Escape') { closePop(); ev.stopPropagation(); } });
+  box.append(years, months, pop);
+  draw();
+  return box;
 }
 
 function failedRow(s) {
@@ -314,7 +433,7 @@ function route() {
   let section = 'newest';
   let work;
   if (hash.startsWith('/search/')) { section = null; work = showSearch(hash.slice(8)); }
-  else if (hash.startsWith('/url/')) { section = null; work = showTimeline(hash.slice(5)); }
+  else if (hash.startsWith('/url/')) { section = null; const [h, y] = hash.slice(5).split('/'); work = showTimeline(h, y); }
   else if (hash === '/failed') { section = 'failed'; work = showFailed(); }
   else if (hash === '/needs-browser') { section = 'needs-browser'; work = showNeedsBrowser(); }
   else if (hash === '/io') { section = 'io'; work = showImportExport(); }
@@ -333,6 +452,17 @@ function moveFocus(step) {
   next.focus();
   next.scrollIntoView({ block: 'nearest' });
 }
+
+// A click outside an open day's list of captures closes it.
+document.addEventListener('click', ev => {
+  const pop = $('.daypop:not([hidden])');
+  if (pop && !pop.contains(ev.target) && !ev.target.closest('a.cap')) pop.hidden = true;
+});
+// It is placed under its day: a new width (a new layout) closes it.
+window.addEventListener('resize', () => {
+  const pop = $('.daypop');
+  if (pop && +pop.dataset.width !== window.innerWidth) pop.hidden = true;
+});
 
 document.addEventListener('keydown', ev => {
   const typing = ev.target.matches('input, textarea, select');

@@ -34,7 +34,7 @@ final class SavesController {
   private static final int MAX_RESOURCE_URL_CHARS = 8192;
   /** The largest body: the HTML, the resources as base64 (4/3 of their bytes) and room for the rest. */
   static final long MAX_REQUEST_BYTES = MAX_HTML_BYTES + MAX_RESOURCES_TOTAL_BYTES / 3L * 4 + 4L * 1024 * 1024;
-  private static final Set<String> SOURCES = Set.of("toolbar", "context-menu", "links-on-page", "api", "import", "cli", "watch");
+  private static final Set<String> SOURCES = Set.of("toolbar", "context-menu", "links-on-page", "api", "import", "cli", "watch", "ui");
 
   private final ArchiveStore store;
   private final Archiver archiver;

@@ -120,6 +120,8 @@ final class WebController {
       "app.js", "text/javascript; charset=utf-8",
       "wayback.js", "text/javascript; charset=utf-8",
       "replay.js", "text/javascript; charset=utf-8",
+      "not-archived.js", "text/javascript; charset=utf-8",
+      "not-archived.css", "text/css; charset=utf-8",
       "replay.css", "text/css; charset=utf-8",
       "app.css", "text/css; charset=utf-8",
       "index.html", "text/html; charset=utf-8");

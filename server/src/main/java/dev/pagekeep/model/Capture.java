@@ -13,7 +13,7 @@ import java.util.List;
  * @param size        raw body length in bytes
  * @param textDigest  blob digest of the extracted text (pages), for search and diff; may be null
  * @param resources   capture ids ("urlKey/timestamp") stored with this page, deleted with it
- * @param source      how it was asked for: toolbar, context-menu, links-on-page, api, import, requisite
+ * @param source      how it was asked for: toolbar, context-menu, links-on-page, api, import, cli, ui, requisite
  * @param tags        the save's labels (bookmark folders on import), kept with the snapshot so a
  *                    rebuilt search index still finds them; null in archives from before tags were kept
  */

@@ -93,7 +93,10 @@ public final class Replayer {
     String target = address.url();
     String ts = address.timestamp() == null ? "99991231235959" : Timestamps.pad(address.timestamp());
     Optional<Capture> found = find(target, ts);
-    if (found.isEmpty()) return notArchived(target);
+    if (found.isEmpty()) {
+      // A person asking for a page gets "Archive it now"; a frame or a requisite the sealed page.
+      return address.modifier() == WaybackUrl.Modifier.NONE ? NotArchivedPage.render(target) : notArchived(target);
+    }
     Capture c = found.get();
     if (c.isPage() && !c.timestamp().equals(address.timestamp())) {
       Reply r = Reply.redirect(new WaybackUrl(c.timestamp(), address.modifier(), c.url()).path());

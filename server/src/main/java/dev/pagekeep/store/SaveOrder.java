@@ -24,7 +24,7 @@ import org.mapdb.Serializer;
  */
 public final class SaveOrder {
   /** Sources where a person waits for the result; every other source is bulk. */
-  public static final Set<String> INTERACTIVE = Set.of("toolbar", "context-menu", "cli", "api");
+  public static final Set<String> INTERACTIVE = Set.of("toolbar", "context-menu", "cli", "api", "ui");
   /** Bulk keys carry this bit: every bulk save sorts after every interactive one. */
   static final long BULK = 1L << 62;
 

@@ -387,7 +387,7 @@ class LocalhostAttacksTest {
           "/web/" + ts + "mp_/" + page.url("/hostile"), "/web/" + page.url("/hostile"), // exact, and a redirect to it
           "/web/" + ts + "if_/" + page.url("/hostile"), "/web/" + ts + "zz_/" + page.url("/hostile"),
           "/web/" + ts + "cs_/" + page.url("/style.css"), "/web/" + ts + "/" + page.url("/style.css"),
-          "/web/" + ts + "/" + page.url("/not-archived"), "/web/20000101000000mp_/" + page.url("/hostile")));
+          "/web/" + ts + "mp_/" + page.url("/not-archived"), "/web/20000101000000mp_/" + page.url("/hostile")));
       for (String path : replays) {
         Reply r = h.http.get(path);
         assertThat(r.status()).as(path).isIn(200, 302, 404);
@@ -398,6 +398,15 @@ class LocalhostAttacksTest {
         assertThat(r.header("Access-Control-Allow-Origin")).isNull();
         assertThat(r.text().toLowerCase()).doesNotContain("<script").doesNotContain("javascript:").doesNotContain("onerror");
       }
+      // A URL with no capture, asked for as a page: "Archive it now" runs pagekeep's own script only,
+      // and calls nothing until a click.
+      Reply missing = h.http.get("/web/" + ts + "/" + page.url("/not-archived"));
+      assertThat(missing.status()).isEqualTo(404);
+      assertThat(missing.header("Content-Security-Policy")).contains("default-src 'none'").contains("script-src 'self'")
+          .contains("form-action 'none'").contains("base-uri 'none'").doesNotContain("unsafe");
+      org.jsoup.nodes.Document missingPage = org.jsoup.Jsoup.parse(missing.text());
+      assertThat(missingPage.select("script").eachAttr("src")).containsExactly("/ui/not-archived.js");
+      assertThat(missing.text().toLowerCase()).doesNotContain("javascript:").doesNotContain("onerror");
       // id_: the captured bytes, as text, never rendered as a page.
       Reply raw = h.http.get("/web/" + ts + "id_/" + page.url("/hostile"));
       assertThat(raw.status()).isEqualTo(200);
