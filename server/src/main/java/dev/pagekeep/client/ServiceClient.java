@@ -73,12 +73,31 @@ public final class ServiceClient {
       int port = info.path("port").asInt(-1);
       if (port <= 0) return null;
       URI base = new URI("http://127.0.0.1:" + port);
-      if (!healthy(base)) return null;
+      if (!healthy(base) && !healthyWhileAlive(base, info.path("pid").asLong(-1))) return null;
       String token = dir.readToken();
       return token == null ? null : new ServiceClient(base, token, info.path("pid").asLong(-1));
     } catch (IOException | URISyntaxException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * A service whose process is alive but slow to answer (a loaded machine, a long GC) is still the
+   * running service: asked again for up to 15 s before it is called gone, so {@code status} does not
+   * say "not running" and {@code save} does not start a second service that would find the store locked.
+   */
+  private static boolean healthyWhileAlive(URI base, long pid) {
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+      if (healthy(base)) return true;
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 
   private static boolean healthy(URI base) {
