@@ -71,6 +71,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
   private final Atomic.Long urlCount;
   private final Atomic.Long blobCount;
   private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
+  private final WatchStore watches;
 
   private MapDbArchiveStore(DB db, Path dirOrNull) {
     this.db = db;
@@ -101,7 +102,11 @@ public final class MapDbArchiveStore implements ArchiveStore {
     }
     db.commit();
     writer = new StoreWriter(db, dirOrNull);
+    watches = new WatchStore(db, writer);
   }
+
+  /** The watches (feeds and pages followed, re-captures), kept in this file by a class of their own. */
+  public WatchStore watches() { return watches; }
 
   /** Opens (or creates) the store file. Fails with a one-line reason when the file is locked or damaged. */
   public static MapDbArchiveStore open(Path file) {
