@@ -17,11 +17,13 @@ final class FeedSite implements AutoCloseable {
 
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   final List<String> conditionalRequests = new CopyOnWriteArrayList<>();
+  final List<String> paths = new CopyOnWriteArrayList<>();
   private final Javalin app;
 
   FeedSite() {
     app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      config.routes.before(ctx -> paths.add(ctx.path()));
       config.routes.get("/huge", ctx -> {
         long size = Long.parseLong(ctx.queryParamAsClass("mb", String.class).getOrDefault("50")) * 1024 * 1024;
         ctx.contentType("application/rss+xml");

@@ -187,6 +187,7 @@ class WatchIT extends WatchHarness {
     site.page("/post/1", "one").page("/secret", "secret");
     site.put("/feed", "application/rss+xml", lol);
     failsWithOneLine(site.url("/feed"), "DOCTYPE");
+    assertThat(site.paths).contains("/feed").doesNotContain("/secret", "/post/1");
   }
 
   @Test
