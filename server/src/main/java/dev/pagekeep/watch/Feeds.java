@@ -86,7 +86,9 @@ public final class Feeds {
       if (entries.size() >= MAX_ENTRIES) break;
       String link = absolute(url, e.getLink());
       if (link == null && e.getLinks() != null && !e.getLinks().isEmpty()) link = absolute(url, e.getLinks().get(0).getHref());
-      String key = e.getUri() != null && !e.getUri().isBlank() ? e.getUri().strip() : link;
+      // ROME gives an entry without guid or id its raw link as URI: key it by the resolved link then.
+      String uri = e.getUri() == null ? "" : e.getUri().strip();
+      String key = !uri.isEmpty() && !uri.equals(e.getLink() == null ? null : e.getLink().strip()) ? uri : link;
       StringBuilder content = new StringBuilder();
       if (e.getContents() != null) for (SyndContent c : e.getContents()) if (c.getValue() != null) content.append(c.getValue()).append('\n');
       if (e.getDescription() != null && e.getDescription().getValue() != null) content.append(e.getDescription().getValue());
