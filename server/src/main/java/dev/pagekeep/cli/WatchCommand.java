@@ -119,7 +119,15 @@ public final class WatchCommand implements Callable<Integer> {
       }
       int failed = 0;
       for (long one : ids) {
-        ServiceClient.Response r = client.send("POST", "/api/watches/" + one + "/check", null);
+        ServiceClient.Response r;
+        try {
+          r = client.send("POST", "/api/watches/" + one + "/check", null);
+        } catch (java.net.SocketTimeoutException e) {
+          // A slow or dead host: the service goes on checking (retries), its outcome shows in the list.
+          System.err.println("watch " + one + ": still checking after a minute; pagekeep watch list shows the outcome");
+          failed++;
+          continue;
+        }
         if (!r.ok()) throw new IllegalArgumentException(r.errorMessage());
         if (printResult(r.json()) != 0) failed++;
       }
