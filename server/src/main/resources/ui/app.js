@@ -198,7 +198,7 @@ async function showTimeline(hashUrl, year) {
     el('p', {}, plural(n, 'version', 'versions') + ' · ', el('a', { href: framedUrl(data.url), text: 'newest' }), ' ',
       tagChips(data.tags), ' · ',
       el('button', { class: 'danger', onclick: () => deleteUrl(data, null, n).then(() => { location.hash = '#/'; }) }, deleteAllLabel(n))),
-    calendar, caption, list);
+    calendar, await recaptureNote(hashUrl), caption, list);
 }
 
 // ---------------------------------------------------------------- the calendar of captures
@@ -411,6 +411,90 @@ async function followImports(box) {
   } catch (e) { toast(e.message, true); }
 }
 
+// ---------------------------------------------------------------- watches
+
+const when = iso => iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : 'never';
+
+function watchRow(w) {
+  const what = w.recapture ? 're-capture' : (w.kind || 'feed or page') + (w.links ? ', with links' : '');
+  const added = w.added || [];
+  const row = el('li', { class: 'row', tabindex: '0', 'data-watch': w.id },
+    el('a', { class: 'title', href: w.url, rel: 'noreferrer noopener', target: '_blank', text: w.title || w.url }),
+    el('div', { class: 'meta', text: w.url + ' · ' + what + ' · every ' + w.every }),
+    el('div', { class: 'meta' }, 'last check: ' + when(w.lastCheck),
+      w.error ? '' : (w.lastResult ? ' (' + w.lastResult + ')' : ''), ' · next check: ' + when(w.nextCheck),
+      ' · added ' + plural(w.addedTotal, 'URL', 'URLs') + ' in all'),
+    w.error ? el('div', { class: 'error', text: 'error: ' + w.error }) : null,
+    added.length ? el('details', {}, el('summary', { text: 'Added ' + when(w.addedAt) + ': ' + plural(added.length, 'URL', 'URLs') }),
+      el('ul', {}, added.map(u => el('li', {}, el('a', { href: framedUrl(u), text: u }))))) : null,
+    el('div', { class: 'actions' },
+      el('button', { onclick: async ev => {
+        ev.target.disabled = true;
+        try { const now = await api('POST', '/api/watches/' + w.id + '/check'); row.replaceWith(watchRow(now)); toast(now.error ? 'Check failed' : 'Checked: ' + now.lastResult, !!now.error); refreshStats(); }
+        catch (e) { toast(e.message, true); ev.target.disabled = false; }
+      } }, 'Check now'),
+      el('button', { class: 'danger', onclick: async () => {
+        if (!confirm('Stop watching ' + w.url + '? What it archived stays.')) return;
+        try { await api('DELETE', '/api/watches/' + w.id); row.remove(); toast('Watch removed'); }
+        catch (e) { toast(e.message, true); }
+      } }, 'Remove')));
+  return row;
+}
+
+/** A change found by a re-capture, with a link to what changed (the version saved before and the one after it). */
+async function changeRow(c) {
+  const row = el('li', { class: 'row', tabindex: '0' },
+    el('a', { class: 'title', href: '#/url/' + c.hashUrl, text: c.url }),
+    el('div', { class: 'meta', text: 'changed since ' + human(c.since, true) + ' · noticed ' + when(c.at) }));
+  try {
+    const data = await api('GET', '/api/snapshots/' + c.hashUrl);
+    const after = data.versions.find(v => v.timestamp > c.since);
+    if (after) {
+      row.dataset.replay = after.replay;
+      row.append(el('div', { class: 'actions' }, el('a', { class: 'button diff', href: '/diff/' + c.since + '/' + after.timestamp + '/' + data.url, text: 'What changed' })));
+    }
+  } catch (e) { /* the snapshots were deleted since: the row still says what happened */ }
+  return row;
+}
+
+async function showWatches() {
+  const url = el('input', { type: 'url', id: 'watch-url', required: true, placeholder: 'https://blog.example/feed.xml', size: 40 });
+  const every = el('select', { id: 'watch-every' }, ['1h', '6h', '1d', '1w'].map(v => el('option', { value: v, selected: v === '1d', text: 'every ' + v })));
+  const links = el('input', { type: 'checkbox', id: 'watch-links' });
+  const recapture = el('input', { type: 'checkbox', id: 'watch-recapture' });
+  const list = el('ol', { class: 'rows', id: 'watches' });
+  const form = el('form', { class: 'panel', onsubmit: async ev => {
+    ev.preventDefault();
+    try {
+      const w = await api('POST', '/api/watches', { url: url.value.trim(), every: every.value, links: links.checked, recapture: recapture.checked });
+      toast(w.existing ? 'Already watched' : 'Watching ' + w.url + ': first check running');
+      url.value = '';
+      setTimeout(() => { if (location.hash === '#/watches') showWatches(); }, 1500);
+    } catch (e) { toast(e.message, true); }
+  } },
+    el('h2', { text: 'Watch a feed or a page' }),
+    el('p', { text: 'An RSS, Atom or JSON Feed feed, or a page: each new entry (each new link of a page) is archived. With links, every link in a new entry is archived too. Re-capture instead keeps a new version of the page only when its text changed.' }),
+    el('label', { for: 'watch-url', text: 'URL: ' }), url, ' ', every, ' ',
+    el('label', {}, links, ' links'), ' ', el('label', {}, recapture, ' re-capture'), ' ', el('button', { type: 'submit' }, 'Watch'));
+  const [data, changes] = await Promise.all([api('GET', '/api/watches'), api('GET', '/api/changes?limit=30')]);
+  list.replaceChildren(...(data.watches.length ? data.watches.map(watchRow) : [el('p', { class: 'empty', text: 'No watches yet.' })]));
+  const changed = el('ol', { class: 'rows', id: 'changes' });
+  changed.replaceChildren(...(changes.changes.length ? await Promise.all(changes.changes.map(changeRow))
+    : [el('p', { class: 'empty', text: 'No re-captured page has changed.' })]));
+  render(el('h1', { text: 'Watches' }), form, list, el('h2', { text: 'Changed since you saved it' }), changed);
+}
+
+/** Re-captures of this URL that found nothing new: said once on its timeline, not as snapshots. */
+async function recaptureNote(hashUrl) {
+  try {
+    const data = await api('GET', '/api/snapshots/' + encodeURIComponent(hashUrl) + '/checks');
+    const same = data.checks.filter(c => c.result === 'unchanged');
+    if (!same.length) return null;
+    return el('p', { class: 'meta checks' }, 'Checked, unchanged: ' + plural(same.length, 'time', 'times') + ', last ' + when(same[same.length - 1].at)
+      + ' (no snapshot stored for these)');
+  } catch (e) { return null; }
+}
+
 // ---------------------------------------------------------------- stats, routing, keys
 
 async function refreshStats() {
@@ -437,6 +521,7 @@ function route() {
   else if (hash === '/failed') { section = 'failed'; work = showFailed(); }
   else if (hash === '/needs-browser') { section = 'needs-browser'; work = showNeedsBrowser(); }
   else if (hash === '/io') { section = 'io'; work = showImportExport(); }
+  else if (hash === '/watches') { section = 'watches'; work = showWatches(); }
   else work = showNewest();
   for (const a of document.querySelectorAll('[data-nav]')) {
     if (a.dataset.nav === section) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
@@ -476,6 +561,7 @@ document.addEventListener('keydown', ev => {
     case 'n': location.hash = '#/'; break;
     case 'f': location.hash = '#/failed'; break;
     case 'i': location.hash = '#/io'; break;
+    case 'w': location.hash = '#/watches'; break;
     case 't': if (row && row.dataset.hash) location.hash = '#/url/' + row.dataset.hash; break;
     case 'Enter': if (row === document.activeElement && row.dataset.replay) location.href = row.dataset.replay; break;
     default: return;

@@ -11,6 +11,7 @@ import dev.pagekeep.cli.ServeCommand;
 import dev.pagekeep.cli.StatusCommand;
 import dev.pagekeep.cli.StopCommand;
 import dev.pagekeep.cli.VerifyCommand;
+import dev.pagekeep.cli.WatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
     description = "A personal Wayback Machine: keep your own copy of the pages you read and link to.",
     subcommands = {ServeCommand.class, SaveCommand.class, InstallHostCommand.class, NativeHostCommand.class,
         VerifyCommand.class, OpenCommand.class, ImportCommand.class, ExportCommand.class, ReindexCommand.class,
-        StatusCommand.class, StopCommand.class})
+        StatusCommand.class, StopCommand.class, WatchCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -14,6 +14,7 @@ import dev.pagekeep.search.SearchIndexer;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.MapDbArchiveStore;
 import dev.pagekeep.store.StoreException;
+import dev.pagekeep.watch.Watcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -44,6 +45,7 @@ public final class Service implements AutoCloseable {
   private final Archiver archiver;
   private final HttpApi api;
   private final SearchIndexer search;
+  private final Watcher watcher;
   private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
   private boolean closing; // guarded by this
 
@@ -61,7 +63,8 @@ public final class Service implements AutoCloseable {
       throw new StoreException("another pagekeep is already serving " + config.dataDir().root(), null);
     }
     String token = config.dataDir().readOrCreateToken();
-    this.store = MapDbArchiveStore.open(config.dataDir().storeFile());
+    MapDbArchiveStore mapDb = MapDbArchiveStore.open(config.dataDir().storeFile());
+    this.store = mapDb;
     this.fetcher = new OkHttpFetcher(config.fetch());
     AtomicInteger n = new AtomicInteger();
     this.cpu = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
@@ -79,8 +82,9 @@ public final class Service implements AutoCloseable {
       search.onFinished(save);
       importer.onFinished(save);
     });
+    this.watcher = new Watcher(store, mapDb.watches(), fetcher, archiver::wake, Clock.systemUTC());
     this.api = HttpApi.create(store, archiver, new Replayer(store), new Sessions(token, Clock.systemUTC()),
-        new HttpApi.Features(search, importer));
+        new HttpApi.Features(search, importer, watcher));
     api.onShutdown(this::requestStop);
   }
 
@@ -90,6 +94,7 @@ public final class Service implements AutoCloseable {
     try {
       s.search.catchUp();
       s.archiver.start();
+      s.watcher.start();
       s.api.start(config.port());
       s.writeServiceFile();
       return s;
@@ -105,6 +110,7 @@ public final class Service implements AutoCloseable {
   public Archiver archiver() { return archiver; }
   public HttpApi api() { return api; }
   public SearchIndexer search() { return search; }
+  public Watcher watcher() { return watcher; }
   public Config config() { return config; }
 
   /** A fresh one-time login link for the web UI. */
@@ -168,6 +174,7 @@ public final class Service implements AutoCloseable {
     } catch (RuntimeException ignored) {
       // closing anyway
     }
+    watcher.close();
     archiver.close();
     fetcher.close();
     cpu.shutdownNow();

@@ -13,6 +13,7 @@ import dev.pagekeep.search.SearchIndexer;
 import dev.pagekeep.search.SearchQueryException;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.StoreFullException;
+import dev.pagekeep.watch.Watcher;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -58,6 +59,7 @@ public final class HttpApi {
     ReaderController reader = new ReaderController(store, snapshots);
     WebController web = new WebController(replayer, sessions, port::get);
     DiffController diffs = new DiffController(new SnapshotDiff(store, replayer), snapshots);
+    WatchesController watches = features.watcher() == null ? null : new WatchesController(features.watcher(), snapshots, json);
 
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -114,6 +116,15 @@ public final class HttpApi {
       config.routes.get("/", web::home);
       config.routes.get("/ui/{file}", web::uiAsset);
       config.routes.get("/reader/{hashUrl}/{timestamp}", reader::reader);
+      if (watches != null) {
+        config.routes.post("/api/watches", watches::create);
+        config.routes.get("/api/watches", watches::list);
+        config.routes.get("/api/watches/{id}", watches::get);
+        config.routes.post("/api/watches/{id}/check", watches::check);
+        config.routes.delete("/api/watches/{id}", watches::delete);
+        config.routes.get("/api/snapshots/{hashUrl}/checks", watches::checks);
+        config.routes.get("/api/changes", watches::changes);
+      }
 
       config.routes.exception(ApiException.class, (e, ctx) -> {
         if (e.status() == 401 && WebController.wantsLoginPage(ctx)) {
@@ -146,8 +157,12 @@ public final class HttpApi {
   }
 
   /** The optional parts beyond the archive core; any may be null (its routes then answer 501). */
-  public record Features(SearchIndexer search, Importer importer) {
-    public static Features none() { return new Features(null, null); }
+  public record Features(SearchIndexer search, Importer importer, Watcher watcher) {
+    public Features(SearchIndexer search, Importer importer) {
+      this(search, importer, null);
+    }
+
+    public static Features none() { return new Features(null, null, null); }
   }
 
   public static HttpApi create(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -89,19 +90,27 @@ public final class OkHttpFetcher implements Fetcher {
 
   @Override
   public CompletableFuture<FetchResult> fetch(String url) {
+    return fetch(url, Map.of(), limits.maxBodyBytes());
+  }
+
+  @Override
+  public CompletableFuture<FetchResult> fetch(String url, Map<String, String> headers, long maxBodyBytes) {
     CompletableFuture<FetchResult> result = new CompletableFuture<>();
     HttpUrl parsed = HttpUrl.parse(url);
     if (parsed == null) {
       result.completeExceptionally(FetchException.permanent(url, 0, "not an http or https URL: " + url));
       return result;
     }
-    attempt(url, parsed, 1, result);
+    attempt(url, parsed, new Ask(Map.copyOf(headers), Math.min(maxBodyBytes, limits.maxBodyBytes())), 1, result);
     return result;
   }
 
-  private void attempt(String url, HttpUrl start, int attemptNo, CompletableFuture<FetchResult> result) {
+  /** What one fetch asks beyond the URL: extra request headers and its body cap. */
+  private record Ask(Map<String, String> headers, long maxBodyBytes) {}
+
+  private void attempt(String url, HttpUrl start, Ask ask, int attemptNo, CompletableFuture<FetchResult> result) {
     CompletableFuture<FetchResult> one = new CompletableFuture<>();
-    hop(url, start, new ArrayList<>(), new HashSet<>(), attemptNo, one);
+    hop(url, start, ask, new ArrayList<>(), new HashSet<>(), attemptNo, one);
     one.whenComplete((ok, err) -> {
       if (err == null) {
         result.complete(ok);
@@ -115,7 +124,7 @@ public final class OkHttpFetcher implements Fetcher {
       }
       long delay = backoffMillis(attemptNo, fe.retryAfterMillis());
       try {
-        retries.schedule(() -> attempt(url, start, attemptNo + 1, result), delay, TimeUnit.MILLISECONDS);
+        retries.schedule(() -> attempt(url, start, ask, attemptNo + 1, result), delay, TimeUnit.MILLISECONDS);
       } catch (RuntimeException rejected) {
         result.completeExceptionally(fe.withAttempts(attemptNo));
       }
@@ -131,13 +140,14 @@ public final class OkHttpFetcher implements Fetcher {
     return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
   }
 
-  private void hop(String original, HttpUrl url, List<String> redirects, Set<String> seen, int attemptNo,
+  private void hop(String original, HttpUrl url, Ask ask, List<String> redirects, Set<String> seen, int attemptNo,
                    CompletableFuture<FetchResult> out) {
     seen.add(url.toString());
-    Request request = new Request.Builder().url(url)
+    Request.Builder builder = new Request.Builder().url(url)
         .header("User-Agent", USER_AGENT)
-        .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
-        .build();
+        .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+    ask.headers().forEach(builder::header);
+    Request request = builder.build();
     Call call;
     try {
       call = client.newCall(request);
@@ -154,7 +164,7 @@ public final class OkHttpFetcher implements Fetcher {
       @Override
       public void onResponse(Call c, Response response) {
         try (response) {
-          handle(original, url, response, redirects, seen, attemptNo, out);
+          handle(original, url, ask, response, redirects, seen, attemptNo, out);
         } catch (FetchException e) {
           out.completeExceptionally(e);
         } catch (IOException e) {
@@ -166,7 +176,7 @@ public final class OkHttpFetcher implements Fetcher {
     });
   }
 
-  private void handle(String original, HttpUrl url, Response response, List<String> redirects, Set<String> seen,
+  private void handle(String original, HttpUrl url, Ask ask, Response response, List<String> redirects, Set<String> seen,
                       int attemptNo, CompletableFuture<FetchResult> out) throws IOException, FetchException {
     int code = response.code();
     String location = response.header("Location");
@@ -182,7 +192,7 @@ public final class OkHttpFetcher implements Fetcher {
         throw FetchException.permanent(original, code, "too many redirects (more than " + limits.maxRedirects() + ")");
       }
       redirects.add(url.toString());
-      hop(original, next, redirects, seen, attemptNo, out);
+      hop(original, next, ask, redirects, seen, attemptNo, out);
       return;
     }
     if (code == 429 || code >= 500) {
@@ -192,7 +202,7 @@ public final class OkHttpFetcher implements Fetcher {
     if (code >= 400) {
       throw FetchException.permanent(original, code, "HTTP " + code + statusText(response) + " from " + url.host());
     }
-    byte[] body = readCapped(original, response.body());
+    byte[] body = readCapped(original, response.body(), ask.maxBodyBytes());
     out.complete(new FetchResult(original, url.toString(), code, response.header("Content-Type"),
         headerLines(response.headers()), body, attemptNo, List.copyOf(redirects)));
   }
@@ -202,8 +212,8 @@ public final class OkHttpFetcher implements Fetcher {
    * its final size and filled straight from the socket buffer (one copy, no intermediate
    * buffer holding a second copy of the page); without one it grows by doubling up to the cap.
    */
-  private byte[] readCapped(String original, ResponseBody body) throws IOException, FetchException {
-    long cap = Math.min(limits.maxBodyBytes(), Integer.MAX_VALUE - 16); // one Java array
+  private byte[] readCapped(String original, ResponseBody body, long maxBodyBytes) throws IOException, FetchException {
+    long cap = Math.min(maxBodyBytes, Integer.MAX_VALUE - 16); // one Java array
     long length = body.contentLength();
     if (length > cap) {
       throw FetchException.permanent(original, 200, "body over the cap (" + length + " bytes > " + cap + ")");

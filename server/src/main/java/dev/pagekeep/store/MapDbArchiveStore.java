@@ -73,6 +73,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
   private final Atomic.Long blobCount;
   private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
   private final SaveOrder order;
+  private final WatchStore watches;
 
   private MapDbArchiveStore(DB db, Path dirOrNull) {
     this.db = db;
@@ -104,7 +105,11 @@ public final class MapDbArchiveStore implements ArchiveStore {
     order = new SaveOrder(db, queue, this::readSave);
     db.commit();
     writer = new StoreWriter(db, dirOrNull);
+    watches = new WatchStore(db, writer);
   }
+
+  /** The watches (feeds and pages followed, re-captures), kept in this file by a class of their own. */
+  public WatchStore watches() { return watches; }
 
   /** Opens (or creates) the store file. Fails with a one-line reason when the file is locked or damaged. */
   public static MapDbArchiveStore open(Path file) {
