@@ -9,6 +9,7 @@ import dev.pagekeep.config.Config;
 import dev.pagekeep.fetch.OkHttpFetcher;
 import dev.pagekeep.imports.Importer;
 import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.rot.RotChecker;
 import dev.pagekeep.search.LuceneSearchIndex;
 import dev.pagekeep.search.SearchIndexer;
 import dev.pagekeep.store.ArchiveStore;
@@ -44,6 +45,7 @@ public final class Service implements AutoCloseable {
   private final Archiver archiver;
   private final HttpApi api;
   private final SearchIndexer search;
+  private final RotChecker rot;
   private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
   private boolean closing; // guarded by this
 
@@ -79,8 +81,10 @@ public final class Service implements AutoCloseable {
       search.onFinished(save);
       importer.onFinished(save);
     });
+    this.rot = new RotChecker(store.rot(), RotChecker.Options.defaults(), Clock.systemUTC());
+    search.index().filter("gone", () -> store.rot().goneKeys());
     this.api = HttpApi.create(store, archiver, new Replayer(store), new Sessions(token, Clock.systemUTC()),
-        new HttpApi.Features(search, importer));
+        new HttpApi.Features(search, importer, rot));
     api.onShutdown(this::requestStop);
   }
 
@@ -90,6 +94,7 @@ public final class Service implements AutoCloseable {
     try {
       s.search.catchUp();
       s.archiver.start();
+      s.rot.start();
       s.api.start(config.port());
       s.writeServiceFile();
       return s;
@@ -105,6 +110,7 @@ public final class Service implements AutoCloseable {
   public Archiver archiver() { return archiver; }
   public HttpApi api() { return api; }
   public SearchIndexer search() { return search; }
+  public RotChecker rot() { return rot; }
   public Config config() { return config; }
 
   /** A fresh one-time login link for the web UI. */
@@ -169,6 +175,7 @@ public final class Service implements AutoCloseable {
       // closing anyway
     }
     archiver.close();
+    rot.close();
     fetcher.close();
     cpu.shutdownNow();
     search.index().close();

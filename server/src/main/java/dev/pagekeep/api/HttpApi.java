@@ -7,6 +7,7 @@ import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.imports.Importer;
 import dev.pagekeep.model.WaybackUrl;
 import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.rot.RotChecker;
 import dev.pagekeep.replay.SnapshotDiff;
 import dev.pagekeep.search.SearchException;
 import dev.pagekeep.search.SearchIndexer;
@@ -58,6 +59,7 @@ public final class HttpApi {
     ReaderController reader = new ReaderController(store, snapshots);
     WebController web = new WebController(replayer, sessions, port::get);
     DiffController diffs = new DiffController(new SnapshotDiff(store, replayer), snapshots);
+    RotController rot = new RotController(store, features.rot(), json);
 
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -114,6 +116,9 @@ public final class HttpApi {
       config.routes.get("/", web::home);
       config.routes.get("/ui/{file}", web::uiAsset);
       config.routes.get("/reader/{hashUrl}/{timestamp}", reader::reader);
+      config.routes.get("/api/lookup", rot::lookup);
+      config.routes.post("/api/rot/check", rot::check);
+      config.routes.get("/api/rot", rot::list);
 
       config.routes.exception(ApiException.class, (e, ctx) -> {
         if (e.status() == 401 && WebController.wantsLoginPage(ctx)) {
@@ -146,7 +151,11 @@ public final class HttpApi {
   }
 
   /** The optional parts beyond the archive core; any may be null (its routes then answer 501). */
-  public record Features(SearchIndexer search, Importer importer) {
+  public record Features(SearchIndexer search, Importer importer, RotChecker rot) {
+    public Features(SearchIndexer search, Importer importer) {
+      this(search, importer, null);
+    }
+
     public static Features none() { return new Features(null, null); }
   }
 

@@ -71,6 +71,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
   private final Atomic.Long urlCount;
   private final Atomic.Long blobCount;
   private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
+  private final RotLedger rot;
 
   private MapDbArchiveStore(DB db, Path dirOrNull) {
     this.db = db;
@@ -101,6 +102,8 @@ public final class MapDbArchiveStore implements ArchiveStore {
     }
     db.commit();
     writer = new StoreWriter(db, dirOrNull);
+    rot = new RotLedger(db, writer, pageUrls, urls);
+    db.commit();
   }
 
   /** Opens (or creates) the store file. Fails with a one-line reason when the file is locked or damaged. */
@@ -639,6 +642,11 @@ public final class MapDbArchiveStore implements ArchiveStore {
     } catch (CorruptStoreException e) {
       problems.add(what + ": blob " + digest + " " + e.getMessage());
     }
+  }
+
+  @Override
+  public RotLedger rot() {
+    return rot;
   }
 
   @Override
