@@ -8,6 +8,7 @@ import dev.pagekeep.archive.PageCapturer;
 import dev.pagekeep.config.Config;
 import dev.pagekeep.fetch.OkHttpFetcher;
 import dev.pagekeep.imports.Importer;
+import dev.pagekeep.model.SaveState;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.rot.RotChecker;
 import dev.pagekeep.search.LuceneSearchIndex;
@@ -77,11 +78,14 @@ public final class Service implements AutoCloseable {
         SearchIndexer.texts(store), config.indexedChars()));
     Importer importer = new Importer(store, archiver::wake, Clock.systemUTC())
         .onImported(search::onStored).tempDir(config.dataDir().root());
+    this.rot = new RotChecker(store.rot(), RotChecker.Options.defaults(), Clock.systemUTC());
     archiver.setListener(save -> {
       search.onFinished(save);
       importer.onFinished(save);
+      if (save.state() == SaveState.DONE && save.snapshotTimestamp() != null) {
+        store.capture(save.urlKey(), save.snapshotTimestamp()).ifPresent(rot::onCaptured);
+      }
     });
-    this.rot = new RotChecker(store.rot(), RotChecker.Options.defaults(), Clock.systemUTC());
     search.index().filter("gone", () -> store.rot().goneKeys());
     this.api = HttpApi.create(store, archiver, new Replayer(store), new Sessions(token, Clock.systemUTC()),
         new HttpApi.Features(search, importer, rot));

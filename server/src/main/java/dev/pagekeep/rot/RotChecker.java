@@ -1,5 +1,6 @@
 package dev.pagekeep.rot;
 
+import dev.pagekeep.model.Capture;
 import dev.pagekeep.store.RotLedger;
 import dev.pagekeep.store.RotLedger.Result;
 import dev.pagekeep.store.RotLedger.Target;
@@ -153,6 +154,25 @@ public final class RotChecker implements AutoCloseable {
     List<Result> results = checkBatch(targets, false);
     if (!closed) ledger.record(results, null, null);
     return results;
+  }
+
+  /**
+   * A capture just finished (a save, or a re-capture): its status is a check of its own. A 404 or
+   * 410 marks the URL gone; a 2xx unmarks a URL marked gone. Writes only when something changes.
+   */
+  public void onCaptured(Capture c) {
+    if (closed || !c.isPage()) return;
+    Target t = new Target(c.urlKey(), c.url());
+    Instant at = clock.instant();
+    try {
+      if (c.status() == 404 || c.status() == 410) {
+        ledger.record(List.of(new Result(t, RotLedger.Verdict.GONE, "answered " + c.status() + " when captured", c.status(), at)), null, null);
+      } else if (c.status() >= 200 && c.status() < 300 && ledger.gone(c.urlKey()).isPresent()) {
+        ledger.record(List.of(new Result(t, RotLedger.Verdict.ALIVE, "captured with " + c.status(), c.status(), at)), null, null);
+      }
+    } catch (RuntimeException e) {
+      log.warn("link-rot: could not record the capture of {}: {}", c.url(), e.toString());
+    }
   }
 
   public Status status() {

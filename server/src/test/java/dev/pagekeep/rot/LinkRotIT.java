@@ -272,6 +272,24 @@ class LinkRotIT {
     assertThat(pass.json().path("passUnderway").asBoolean()).isTrue();
   }
 
+  @Test
+  void aCaptureIsACheckOfItsOwn() {
+    routes.put("127.0.0.1/page", new String[] {"200", "<title>Page</title><p>first</p>"});
+    String u = "http://127.0.0.1:" + port + "/page";
+    svc.saveAndWait(List.of(u));
+    String key = UrlKeys.urlKey(u);
+    routes.put("127.0.0.1/page", new String[] {"404", "gone"});
+    svc.call("POST", "/api/rot/check", Map.of("url", u));
+    assertThat(ledger().gone(key)).isPresent();
+    // The page is back and archived again: the capture unmarks it without a check.
+    routes.put("127.0.0.1/page", new String[] {"200", "<title>Page</title><p>second</p>"});
+    RunningService.pause(1100); // a new second: a new version
+    svc.saveAndWait(List.of(u));
+    // The listener runs once the save is done (just after it answers "done"): wait for it.
+    for (int i = 0; i < 100 && ledger().gone(key).isPresent(); i++) RunningService.pause(100);
+    assertThat(ledger().gone(key)).isEmpty();
+  }
+
   static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
