@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { article } from './fixtures.mjs';
-import { badge, clickToolbar, fixtureServer, openTab, setSettings, startWorld, waitFor } from './harness.mjs';
+import { api, badge, clickToolbar, fixtureServer, openTab, setSettings, startWorld, waitFor } from './harness.mjs';
 
 describe('what the archive knows about a tab', { timeout: 300000 }, () => {
   let world;
@@ -127,6 +127,24 @@ describe('what the archive knows about a tab', { timeout: 300000 }, () => {
     await frame.waitForSelector('h1');
     assert.equal(await frame.textContent('h1'), 'Article refused');
     await replay.close();
+    await page.close();
+  });
+
+  test('the web UI shows "gone since" on a URL the link check found gone, and its Gone section lists only those', async () => {
+    const url = site.url('/kept.html'); // answers 404 since the test before last
+    const r = await api(world.data, 'POST', '/api/rot/check', { url });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json().results[0].verdict, 'gone');
+    const link = (await api(world.data, 'POST', '/api/login-links', {})).json().url;
+    const page = await world.context.newPage();
+    await page.goto(link);
+    const row = page.locator('.row', { hasText: '/kept.html' });
+    await row.waitFor();
+    assert.match(await row.locator('.gone').textContent(), /^gone since /);
+    assert.match(await row.locator('.gone').getAttribute('title'), /answers 404/);
+    await page.click('a[data-nav="gone"]');
+    await waitFor('the Gone section', async () => (await page.locator('.row').count()) === 1
+      && /kept\.html/.test(await page.locator('.row').first().textContent()));
     await page.close();
   });
 });
