@@ -63,16 +63,37 @@ export async function onCommitted(details) {
   const standing = await offerFor(details.tabId, details.url);
   if (!standing) await dropOffer(details.tabId);
   const info = await lookup(details.url);
-  // The offer may have been made while this lookup ran (a 404's headers come before the commit).
+  // The offer may have been made while this lookup ran.
   const offer = await offerFor(details.tabId, details.url);
   if (offer) return showOffer(details.tabId, offer);
   if (info && info.archived) await badge.archived(details.tabId, info.versions, info.timestamp, !!info.gone);
 }
 
-/** webRequest.onHeadersReceived for main documents: a 404 or 410 for an archived URL is an offer. */
-export async function onHeadersReceived(details) {
-  if (details.type !== 'main_frame' || details.tabId < 0 || !GONE_STATUSES.has(details.statusCode)) return;
-  await offerIfArchived(details.tabId, details.url, `answers ${details.statusCode}`);
+/**
+ * webNavigation.onDOMContentLoaded: for an archived URL only (the lookup is cached), the status the
+ * document came with, read in the page (Navigation Timing's responseStatus, as capture.js does); a 404
+ * or 410 is an offer. (A webRequest listener would see every page's status, but with one registered
+ * Chromium routes every main document through the extension's proxy: a 5 MB replay then took over
+ * 30 s to load on a loaded machine.)
+ */
+export async function onDOMContentLoaded(details) {
+  if (details.frameId !== 0 || details.tabId < 0 || !isArchivable(details.url)) return;
+  const info = await lookup(details.url);
+  if (!info || !info.archived) return;
+  let status = null;
+  try {
+    const [{ result }] = await chrome.scripting.executeScript({
+      target: { tabId: details.tabId, frameIds: [0] },
+      func: () => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        return nav && nav.responseStatus ? nav.responseStatus : null;
+      },
+    });
+    status = result;
+  } catch {
+    return; // the tab moved on, or a page the extension may not script
+  }
+  if (GONE_STATUSES.has(status)) await offerIfArchived(details.tabId, details.url, `answers ${status}`);
 }
 
 /** webNavigation.onErrorOccurred: the page did not load at all (no such host, refused, timed out). */

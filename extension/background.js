@@ -20,7 +20,7 @@ async function onActionClicked(tab) {
 chrome.action.onClicked.addListener(onActionClicked);
 chrome.webNavigation.onCommitted.addListener(archivedTab.onCommitted);
 chrome.webNavigation.onErrorOccurred.addListener(archivedTab.onErrorOccurred);
-chrome.webRequest.onHeadersReceived.addListener(archivedTab.onHeadersReceived, { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] });
+chrome.webNavigation.onDOMContentLoaded.addListener(archivedTab.onDOMContentLoaded);
 chrome.notifications.onClicked.addListener(archivedTab.onNotificationClicked);
 chrome.notifications.onButtonClicked.addListener((id) => archivedTab.onNotificationClicked(id));
 chrome.tabs.onRemoved.addListener(archivedTab.onTabRemoved);
