@@ -3,17 +3,27 @@
 // progress.js for what is kept in chrome.storage.
 
 import { saveTab } from './actions.js';
+import * as archivedTab from './archived-tab.js';
 import { ensureRetryAlarm, flush, onRetryAlarm, RETRY_ALARM } from './delivery.js';
 import { createMenus, onMenuClicked } from './menus.js';
 import * as progress from './progress.js';
 import * as tabCapture from './tab-capture.js';
 import { disconnectNative } from './transport.js';
 
-function onActionClicked(tab) {
+// On a page that is gone with an archived copy on offer, the button opens that copy (the context
+// menu's "Archive this page" still saves what the tab shows).
+async function onActionClicked(tab) {
+  if (await archivedTab.offerFor(tab.id, tab.url)) return archivedTab.openOffer(tab.id);
   return saveTab(tab, 'toolbar');
 }
 
 chrome.action.onClicked.addListener(onActionClicked);
+chrome.webNavigation.onCommitted.addListener(archivedTab.onCommitted);
+chrome.webNavigation.onErrorOccurred.addListener(archivedTab.onErrorOccurred);
+chrome.webNavigation.onDOMContentLoaded.addListener(archivedTab.onDOMContentLoaded);
+chrome.notifications.onClicked.addListener(archivedTab.onNotificationClicked);
+chrome.notifications.onButtonClicked.addListener((id) => archivedTab.onNotificationClicked(id));
+chrome.tabs.onRemoved.addListener(archivedTab.onTabRemoved);
 chrome.contextMenus.onClicked.addListener(onMenuClicked);
 
 chrome.runtime.onInstalled.addListener(async () => {
@@ -50,4 +60,5 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 self.pagekeep = Object.freeze({
   onActionClicked, onMenuClicked, onRetryAlarm, flush, poll: progress.poll, disconnectNative,
   onBrowserAlarm: tabCapture.onBrowserAlarm, resumeTabCaptures: tabCapture.resume, tabCaptures: tabCapture.inFlight,
+  onNotificationClicked: archivedTab.onNotificationClicked, offerFor: archivedTab.offerFor, lookup: archivedTab.lookup,
 });

@@ -1,8 +1,10 @@
 // The toolbar badge and its tooltip, per tab: what happened to the last thing saved from it.
 // Text: "…" sending, a number = saves still in progress, "✓" all archived, "!" failed,
-// "wait" = kept in the browser until the service can be reached.
+// "wait" = kept in the browser until the service can be reached. After a navigation, a purple
+// number is how many versions of the page the archive has; an orange one offers the archived copy
+// of a page that is gone (archived-tab.js).
 
-const COLORS = { busy: '#3367d6', done: '#188038', failed: '#d93025', waiting: '#80868b' };
+const COLORS = { busy: '#3367d6', done: '#188038', failed: '#d93025', waiting: '#80868b', archived: '#7b1fa2', offer: '#e8710a' };
 const OWNERS = 'badgeOwners'; // tabId -> the latest click on that tab, in chrome.storage.session
 
 /**
@@ -70,4 +72,21 @@ export function job(j) {
   }
   const what = ids.length === 1 ? j.label : `${ids.length} links from ${j.label}`;
   return show(j.tabId, '✓', `archived ${what}`, COLORS.done, j.owner);
+}
+
+/**
+ * The archive has the page this tab shows: the badge is its number of versions (purple, so it is
+ * not read as saves in progress), the tooltip says when the newest is from and whether the live
+ * page was found gone. Shown on navigation; a click's news replaces it.
+ */
+export function archived(tabId, versions, timestamp, gone) {
+  const newest = timestamp ? ` (newest ${timestamp.slice(0, 4)}-${timestamp.slice(4, 6)}-${timestamp.slice(6, 8)})` : '';
+  const title = `archived, ${versions === 1 ? '1 version' : `${versions} versions`}${newest}`
+    + `${gone ? '; the link checker found the live page gone' : ''}. Click to save it again`;
+  return show(tabId, versions > 999 ? '999+' : String(versions), title, COLORS.archived);
+}
+
+/** The page is gone and the archive has it: the badge offers the archived copy (a click opens it). */
+export function offer(tabId, versions, title) {
+  return show(tabId, versions > 999 ? '999+' : String(versions), title, COLORS.offer);
 }

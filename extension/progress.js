@@ -2,6 +2,7 @@
 // badge. Jobs live in chrome.storage.local; a short timer polls while the worker is awake and the
 // retry alarm resumes polling after the worker was killed.
 
+import { forget } from './archived-tab.js';
 import * as badge from './badge.js';
 import { captureWaiting } from './tab-capture.js';
 import { call } from './transport.js';
@@ -61,6 +62,8 @@ export async function poll() {
     }
   }
   const changed = [];
+  // A URL just archived has one more version than the lookup cache says.
+  await Promise.all([...answers.values()].filter((s) => s.state === 'done' && s.url).map((s) => forget(s.url)));
   await withStorageLock(async () => {
     const current = await jobs();
     const now = Date.now();

@@ -62,6 +62,8 @@ async function viaHttp(http, type, payload) {
       }
       return payload.saveIds ? { saves } : saves[0];
     }
+    case 'lookup':
+      return http.request('GET', `/api/lookup?url=${encodeURIComponent(payload.url)}`);
     case 'login-link':
       return http.request('POST', '/api/login-links', {});
     case 'search': {

@@ -93,7 +93,15 @@ function tagChips(tags) {
     href: '#/search/' + encodeURIComponent('tags:"' + t.replace(/["\\]/g, ' ').trim() + '"'), text: t })));
 }
 
-/** One URL: its newest snapshot, how many versions it has, its tags. */
+/** "gone since …" for a URL whose live page is gone (link rot), with why in its tooltip; null otherwise. */
+function goneNote(g) {
+  if (!g) return null;
+  const day = iso => new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+  return el('span', { class: 'gone', title: 'The live page is gone: ' + g.reason + ' (first seen ' + new Date(g.since).toLocaleString()
+    + ', last checked ' + new Date(g.lastChecked).toLocaleString() + ')', text: 'gone since ' + day(g.since) });
+}
+
+/** One URL: its newest snapshot, how many versions it has, its tags, whether the live page is gone. */
 function snapshotRow(s) {
   const title = s.titleHighlight ? highlighted(s.titleHighlight) : (s.title && s.title.trim() ? s.title : s.url);
   const versions = s.versions || 1;
@@ -102,7 +110,7 @@ function snapshotRow(s) {
     el('div', { class: 'url', text: s.url }),
     el('div', { class: 'meta' }, el('time', { text: human(s.timestamp, true) }), ' · ',
       el('a', { class: 'versions', href: '#/url/' + s.hashUrl, text: plural(versions, 'version', 'versions') }),
-      tagChips(s.tags)),
+      s.gone ? ' · ' : null, goneNote(s.gone), tagChips(s.tags)),
     el('div', { class: 'actions' },
       el('button', { class: 'danger', title: 'Delete every snapshot of ' + s.url, onclick: () => deleteUrl(s, row, versions) },
         deleteAllLabel(versions))));
@@ -194,7 +202,7 @@ async function showTimeline(hashUrl, year) {
   const calendar = captureCalendar(data, year, showYear);
   const n = data.versions.length;
   render(el('h1', { text: data.title || data.url }),
-    el('p', { class: 'url' }, el('a', { href: data.url, rel: 'noreferrer noopener', target: '_blank', text: data.url }), ' (live)'),
+    el('p', { class: 'url' }, el('a', { href: data.url, rel: 'noreferrer noopener', target: '_blank', text: data.url }), data.gone ? ' ' : ' (live)', goneNote(data.gone)),
     el('p', {}, plural(n, 'version', 'versions') + ' · ', el('a', { href: framedUrl(data.url), text: 'newest' }), ' ',
       tagChips(data.tags), ' · ',
       el('button', { class: 'danger', onclick: () => deleteUrl(data, null, n).then(() => { location.hash = '#/'; }) }, deleteAllLabel(n))),
@@ -516,7 +524,7 @@ function route() {
   const hash = decodeURIComponent(location.hash.slice(1) || '/');
   let section = 'newest';
   let work;
-  if (hash.startsWith('/search/')) { section = null; work = showSearch(hash.slice(8)); }
+  if (hash.startsWith('/search/')) { section = hash === '/search/is:gone' ? 'gone' : null; work = showSearch(hash.slice(8)); }
   else if (hash.startsWith('/url/')) { section = null; const [h, y] = hash.slice(5).split('/'); work = showTimeline(h, y); }
   else if (hash === '/failed') { section = 'failed'; work = showFailed(); }
   else if (hash === '/needs-browser') { section = 'needs-browser'; work = showNeedsBrowser(); }

@@ -6,6 +6,7 @@ import dev.pagekeep.cli.InstallHostCommand;
 import dev.pagekeep.cli.NativeHostCommand;
 import dev.pagekeep.cli.OpenCommand;
 import dev.pagekeep.cli.ReindexCommand;
+import dev.pagekeep.cli.RotCommand;
 import dev.pagekeep.cli.SaveCommand;
 import dev.pagekeep.cli.ServeCommand;
 import dev.pagekeep.cli.StatusCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
     description = "A personal Wayback Machine: keep your own copy of the pages you read and link to.",
     subcommands = {ServeCommand.class, SaveCommand.class, InstallHostCommand.class, NativeHostCommand.class,
         VerifyCommand.class, OpenCommand.class, ImportCommand.class, ExportCommand.class, ReindexCommand.class,
-        StatusCommand.class, StopCommand.class, WatchCommand.class})
+        StatusCommand.class, StopCommand.class, WatchCommand.class, RotCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

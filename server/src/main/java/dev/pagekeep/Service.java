@@ -8,7 +8,9 @@ import dev.pagekeep.archive.PageCapturer;
 import dev.pagekeep.config.Config;
 import dev.pagekeep.fetch.OkHttpFetcher;
 import dev.pagekeep.imports.Importer;
+import dev.pagekeep.model.SaveState;
 import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.rot.RotChecker;
 import dev.pagekeep.search.LuceneSearchIndex;
 import dev.pagekeep.search.SearchIndexer;
 import dev.pagekeep.store.ArchiveStore;
@@ -46,6 +48,7 @@ public final class Service implements AutoCloseable {
   private final HttpApi api;
   private final SearchIndexer search;
   private final Watcher watcher;
+  private final RotChecker rot;
   private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
   private boolean closing; // guarded by this
 
@@ -78,13 +81,18 @@ public final class Service implements AutoCloseable {
         SearchIndexer.texts(store), config.indexedChars()));
     Importer importer = new Importer(store, archiver::wake, Clock.systemUTC())
         .onImported(search::onStored).tempDir(config.dataDir().root());
+    this.rot = new RotChecker(store.rot(), RotChecker.Options.defaults(), Clock.systemUTC());
     archiver.setListener(save -> {
       search.onFinished(save);
       importer.onFinished(save);
+      if (save.state() == SaveState.DONE && save.snapshotTimestamp() != null) {
+        store.capture(save.urlKey(), save.snapshotTimestamp()).ifPresent(rot::onCaptured);
+      }
     });
     this.watcher = new Watcher(store, mapDb.watches(), fetcher, archiver::wake, Clock.systemUTC());
+    search.index().filter("gone", () -> store.rot().goneKeys());
     this.api = HttpApi.create(store, archiver, new Replayer(store), new Sessions(token, Clock.systemUTC()),
-        new HttpApi.Features(search, importer, watcher));
+        new HttpApi.Features(search, importer, watcher, rot));
     api.onShutdown(this::requestStop);
   }
 
@@ -95,6 +103,7 @@ public final class Service implements AutoCloseable {
       s.search.catchUp();
       s.archiver.start();
       s.watcher.start();
+      s.rot.start();
       s.api.start(config.port());
       s.writeServiceFile();
       return s;
@@ -111,6 +120,7 @@ public final class Service implements AutoCloseable {
   public HttpApi api() { return api; }
   public SearchIndexer search() { return search; }
   public Watcher watcher() { return watcher; }
+  public RotChecker rot() { return rot; }
   public Config config() { return config; }
 
   /** A fresh one-time login link for the web UI. */
@@ -176,6 +186,7 @@ public final class Service implements AutoCloseable {
     }
     watcher.close();
     archiver.close();
+    rot.close();
     fetcher.close();
     cpu.shutdownNow();
     search.index().close();

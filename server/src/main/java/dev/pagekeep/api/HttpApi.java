@@ -7,6 +7,7 @@ import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.imports.Importer;
 import dev.pagekeep.model.WaybackUrl;
 import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.rot.RotChecker;
 import dev.pagekeep.replay.SnapshotDiff;
 import dev.pagekeep.search.SearchException;
 import dev.pagekeep.search.SearchIndexer;
@@ -60,6 +61,7 @@ public final class HttpApi {
     WebController web = new WebController(replayer, sessions, port::get);
     DiffController diffs = new DiffController(new SnapshotDiff(store, replayer), snapshots);
     WatchesController watches = features.watcher() == null ? null : new WatchesController(features.watcher(), snapshots, json);
+    RotController rot = new RotController(store, features.rot(), json);
 
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -125,6 +127,9 @@ public final class HttpApi {
         config.routes.get("/api/snapshots/{hashUrl}/checks", watches::checks);
         config.routes.get("/api/changes", watches::changes);
       }
+      config.routes.get("/api/lookup", rot::lookup);
+      config.routes.post("/api/rot/check", rot::check);
+      config.routes.get("/api/rot", rot::list);
 
       config.routes.exception(ApiException.class, (e, ctx) -> {
         if (e.status() == 401 && WebController.wantsLoginPage(ctx)) {
@@ -157,12 +162,12 @@ public final class HttpApi {
   }
 
   /** The optional parts beyond the archive core; any may be null (its routes then answer 501). */
-  public record Features(SearchIndexer search, Importer importer, Watcher watcher) {
+  public record Features(SearchIndexer search, Importer importer, Watcher watcher, RotChecker rot) {
     public Features(SearchIndexer search, Importer importer) {
-      this(search, importer, null);
+      this(search, importer, null, null);
     }
 
-    public static Features none() { return new Features(null, null, null); }
+    public static Features none() { return new Features(null, null, null, null); }
   }
 
   public static HttpApi create(ArchiveStore store, Archiver archiver, Replayer replayer, Sessions sessions) {

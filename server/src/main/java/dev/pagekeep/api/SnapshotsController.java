@@ -39,7 +39,10 @@ final class SnapshotsController {
     if (group != null && !group.equals("url")) throw ApiException.badRequest("group must be url");
     List<Capture> pages = group == null ? store.pages(cursor, limit + 1) : newestOfEachUrl(cursor, limit + 1);
     List<Map<String, Object>> out = new ArrayList<>();
-    for (int i = 0; i < Math.min(limit, pages.size()); i++) out.add(group == null ? Views.snapshot(pages.get(i)) : withVersions(pages.get(i)));
+    for (int i = 0; i < Math.min(limit, pages.size()); i++) {
+      Capture c = pages.get(i);
+      out.add(RotController.withGone(store, group == null ? Views.snapshot(c) : withVersions(c), c.urlKey()));
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("snapshots", out);
     if (pages.size() > limit) {
@@ -104,6 +107,7 @@ final class SnapshotsController {
     for (SearchIndex.Hit hit : results.hits()) {
       store.capture(hit.urlKey(), hit.timestamp()).ifPresent(c -> {
         Map<String, Object> m = withVersions(c);
+        RotController.withGone(store, m, c.urlKey());
         m.put("score", hit.score());
         m.put("snippet", hit.snippet());
         if (hit.titleHighlight() != null) m.put("titleHighlight", hit.titleHighlight());
@@ -143,6 +147,7 @@ final class SnapshotsController {
     body.put("urlKey", key);
     body.put("title", newest.title());
     body.put("tags", newest.tags() == null ? List.of() : newest.tags());
+    RotController.withGone(store, body, key);
     List<Map<String, Object>> vs = new ArrayList<>();
     Capture previous = null;
     for (Capture c : versions) {

@@ -40,7 +40,11 @@ final class WebController {
     }
     ctx.header("Set-Cookie", RequestGuard.SESSION_COOKIE + "=" + session
         + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + Sessions.SESSION_TTL.toSeconds());
-    ctx.redirect("/", HttpStatus.SEE_OTHER);
+    // "next": where the link leads once logged in; only a replay path (the extension's offer of an archived copy).
+    String next = ctx.queryParam("next");
+    boolean replay = next != null && next.startsWith(WaybackUrl.PREFIX) && next.indexOf('\\') < 0 && next.length() <= 8192
+        && next.chars().noneMatch(c -> c < 0x20);
+    ctx.redirect(replay ? next : "/", HttpStatus.SEE_OTHER);
   }
 
   /** {@code /web/...}: a snapshot in the role its Wayback modifier names (see {@link WaybackUrl}). */

@@ -43,8 +43,9 @@ public final class NativeBridge implements RequestHandler {
       case "login-link" -> call("POST", "/api/login-links", "{}");
       case "pair" -> pair();
       case "needs-browser" -> needsBrowser(request);
+      case "lookup" -> lookup(request);
       default -> throw new NativeRequestException(ErrorCode.UNKNOWN_TYPE,
-          "unknown type \"" + Envelopes.oneLine(type) + "\"; known: ping, save, save-part, status, search, login-link, pair, needs-browser");
+          "unknown type \"" + Envelopes.oneLine(type) + "\"; known: ping, save, save-part, status, search, login-link, pair, needs-browser, lookup");
     };
   }
 
@@ -141,6 +142,25 @@ public final class NativeBridge implements RequestHandler {
     }
     if (!service.isRunning()) return json.createObjectNode().set("saves", json.createArrayNode());
     return call("GET", "/api/saves?state=needs-browser&limit=" + n, null);
+  }
+
+  /**
+   * Is this URL archived, how many versions, is it gone (the body of {@code GET /api/lookup}). Asked
+   * on every navigation of the browser, so it never starts the service: with none running, the
+   * answer is {@code {"url","archived":false,"versions":0,"serviceRunning":false}}.
+   */
+  private JsonNode lookup(ObjectNode request) throws NativeRequestException {
+    String url = requireUrl(request.get("url") == null ? json.nullNode() : request.get("url"));
+    if (url.length() > 8192) throw badRequest("the URL is longer than 8192 characters");
+    if (!service.isRunning()) {
+      ObjectNode none = json.createObjectNode();
+      none.put("url", url);
+      none.put("archived", false);
+      none.put("versions", 0);
+      none.put("serviceRunning", false);
+      return none;
+    }
+    return call("GET", "/api/lookup?url=" + URLEncoder.encode(url, StandardCharsets.UTF_8), null);
   }
 
   private JsonNode status(ObjectNode request) throws NativeRequestException {

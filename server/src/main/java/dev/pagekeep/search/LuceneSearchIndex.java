@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +18,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -43,12 +48,14 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
@@ -99,6 +106,9 @@ public final class LuceneSearchIndex implements SearchIndex {
     t.setDaemon(true);
     return t;
   });
+  /** {@code is:NAME} filters: URL keys joined from outside the index (link rot's gone URLs). */
+  private static final Pattern IS_FILTER = Pattern.compile("(?<![\\w\"-])(-?)is:([A-Za-z]+)(?![\\w:])");
+  private final Map<String, Supplier<? extends Collection<String>>> filters = new ConcurrentHashMap<>();
   private final AtomicBoolean stale = new AtomicBoolean();
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final ScheduledExecutorService committer;
@@ -413,13 +423,45 @@ public final class LuceneSearchIndex implements SearchIndex {
         ? s : d.score;
   }
 
+  @Override
+  public void filter(String name, Supplier<? extends Collection<String>> urlKeys) {
+    filters.put(name.toLowerCase(Locale.ROOT), urlKeys);
+  }
+
   /**
    * People's syntax: words (all must match), "quoted phrases", prefix*, OR, -excluded, field:word.
    * A query the parser rejects (an unbalanced quote, a stray colon) is searched as plain words.
+   * {@code is:NAME} (or {@code -is:NAME}) keeps (or drops) the URLs of a filter joined from outside
+   * the index ({@link #filter}, say {@code is:gone}); alone, it lists every URL it names.
    */
   Query parse(String text) {
     if (text == null || text.isBlank()) throw new SearchQueryException(text, "the search is empty");
     if (text.length() > 1000) throw new SearchQueryException(text, "the search is longer than 1000 characters");
+    List<Query> keep = new ArrayList<>();
+    List<Query> drop = new ArrayList<>();
+    Matcher m = IS_FILTER.matcher(text);
+    while (m.find()) {
+      String name = m.group(2).toLowerCase(Locale.ROOT);
+      Supplier<? extends Collection<String>> keys = filters.get(name);
+      if (keys == null) {
+        throw new SearchQueryException(text, "unknown filter is:" + name
+            + (filters.isEmpty() ? "" : "; known: is:" + String.join(", is:", new java.util.TreeSet<>(filters.keySet()))));
+      }
+      List<BytesRef> terms = new ArrayList<>();
+      for (String k : keys.get()) terms.add(new BytesRef(k));
+      (m.group(1).isEmpty() ? keep : drop).add(new TermInSetQuery(KEY, terms));
+    }
+    String words = m.replaceAll(" ").strip();
+    if (words.isEmpty() && keep.isEmpty() && drop.isEmpty()) throw new SearchQueryException(text, "the search is empty");
+    Query q = words.isEmpty() ? new MatchAllDocsQuery() : parseWords(words);
+    if (keep.isEmpty() && drop.isEmpty()) return q;
+    BooleanQuery.Builder b = new BooleanQuery.Builder().add(q, BooleanClause.Occur.MUST);
+    for (Query f : keep) b.add(f, BooleanClause.Occur.FILTER);
+    for (Query f : drop) b.add(f, BooleanClause.Occur.MUST_NOT);
+    return b.build();
+  }
+
+  private Query parseWords(String text) {
     MultiFieldQueryParser parser = new MultiFieldQueryParser(new String[] {TITLE, URL, TAGS, TEXT}, analyzer, BOOSTS);
     parser.setDefaultOperator(QueryParser.Operator.AND);
     parser.setAllowLeadingWildcard(false);

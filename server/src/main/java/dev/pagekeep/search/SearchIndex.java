@@ -59,6 +59,12 @@ public interface SearchIndex extends AutoCloseable {
   /** Calls {@code visitor} with the id of every snapshot the index holds. */
   void forEachId(Consumer<String> visitor);
 
+  /**
+   * Names a filter joined from outside the index: {@code is:NAME} in a query keeps the URLs whose
+   * keys {@code urlKeys} gives at search time ({@code -is:NAME} drops them).
+   */
+  void filter(String name, java.util.function.Supplier<? extends Collection<String>> urlKeys);
+
   /** Removes everything (before a rebuild). */
   void clear();
 

@@ -121,6 +121,9 @@ public interface ArchiveStore extends AutoCloseable {
 
   Stats stats();
 
+  /** Link rot: which archived URLs are gone on the live web (its own collections). */
+  RotLedger rot();
+
   @Override
   void close();
 }

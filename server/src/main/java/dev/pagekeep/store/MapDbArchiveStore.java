@@ -74,6 +74,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
   private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
   private final SaveOrder order;
   private final WatchStore watches;
+  private final RotLedger rot;
 
   private MapDbArchiveStore(DB db, Path dirOrNull) {
     this.db = db;
@@ -106,6 +107,8 @@ public final class MapDbArchiveStore implements ArchiveStore {
     db.commit();
     writer = new StoreWriter(db, dirOrNull);
     watches = new WatchStore(db, writer);
+    rot = new RotLedger(db, writer, pageUrls, urls);
+    db.commit();
   }
 
   /** The watches (feeds and pages followed, re-captures), kept in this file by a class of their own. */
@@ -658,6 +661,11 @@ public final class MapDbArchiveStore implements ArchiveStore {
     } catch (CorruptStoreException e) {
       problems.add(what + ": blob " + digest + " " + e.getMessage());
     }
+  }
+
+  @Override
+  public RotLedger rot() {
+    return rot;
   }
 
   @Override

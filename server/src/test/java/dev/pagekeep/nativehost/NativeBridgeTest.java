@@ -61,6 +61,23 @@ class NativeBridgeTest {
   }
 
   @Test
+  void lookupAsksTheServiceAboutOneUrlAndNeverStartsIt() throws Exception {
+    service.answer(200, "{\"url\":\"https://a.test/x?y=1\",\"archived\":true,\"versions\":3}");
+    JsonNode result = handle("{\"type\":\"lookup\",\"url\":\"https://a.test/x?y=1\"}");
+    assertThat(result.get("versions").asInt()).isEqualTo(3);
+    assertThat(service.calls.get(0).path()).isEqualTo("/api/lookup?url=https%3A%2F%2Fa.test%2Fx%3Fy%3D1");
+    assertRefused("{\"type\":\"lookup\"}", ErrorCode.BAD_REQUEST, "URL");
+    assertRefused("{\"type\":\"lookup\",\"url\":\"chrome://newtab/\"}", ErrorCode.BAD_REQUEST, "http and https");
+
+    service.running = false;
+    service.calls.clear();
+    JsonNode none = handle("{\"type\":\"lookup\",\"url\":\"https://a.test/\"}");
+    assertThat(none.get("archived").asBoolean()).isFalse();
+    assertThat(none.get("serviceRunning").asBoolean()).isFalse();
+    assertThat(service.calls).as("no service runs: nothing asked, nothing started").isEmpty();
+  }
+
+  @Test
   void saveOfManyUrlsSendsThemAsOneRequest() throws Exception {
     handle("{\"type\":\"save\",\"urls\":[\"http://a.test/1\",\"http://a.test/2\"],\"source\":\"links-on-page\"}");
     assertThat(json.readTree(service.calls.get(0).body()).get("urls")).hasSize(2);
