@@ -1,4 +1,7 @@
+import dev.pagekeep.export.MarkdownExporter;
+import dev.pagekeep.export.SiteExporter;
 import dev.pagekeep.export.WaczExporter;
+import dev.pagekeep.export.ZipSink;
 import dev.pagekeep.export.WarcExporter;
 import dev.pagekeep.imports.ImportJob;
 import dev.pagekeep.imports.Importer;
@@ -25,6 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   setup DIR N       a store of N snapshots (~20 KB of HTML each, distinct words, one shared stylesheet)
  *   warc DIR OUT      export WARC (gzip)          -> pages/s, peak RSS
  *   wacz DIR OUT      export WACZ                 -> pages/s, peak RSS
+ *   site DIR OUT      export the static site (zip)   -> articles/s, peak RSS
+ *   markdown DIR OUT  export Markdown (zip)          -> articles/s, peak RSS
  *   import WARC DIR   import a WARC into a new store -> pages/s, peak RSS
  * Each step prints one line: step, pages, seconds, pages/s, output bytes, peak anonymous RSS (sampled
  * every 50 ms from /proc/self/status RssAnon) and VmHWM (which counts the store's mapped pages too).
@@ -60,6 +65,15 @@ public class ArchiveBench {
         }
         bytes = Files.size(Path.of(a[2]));
       }
+      case "site", "markdown" -> {
+        try (MapDbArchiveStore store = MapDbArchiveStore.open(Path.of(a[1]).resolve("archive.db"));
+             OutputStream out = new BufferedOutputStream(Files.newOutputStream(Path.of(a[2])), 1 << 16);
+             ZipSink zip = new ZipSink(out)) {
+          t0 = System.nanoTime();
+          pages = a[0].equals("site") ? new SiteExporter(store).write(zip) : new MarkdownExporter(store).write(zip);
+        }
+        bytes = Files.size(Path.of(a[2]));
+      }
       case "import" -> {
         Path dir = Path.of(a[2]);
         Files.createDirectories(dir);
@@ -73,7 +87,7 @@ public class ArchiveBench {
         }
         bytes = Files.size(Path.of(a[1]));
       }
-      default -> throw new IllegalArgumentException("setup|warc|wacz|import");
+      default -> throw new IllegalArgumentException("setup|warc|wacz|site|markdown|import");
     }
     double s = (System.nanoTime() - t0) / 1e9;
     System.out.printf("%s\t%d pages\t%.1f s\t%.0f pages/s\t%.1f MB\tpeak RssAnon %d MB\tVmHWM %d MB%n", a[0], pages, s, pages / s,

@@ -229,6 +229,23 @@ class ExportIT {
   }
 
   @Test
+  void eachExportIsAJobThatCountsItsPagesToTheTotal() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var res = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(svc.service().baseUrl() + "/api/export?format=markdown"))
+        .header("Authorization", "Bearer " + svc.token()).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(res.statusCode()).isEqualTo(200);
+    String id = res.headers().firstValue("X-Pagekeep-Export").orElseThrow();
+    JsonNode job = svc.call("GET", "/api/exports/" + id, null).json();
+    assertThat(job.path("format").asText()).isEqualTo("markdown");
+    assertThat(job.path("state").asText()).isEqualTo("finished");
+    assertThat(job.path("total").asLong()).isEqualTo(3);
+    assertThat(job.path("done").asLong()).isEqualTo(3);
+    JsonNode list = svc.call("GET", "/api/exports", null).json().path("exports");
+    assertThat(list.get(0).path("id").asText()).isEqualTo(id);
+    assertThat(svc.call("GET", "/api/exports/999999", null).status()).isEqualTo(404);
+  }
+
+  @Test
   void anUnknownFormatIsAOneLineErrorAndANonEmptyTargetIsRefused() throws Exception {
     assertThat(Main.run("export", "--format", "pdf", "--out", out.resolve("x").toString(), "--data", data.toString())).isEqualTo(1);
     Path busy = Files.createDirectories(out.resolve("busy"));
