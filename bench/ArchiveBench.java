@@ -51,6 +51,7 @@ public class ArchiveBench {
     sampler.setDaemon(true);
     sampler.start();
     long t0 = System.nanoTime();
+    long cpu0 = cpuNanos();
     long pages;
     long bytes = 0;
     switch (a[0]) {
@@ -60,6 +61,7 @@ public class ArchiveBench {
              OutputStream out = new BufferedOutputStream(Files.newOutputStream(Path.of(a[2])), 1 << 16)) {
           pages = store.stats().pages();
           t0 = System.nanoTime();
+          cpu0 = cpuNanos();
           if (a[0].equals("warc")) new WarcExporter(store).write(out, true);
           else new WaczExporter(store, Path.of(a[2]).toAbsolutePath().getParent()).write(out);
         }
@@ -70,6 +72,7 @@ public class ArchiveBench {
              OutputStream out = new BufferedOutputStream(Files.newOutputStream(Path.of(a[2])), 1 << 16);
              ZipSink zip = new ZipSink(out)) {
           t0 = System.nanoTime();
+          cpu0 = cpuNanos();
           pages = a[0].equals("site") ? new SiteExporter(store).write(zip) : new MarkdownExporter(store).write(zip);
         }
         bytes = Files.size(Path.of(a[2]));
@@ -90,8 +93,9 @@ public class ArchiveBench {
       default -> throw new IllegalArgumentException("setup|warc|wacz|site|markdown|import");
     }
     double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("%s\t%d pages\t%.1f s\t%.0f pages/s\t%.1f MB\tpeak RssAnon %d MB\tVmHWM %d MB%n", a[0], pages, s, pages / s,
-        bytes / 1e6, peakAnonKb.get() / 1024, status("VmHWM") / 1024);
+    double cpu = (cpuNanos() - cpu0) / 1e9;
+    System.out.printf("%s\t%d pages\t%.1f s\t%.0f pages/s\tCPU %.1f s (%.1f ms/page)\t%.1f MB\tpeak RssAnon %d MB\tVmHWM %d MB%n", a[0], pages, s,
+        pages / s, cpu, cpu * 1000 / Math.max(1, pages), bytes / 1e6, peakAnonKb.get() / 1024, status("VmHWM") / 1024);
   }
 
   static long setup(Path dir, int n) throws Exception {
@@ -125,6 +129,11 @@ public class ArchiveBench {
       }
       return store.stats().pages();
     }
+  }
+
+  /** CPU time of the whole process (every thread, the JIT and GC included): the rate without the machine's load. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   static long status(String field) {
