@@ -1,4 +1,7 @@
+import dev.pagekeep.export.MarkdownExporter;
+import dev.pagekeep.export.SiteExporter;
 import dev.pagekeep.export.WaczExporter;
+import dev.pagekeep.export.ZipSink;
 import dev.pagekeep.export.WarcExporter;
 import dev.pagekeep.imports.ImportJob;
 import dev.pagekeep.imports.Importer;
@@ -25,6 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   setup DIR N       a store of N snapshots (~20 KB of HTML each, distinct words, one shared stylesheet)
  *   warc DIR OUT      export WARC (gzip)          -> pages/s, peak RSS
  *   wacz DIR OUT      export WACZ                 -> pages/s, peak RSS
+ *   site DIR OUT      export the static site (zip)   -> articles/s, peak RSS
+ *   markdown DIR OUT  export Markdown (zip)          -> articles/s, peak RSS
  *   import WARC DIR   import a WARC into a new store -> pages/s, peak RSS
  * Each step prints one line: step, pages, seconds, pages/s, output bytes, peak anonymous RSS (sampled
  * every 50 ms from /proc/self/status RssAnon) and VmHWM (which counts the store's mapped pages too).
@@ -46,6 +51,7 @@ public class ArchiveBench {
     sampler.setDaemon(true);
     sampler.start();
     long t0 = System.nanoTime();
+    long cpu0 = cpuNanos();
     long pages;
     long bytes = 0;
     switch (a[0]) {
@@ -55,8 +61,19 @@ public class ArchiveBench {
              OutputStream out = new BufferedOutputStream(Files.newOutputStream(Path.of(a[2])), 1 << 16)) {
           pages = store.stats().pages();
           t0 = System.nanoTime();
+          cpu0 = cpuNanos();
           if (a[0].equals("warc")) new WarcExporter(store).write(out, true);
           else new WaczExporter(store, Path.of(a[2]).toAbsolutePath().getParent()).write(out);
+        }
+        bytes = Files.size(Path.of(a[2]));
+      }
+      case "site", "markdown" -> {
+        try (MapDbArchiveStore store = MapDbArchiveStore.open(Path.of(a[1]).resolve("archive.db"));
+             OutputStream out = new BufferedOutputStream(Files.newOutputStream(Path.of(a[2])), 1 << 16);
+             ZipSink zip = new ZipSink(out)) {
+          t0 = System.nanoTime();
+          cpu0 = cpuNanos();
+          pages = a[0].equals("site") ? new SiteExporter(store).write(zip) : new MarkdownExporter(store).write(zip);
         }
         bytes = Files.size(Path.of(a[2]));
       }
@@ -73,11 +90,12 @@ public class ArchiveBench {
         }
         bytes = Files.size(Path.of(a[1]));
       }
-      default -> throw new IllegalArgumentException("setup|warc|wacz|import");
+      default -> throw new IllegalArgumentException("setup|warc|wacz|site|markdown|import");
     }
     double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("%s\t%d pages\t%.1f s\t%.0f pages/s\t%.1f MB\tpeak RssAnon %d MB\tVmHWM %d MB%n", a[0], pages, s, pages / s,
-        bytes / 1e6, peakAnonKb.get() / 1024, status("VmHWM") / 1024);
+    double cpu = (cpuNanos() - cpu0) / 1e9;
+    System.out.printf("%s\t%d pages\t%.1f s\t%.0f pages/s\tCPU %.1f s (%.1f ms/page)\t%.1f MB\tpeak RssAnon %d MB\tVmHWM %d MB%n", a[0], pages, s,
+        pages / s, cpu, cpu * 1000 / Math.max(1, pages), bytes / 1e6, peakAnonKb.get() / 1024, status("VmHWM") / 1024);
   }
 
   static long setup(Path dir, int n) throws Exception {
@@ -111,6 +129,11 @@ public class ArchiveBench {
       }
       return store.stats().pages();
     }
+  }
+
+  /** CPU time of the whole process (every thread, the JIT and GC included): the rate without the machine's load. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   static long status(String field) {

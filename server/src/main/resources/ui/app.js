@@ -394,14 +394,38 @@ async function showImportExport() {
     el('h2', { text: 'Import' }),
     el('p', { text: 'A bookmarks file exported from Chrome or Firefox (folders become tags), a text file with one URL a line, or a WARC or WACZ web archive (its pages become snapshots, nothing is fetched).' }),
     el('label', { for: 'import-file', text: 'File: ' }), file, ' ', el('button', { type: 'submit' }, 'Import'));
+  const exportJobs = el('div', { id: 'exports' });
+  const exportLink = (format, label) => el('a', { class: 'button', href: '/api/export?format=' + format, download: '',
+    onclick: () => setTimeout(() => followExports(exportJobs), 500) }, label);
   const exports = el('div', { class: 'panel' }, el('h2', { text: 'Export' }),
-    el('p', {}, el('a', { class: 'button', href: '/api/export?format=warc', download: '' }, 'WARC (.warc.gz)'), ' ',
-      el('a', { class: 'button', href: '/api/export?format=wacz', download: '' }, 'WACZ (.wacz)'), ' ',
-      el('a', { class: 'button', href: '/api/export?format=site', download: '' }, 'Static site (.zip)'), ' ',
-      el('a', { class: 'button', href: '/api/export?format=markdown', download: '' }, 'Markdown (.zip)')),
-    el('p', { class: 'meta', text: 'WARC replays in pywb and other Wayback tools; WACZ opens in ReplayWeb.page (with search); the site opens from disk (index.html).' }));
+    el('p', {}, exportLink('warc', 'WARC (.warc.gz)'), ' ', exportLink('wacz', 'WACZ (.wacz)'), ' ',
+      exportLink('site', 'Static site (.zip)'), ' ', exportLink('markdown', 'Markdown (.zip)')),
+    el('p', { class: 'meta', text: 'WARC replays in pywb and other Wayback tools; WACZ opens in ReplayWeb.page (with search); the site opens from disk (index.html), each page as archived with a reader view beside it; Markdown keeps code, lists, tables and images.' }),
+    exportJobs);
   render(el('h1', { text: 'Import & export' }), form, el('h2', { text: 'Recent imports' }), jobs, exports);
   followImports(jobs);
+  followExports(exportJobs);
+}
+
+function exportPanel(job) {
+  const pct = job.total ? Math.min(100, Math.round(100 * job.done / job.total)) : (job.state === 'finished' ? 100 : 0);
+  return el('div', { class: 'panel', 'data-export': job.id },
+    el('b', { text: job.format.toUpperCase() + ' export' }), ' — ', job.state,
+    el('div', { class: 'progress', role: 'progressbar', 'aria-valuenow': pct, 'aria-valuemin': 0, 'aria-valuemax': 100 },
+      el('div', { style: 'width:' + pct + '%' })),
+    el('div', { class: 'meta', text: job.done + ' of ' + job.total + ' pages · ' + job.rate + '/s' + (job.error ? ' · ' + job.error : '') }));
+}
+
+/** The running and recent exports (GET /api/exports), followed each second while one runs. */
+async function followExports(box) {
+  clearTimeout(followExports.timer);
+  try {
+    const data = await api('GET', '/api/exports');
+    box.replaceChildren(...data.exports.slice(0, 5).map(exportPanel));
+    if (data.exports.some(j => j.state === 'running') && document.body.contains(box)) {
+      followExports.timer = setTimeout(() => followExports(box), 1000);
+    }
+  } catch (e) { toast(e.message, true); }
 }
 
 async function refreshImports(box) {

@@ -105,6 +105,8 @@ public final class HttpApi {
         config.routes.get("/api/imports/{id}", imports::get);
       }
       config.routes.get("/api/export", exports::export);
+      config.routes.get("/api/exports", exports::list);
+      config.routes.get("/api/exports/{id}", exports::get);
       config.routes.post("/api/reindex", snapshots::reindex);
       config.routes.get("/api/reindex", snapshots::reindexStatus);
       config.routes.post("/api/login-links", web::loginLink);

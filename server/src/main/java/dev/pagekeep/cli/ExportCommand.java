@@ -51,8 +51,11 @@ public final class ExportCommand implements Callable<Integer> {
       boolean gzip = target.getFileName().toString().endsWith(".gz");
       String path = "/api/export?format=" + f.wire() + (f == ExportFormat.WARC && !gzip ? "&gzip=false" : "");
       ServiceClient.Response r;
+      ProgressPoller poller = new ProgressPoller(client, part);
       try (OutputStream o = Files.newOutputStream(part)) {
-        r = client.download(path, o);
+        r = client.download(path, o, "X-Pagekeep-Export", poller::start);
+      } finally {
+        poller.stop();
       }
       if (!r.ok()) throw new IllegalStateException(r.errorMessage());
       if (f.isSingleFile()) {
@@ -65,6 +68,58 @@ public final class ExportCommand implements Callable<Integer> {
       return 0;
     } finally {
       Files.deleteIfExists(part);
+    }
+  }
+
+  /** Shows the export job's progress on stderr while the download runs ({@code GET /api/exports/{id}} four times a second). */
+  private static final class ProgressPoller {
+    private final ServiceClient client;
+    private final Path part;
+    private final Progress bar = new Progress(System.err);
+    private final long started = System.currentTimeMillis();
+    private volatile boolean running = true;
+    private Thread thread;
+
+    ProgressPoller(ServiceClient client, Path part) {
+      this.client = client;
+      this.part = part;
+    }
+
+    void start(String jobId) {
+      if (!jobId.matches("\\d{1,18}")) return;
+      thread = new Thread(() -> {
+        try {
+          while (running) {
+            show(jobId);
+            Thread.sleep(250);
+          }
+          show(jobId);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+          // progress is a courtesy: the download goes on without it
+        }
+      }, "export-progress");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void show(String jobId) throws IOException {
+      ServiceClient.Response s = client.send("GET", "/api/exports/" + jobId, null);
+      if (!s.ok()) return;
+      var job = s.json();
+      long done = job.path("done").asLong();
+      long total = job.path("total").asLong();
+      long bytes = Files.exists(part) ? Files.size(part) : 0;
+      bar.show(done, total, done + " of " + total + " pages · " + (bytes >> 20) + " MiB", started);
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      if (thread != null) {
+        thread.join(5000);
+        bar.finish();
+      }
     }
   }
 

@@ -252,6 +252,14 @@ public final class ServiceClient {
 
   /** GETs {@code path} and copies the body to {@code out}; answers the status and, on errors, the body. */
   public Response download(String path, OutputStream out) throws IOException {
+    return download(path, out, null, v -> { });
+  }
+
+  /**
+   * Saves the body of {@code GET path} to {@code out}; once the answer's headers arrive (before the
+   * body), {@code onHeader} gets the value of {@code header} when the answer has it.
+   */
+  public Response download(String path, OutputStream out, String header, java.util.function.Consumer<String> onHeader) throws IOException {
     HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection();
     c.setConnectTimeout(5000);
     c.setReadTimeout(300_000);
@@ -262,6 +270,7 @@ public final class ServiceClient {
         return new Response(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
       }
     }
+    if (header != null && c.getHeaderField(header) != null) onHeader.accept(c.getHeaderField(header));
     try (InputStream in = c.getInputStream()) {
       in.transferTo(out);
     }

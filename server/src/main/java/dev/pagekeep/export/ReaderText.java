@@ -20,17 +20,24 @@ public final class ReaderText {
   record Extract(String title, String html, Element element) {}
 
   private static final Safelist SAFE = Safelist.relaxed().removeTags("img").addTags("figure", "figcaption", "hr");
+  /** The same with images (their absolute http(s) sources), for exports that write the images beside the text. */
+  private static final Safelist SAFE_WITH_IMAGES = Safelist.relaxed().addTags("figure", "figcaption", "hr");
 
   private ReaderText() {}
 
   static Extract of(Capture c, byte[] body) {
+    return of(c, body, false);
+  }
+
+  /** With {@code images}, the article keeps its {@code <img>} elements (absolute http(s) sources only). */
+  static Extract of(Capture c, byte[] body, boolean images) {
     String type = mediaType(c.contentType());
     String fallbackTitle = c.title() == null || c.title().isBlank() ? c.url() : c.title();
     if (type.equals("text/html") || type.equals("application/xhtml+xml") || type.isEmpty()) {
       String html = new String(body, Charsets.detect(body, c.contentType())); // header, BOM or meta
       ReaderView.Article a = article(html, c.finalUrl() == null ? c.url() : c.finalUrl());
-      // Already sanitized by ReaderView; images go too: they would point at the live web.
-      Element content = Jsoup.parseBodyFragment(Jsoup.clean(a.contentHtml(), SAFE)).body();
+      // Already sanitized by ReaderView; images go unless asked for: they would point at the live web.
+      Element content = Jsoup.parseBodyFragment(Jsoup.clean(a.contentHtml(), images ? SAFE_WITH_IMAGES : SAFE)).body();
       String title = a.title() == null || a.title().isBlank() ? fallbackTitle : a.title();
       return new Extract(title, content.html(), content);
     }

@@ -1,70 +1,170 @@
 package dev.pagekeep.export;
 
+import dev.pagekeep.capture.ReplayRewriter;
+import dev.pagekeep.capture.Requisite;
+import dev.pagekeep.capture.UrlRewriter;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.store.ArchiveStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.SecureRandom;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jsoup.nodes.Entities;
 
 /**
- * A static site in the seed cache's layout: {@code <year>/<urlKey>/index.html} per article (the
- * newest snapshot of each URL) in reader view, and {@code index.html} listing them newest
- * first. Relative links only, so it opens from disk; a CSP meta tag keeps it off the network.
+ * A static site that opens from disk, in the seed cache's layout: per article (the newest snapshot of
+ * each URL) {@code <year>/<urlKey>/index.html}, the page as the replay frame shows it ({@code mp_}:
+ * sanitized, no script) with its requisites in {@code files/} beside it, and {@code reader.html}, its
+ * reader text; plus {@code index.html} listing the articles newest first. Links to other exported
+ * articles are relative ({@code ../../2024/<urlKey>/index.html}); other links go to the live web in a
+ * new tab. A CSP meta tag keeps every page off the network.
+ *
+ * <p>Streamed: articles are read a page of records at a time and written as they go; the index lines
+ * wait in a temporary file. Memory is that of one page and its requisites.
  */
 public final class SiteExporter {
   static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
+  /** For pages pagekeep writes (index, reader view). */
   private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'";
+  /** For archived pages: their own styles, images, fonts and media from beside them, nothing else. */
+  static final String PAGE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+      + "font-src 'self' data:; media-src 'self' data:; form-action 'none'; base-uri 'none'";
   private static final String STYLE = "body{font:17px/1.6 Georgia,serif;max-width:42em;margin:2em auto;padding:0 1em;color:#222}"
       + "header{font:14px/1.4 system-ui,sans-serif;color:#555;border-bottom:1px solid #ddd;margin-bottom:1.5em;padding-bottom:.5em}"
       + "pre{white-space:pre-wrap;overflow-wrap:anywhere}a{color:#1d4ed8}li{margin:.4em 0}small{color:#666}";
+  private static final int LINK_CACHE = 4096;
 
   private final ArchiveStore store;
+  /** Written in place of "../../" while the replay policy checks the page, which allows no "..". */
+  private final String root = "/pagekeep-export-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8)) + "/";
+  private final Map<String, String> articleDirs = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > LINK_CACHE;
+    }
+  };
 
   public SiteExporter(ArchiveStore store) {
     this.store = store;
   }
 
   public long write(ZipSink sink) throws IOException {
-    StringBuilder index = new StringBuilder();
-    long[] n = {0};
-    try {
-      Articles.eachArticle(store, c -> {
-        byte[] body = store.blob(c.digest()).orElse(null);
-        if (body == null) return;
-        ReaderText.Extract article = ReaderText.of(c, body);
-        String dir = ExportPaths.articleDir(c);
-        try {
-          sink.put(dir + "/index.html", articlePage(c, article));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        index.append("<li><a href=\"").append(dir).append("/index.html\">").append(esc(article.title()))
-            .append("</a><br><small>").append(esc(c.url())).append(" · ").append(day(c)).append("</small></li>\n");
-        n[0]++;
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-    sink.put("index.html", page("pagekeep archive", "<h1>pagekeep archive</h1><p>" + n[0] + " articles</p><ol>\n" + index + "</ol>"));
-    return n[0];
+    return write(sink, ExportProgress.none());
   }
 
-  private static String articlePage(Capture c, ReaderText.Extract a) {
-    String header = "<header><a href=\"../../index.html\">&larr; all articles</a> · archived "
+  /** Writes the site into {@code sink}, counting each article in {@code progress}. Returns the number of articles. */
+  public long write(ZipSink sink, ExportProgress progress) throws IOException {
+    try (IndexLines index = new IndexLines()) {
+      try {
+        Articles.eachArticle(store, c -> {
+          try {
+            if (article(sink, c, index)) progress.page();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+      long n = index.count();
+      String head = pageHead("pagekeep archive") + "<h1>pagekeep archive</h1><p>" + n + " articles</p><ol>\n";
+      index.writeTo(sink, "index.html", head, "</ol>\n</body></html>\n");
+      return n;
+    }
+  }
+
+  private boolean article(ZipSink sink, Capture c, IndexLines index) throws IOException {
+    byte[] body = store.blob(c.digest()).orElse(null);
+    if (body == null) return false;
+    String dir = ExportPaths.articleDir(c);
+    ReaderText.Extract reader = ReaderText.of(c, body);
+    String type = PageFiles.mediaType(c.contentType());
+    boolean html = type.isEmpty() || type.equals("text/html") || type.equals("application/xhtml+xml");
+    if (html) {
+      PageFiles files = new PageFiles(store, c, sink, dir);
+      sink.put(dir + "/index.html", archivedPage(c, body, files));
+    } else {
+      sink.put(dir + "/index.html", readerPage(c, reader));
+    }
+    sink.put(dir + "/reader.html", readerPage(c, reader));
+    index.add("<li><a href=\"" + dir + "/index.html\">" + esc(reader.title()) + "</a> · <a href=\"" + dir
+        + "/reader.html\">reader</a><br><small>" + esc(c.url()) + " · " + day(c) + "</small></li>");
+    return true;
+  }
+
+  /** The page as the replay frame shows it, every URL pointing beside it, at another exported page or at the live web. */
+  private String archivedPage(Capture c, byte[] body, PageFiles files) {
+    String base = c.finalUrl() == null ? c.url() : c.finalUrl();
+    String page = ReplayRewriter.rewriteHtml(body, c.contentType(), base, rewriter(files));
+    page = page.replace(root, "../../");
+    String charset = "<meta charset=\"utf-8\">";
+    int at = page.indexOf(charset);
+    String csp = "<meta http-equiv=\"Content-Security-Policy\" content=\"" + PAGE_CSP + "\">";
+    return at < 0 ? csp + page : page.substring(0, at + charset.length()) + csp + page.substring(at + charset.length());
+  }
+
+  private UrlRewriter rewriter(PageFiles files) {
+    return new UrlRewriter() {
+      @Override
+      public String resource(String absoluteUrl, Requisite.Kind kind) {
+        if (kind == Requisite.Kind.FRAME) return "about:blank";
+        String name = files.file(absoluteUrl, kind);
+        return name == null ? "about:invalid" : PageFiles.DIR + "/" + name;
+      }
+
+      @Override
+      public String link(String absoluteUrl) {
+        String dir = exportedDir(absoluteUrl);
+        return dir == null ? null : root + dir + "/index.html";
+      }
+
+      @Override
+      public boolean inArchive(String url) {
+        return url.startsWith(root) || (url.startsWith(PageFiles.DIR + "/") && url.indexOf('/', PageFiles.DIR.length() + 1) < 0);
+      }
+    };
+  }
+
+  /** The folder of the exported article for a URL (its newest snapshot, under any variant of the address), or null. */
+  private String exportedDir(String url) {
+    String key = UrlKeys.urlKey(url);
+    if (articleDirs.containsKey(key)) return articleDirs.get(key);
+    String dir = newestDir(key);
+    if (dir == null) {
+      for (String k : store.keysForUrl(url)) {
+        dir = newestDir(k);
+        if (dir != null) break;
+      }
+    }
+    articleDirs.put(key, dir);
+    return dir;
+  }
+
+  private String newestDir(String key) {
+    List<Capture> versions = store.versions(key);
+    return versions.isEmpty() ? null : ExportPaths.articleDir(versions.get(versions.size() - 1));
+  }
+
+  private static String readerPage(Capture c, ReaderText.Extract a) {
+    String header = "<header><a href=\"../../index.html\">&larr; all articles</a> · <a href=\"index.html\">the page as archived</a> · archived "
         + day(c) + " from <a href=\"" + esc(c.url()) + "\" rel=\"noreferrer\">" + esc(c.url()) + "</a> · hash_url "
         + c.hashUrl() + "</header>";
-    return page(a.title(), header + "<h1>" + esc(a.title()) + "</h1>\n<article>" + a.html() + "</article>");
+    return pageHead(a.title()) + header + "<h1>" + esc(a.title()) + "</h1>\n<article>" + a.html() + "</article>\n</body></html>\n";
   }
 
-  private static String page(String title, String body) {
+  private static String pageHead(String title) {
     return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta http-equiv=\"Content-Security-Policy\" content=\"" + CSP + "\">"
         + "<meta name=\"viewport\" content=\"width=device-width\"><title>" + esc(title) + "</title>"
-        + "<style>" + STYLE + "</style></head><body>\n" + body + "\n</body></html>\n";
+        + "<style>" + STYLE + "</style></head><body>\n";
   }
 
   static String day(Capture c) {

@@ -62,11 +62,16 @@ public final class WaczExporter {
 
   /** Writes the WACZ to {@code out} (not closed). Returns the number of pages listed. */
   public long write(OutputStream out) throws IOException {
+    return write(out, ExportProgress.none());
+  }
+
+  /** The same, counting each page snapshot in {@code progress} as its records go into the WARC. */
+  public long write(OutputStream out, ExportProgress progress) throws IOException {
     Path dir = Files.createTempDirectory(tempParent, "pagekeep-wacz");
     try {
       Path warc = dir.resolve(WARC_NAME);
       try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(warc), 1 << 16)) {
-        new WarcExporter(store).write(o, true);
+        new WarcExporter(store).write(o, true, progress);
       }
       Path index = dir.resolve("index.cdxj");
       writeIndex(warc, dir.resolve("index.unsorted"), index);

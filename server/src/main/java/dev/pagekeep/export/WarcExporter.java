@@ -11,7 +11,7 @@ import java.nio.channels.Channels;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,8 +36,14 @@ import org.netpreserve.jwarc.Warcinfo;
  * Wayback tools expect. Payload digests are SHA-1 in base32, the form pywb and warcio compare.
  * Bodies are the bytes as fetched; the headers drop Content-Encoding and Transfer-Encoding
  * (the fetcher stored the decoded body) and carry the true Content-Length.
+ *
+ * <p>Streamed: snapshots are read a page of records at a time ({@link Articles#eachSnapshotOldestFirst})
+ * and written as they go. The bodies already written are remembered for revisits in a bounded map
+ * ({@value #REMEMBERED} digests, the most recently used): a body seen again after it was forgotten is
+ * written whole once more, which is still a correct WARC.
  */
 public final class WarcExporter {
+  static final int REMEMBERED = 100_000;
   private static final Set<String> DROPPED = Set.of("content-encoding", "transfer-encoding", "content-length", "connection");
 
   private final ArchiveStore store;
@@ -51,12 +57,22 @@ public final class WarcExporter {
 
   /** Writes everything to {@code out} (gzip per record when {@code gzip}); does not close {@code out}. */
   public long write(OutputStream out, boolean gzip) throws IOException {
+    return write(out, gzip, ExportProgress.none());
+  }
+
+  /** The same, counting each page snapshot in {@code progress}. */
+  public long write(OutputStream out, boolean gzip, ExportProgress progress) throws IOException {
     WarcWriter writer = new WarcWriter(Channels.newChannel(out), gzip ? WarcCompression.GZIP : WarcCompression.NONE);
     writer.write(new Warcinfo.Builder().version(MessageVersion.WARC_1_1).date(Instant.now())
         .fields(Map.of("software", List.of("pagekeep"), "format", List.of("WARC File Format 1.1"),
             "description", List.of("pagekeep archive export")))
         .build());
-    Map<String, First> written = new HashMap<>();
+    Map<String, First> written = new LinkedHashMap<>(1024, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, First> eldest) {
+        return size() > REMEMBERED;
+      }
+    };
     long[] records = {1};
     try {
       Articles.eachSnapshotOldestFirst(store, page -> {
@@ -67,6 +83,7 @@ public final class WarcExporter {
             var r = store.capture(rid.substring(0, slash), rid.substring(slash + 1));
             if (r.isPresent()) records[0] += writeCapture(writer, r.get(), written);
           }
+          progress.page();
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

@@ -189,14 +189,21 @@ class ExportIT {
   }
 
   @Test
-  void siteExportPutsEachArticleUnderYearAndKeyInReaderViewWithAnIndex() throws Exception {
+  void siteExportPutsEachArticleUnderYearAndKeyAsReplayedAndInReaderViewWithAnIndex() throws Exception {
     Path dir = out.resolve("site");
     assertThat(Main.run("export", "--format", "site", "--out", dir.toString(), "--data", data.toString())).isZero();
     List<String> files = relativeFiles(dir);
-    assertThat(files).allMatch(f -> f.equals("index.html") || f.matches("\\d{4}/[0-9a-f]{32}/index\\.html"));
-    assertThat(files).hasSize(4);
-    String page = Files.readString(dir.resolve(yearNow() + "/" + UrlKeys.urlKey(article) + "/index.html"));
-    assertThat(page).contains("asynchronous code performs better").contains("Making 1 million requests")
+    assertThat(files).allMatch(f -> f.equals("index.html") || f.matches("\\d{4}/[0-9a-f]{32}/(index|reader)\\.html")
+        || f.matches("\\d{4}/[0-9a-f]{32}/files/[0-9a-f]{16}\\.(css|png)"));
+    assertThat(files.stream().filter(f -> f.endsWith(".html"))).hasSize(7);
+    String articleDir = yearNow() + "/" + UrlKeys.urlKey(article);
+    String page = Files.readString(dir.resolve(articleDir + "/index.html"));
+    assertThat(page).contains("asynchronous code performs better").contains("Home | About").doesNotContain("<script").doesNotContain("/web/");
+    String logoFile = "files/" + sha256(logo).substring(0, 16) + ".png";
+    assertThat(page).contains("src=\"" + logoFile + "\"");
+    assertThat(Files.readAllBytes(dir.resolve(articleDir + "/" + logoFile))).isEqualTo(logo);
+    String reader = Files.readString(dir.resolve(articleDir + "/reader.html"));
+    assertThat(reader).contains("asynchronous code performs better").contains("Making 1 million requests")
         .doesNotContain("<script").doesNotContain("Home | About").contains("../../index.html");
     String index = Files.readString(dir.resolve("index.html"));
     assertThat(index).contains("href=\"" + yearNow() + "/" + UrlKeys.urlKey(article) + "/index.html\"");
@@ -208,15 +215,34 @@ class ExportIT {
     Path dir = out.resolve("md");
     assertThat(Main.run("export", "--format", "markdown", "--out", dir.toString(), "--data", data.toString())).isZero();
     List<String> files = relativeFiles(dir);
-    assertThat(files).allMatch(f -> f.equals("index.md") || f.matches("\\d{4}/[0-9a-f]{32}/index\\.md"));
+    assertThat(files).allMatch(f -> f.equals("index.md") || f.matches("\\d{4}/[0-9a-f]{32}/index\\.md")
+        || f.matches("\\d{4}/[0-9a-f]{32}/files/[0-9a-f]{16}\\.png"));
     String md = Files.readString(dir.resolve(yearNow() + "/" + UrlKeys.urlKey(article) + "/index.md"));
     assertThat(md).startsWith("title: Making 1 million requests with python-aiohttp\nurl: " + article
         + "\nhash_url: " + UrlKeys.hashUrl(article) + "\n\n");
-    assertThat(md).contains("asynchronous code performs better").contains("- first point\n- second point");
+    assertThat(md).contains("asynchronous code performs better").contains("* first point\n* second point")
+        .contains("![](files/" + sha256(logo).substring(0, 16) + ".png)");
     String evil = Files.readString(dir.resolve(yearNow() + "/" + UrlKeys.urlKey(hostile) + "/index.md"));
     assertThat(evil.lines().limit(4).toList()).hasSize(4);
     assertThat(evil.lines().filter(l -> l.startsWith("hash_url: ")).toList()).containsExactly("hash_url: " + UrlKeys.hashUrl(hostile));
     assertThat(Files.readString(dir.resolve("index.md"))).contains("(" + yearNow() + "/" + UrlKeys.urlKey(other) + "/index.md)");
+  }
+
+  @Test
+  void eachExportIsAJobThatCountsItsPagesToTheTotal() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var res = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(svc.service().baseUrl() + "/api/export?format=markdown"))
+        .header("Authorization", "Bearer " + svc.token()).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(res.statusCode()).isEqualTo(200);
+    String id = res.headers().firstValue("X-Pagekeep-Export").orElseThrow();
+    JsonNode job = svc.call("GET", "/api/exports/" + id, null).json();
+    assertThat(job.path("format").asText()).isEqualTo("markdown");
+    assertThat(job.path("state").asText()).isEqualTo("finished");
+    assertThat(job.path("total").asLong()).isEqualTo(3);
+    assertThat(job.path("done").asLong()).isEqualTo(3);
+    JsonNode list = svc.call("GET", "/api/exports", null).json().path("exports");
+    assertThat(list.get(0).path("id").asText()).isEqualTo(id);
+    assertThat(svc.call("GET", "/api/exports/999999", null).status()).isEqualTo(404);
   }
 
   @Test
