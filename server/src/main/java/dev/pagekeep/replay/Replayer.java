@@ -226,6 +226,11 @@ public final class Replayer {
         }
         return archived ? site.path(WaybackUrl.framed(ts, absoluteUrl)) : null;
       }
+
+      @Override
+      public boolean inArchive(String url) {
+        return url.startsWith(site.prefix() + WaybackUrl.PREFIX);
+      }
     };
   }
 

@@ -166,6 +166,14 @@ class ReplayOriginTest {
     Reply ok = send("GET", base + path, headers("Host", replayHost()), null);
     assertThat(ok.status()).as(ok.text()).isEqualTo(200);
     assertThat(ok.text()).contains(SECRET);
+    // Its requisites are kept and stay under the capability; the stylesheet and image are served there.
+    Document archived = Jsoup.parse(ok.text());
+    String css = archived.selectFirst("link[rel=stylesheet]").attr("href");
+    String img = archived.selectFirst("img").attr("src");
+    assertThat(css).startsWith(base + "/web/" + ts + "cs_/");
+    assertThat(img).startsWith(base + "/web/" + ts + "im_/");
+    assertThat(send("GET", css, headers("Host", replayHost()), null).status()).isEqualTo(200);
+    assertThat(send("GET", img, headers("Host", replayHost()), null).status()).isEqualTo(200);
     assertThat(ok.header("Content-Security-Policy")).contains("script-src 'none'").contains("sandbox");
     // The replay page on the replay origin: its frame and links stay under the capability; links to the UI name its origin.
     Document page = Jsoup.parse(send("GET", base + "/web/" + ts + "/" + url, headers("Host", replayHost()), null).text());
