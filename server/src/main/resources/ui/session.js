@@ -8,6 +8,8 @@ export const KEY_HEADER = 'X-Pagekeep-Key';
 
 /** Takes the key out of the address (#key=...) into localStorage; call before anything reads location.hash. */
 export function adoptKeyFromLogin() {
+  // again.js came back through "/?" (an empty query): show the plain address.
+  if (/\/\?(#|$)/.test(location.href)) history.replaceState(null, '', location.pathname + location.hash);
   const m = /^#key=([0-9a-f]{16,128})$/.exec(location.hash);
   if (!m) return;
   localStorage.setItem(STORE, m[1]);

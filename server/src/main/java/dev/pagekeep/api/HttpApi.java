@@ -129,6 +129,9 @@ public final class HttpApi {
       config.routes.exception(ApiException.class, (e, ctx) -> {
         if (e.status() == 401 && WebController.wantsLoginPage(ctx)) {
           web.loginPage(ctx);
+        } else if (e.details().get("reopen") instanceof String again && "document".equalsIgnoreCase(ctx.header("Sec-Fetch-Dest"))) {
+          // An expired replay link opened in a tab: the UI's origin mints a fresh one for a logged-in browser.
+          ctx.redirect(again, io.javalin.http.HttpStatus.SEE_OTHER);
         } else {
           error(ctx, e.status(), e.code(), e.getMessage(), e.details());
         }

@@ -3,6 +3,7 @@ package dev.pagekeep.api;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntSupplier;
 
@@ -64,7 +65,11 @@ final class RequestGuard {
     }
     String bearer = bearer(ctx.header("Authorization"));
     boolean tokenOk = sessions.isToken(bearer);
-    checkOrigin(ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), tokenOk);
+    // A link from the replay origin to the UI (the banner's "all versions") or to an archive path (a
+    // capability that expired) is a cross-site navigation; those pages are static and read nothing.
+    boolean staticNavigation = isGet(ctx.method().name()) && "navigate".equalsIgnoreCase(ctx.header("Sec-Fetch-Mode"))
+        && (ctx.path().equals("/") || isArchivePath(ctx.path()));
+    checkOrigin(ctx.header("Origin"), staticNavigation ? null : ctx.header("Sec-Fetch-Site"), tokenOk);
     if (tokenOk) return Caller.TOKEN;
     if (bearer != null) throw new ApiException(401, "bad_token", "the token is wrong");
     if (ctx.path().equals("/api/export") && ctx.queryParam("ticket") != null) {
@@ -99,8 +104,10 @@ final class RequestGuard {
     String capability = capabilityOf(path);
     if (capability != null && isArchivePath(path.substring(CAPABILITY_PREFIX.length() + capability.length()))) {
       if (capabilities.isValid(capability)) return Caller.CAPABILITY;
-      throw ApiException.forbidden("bad_capability", "this replay link has expired or is not valid: open it again from the archive, "
-          + uiOrigin() + path.substring(CAPABILITY_PREFIX.length() + capability.length()));
+      String again = uiOrigin() + path.substring(CAPABILITY_PREFIX.length() + capability.length())
+          + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+      throw new ApiException(403, "bad_capability", "this replay link has expired or is not valid: open it again from the archive, "
+          + again, Map.of("reopen", again));
     }
     throw ApiException.forbidden("replay_origin", "refused: " + replayOrigin() + " serves archived pages only; the API and the web UI are at "
         + uiOrigin());
@@ -122,12 +129,17 @@ final class RequestGuard {
 
   String replayOrigin() { return "http://" + REPLAY_NAME + ":" + port.getAsInt(); }
 
+  private static boolean isGet(String method) {
+    return method.equals("GET") || method.equals("HEAD");
+  }
+
   private static boolean isPublic(String method, String path) {
     // Archived content on the UI site answers a browser without a session with the page that sends it
     // on to the replay site (it reads nothing and says nothing of the archive; see WebController.bounce).
     return (method.equals("GET") || method.equals("HEAD"))
         && (path.equals("/api/health") || path.equals("/login") || path.equals("/favicon.ico") || isArchivePath(path)
-            || path.equals("/ui/bounce.js") || path.equals("/ui/session.js"));
+            || path.equals("/ui/bounce.js") || path.equals("/ui/session.js")
+            || path.equals("/ui/again.js"));
   }
 
   /** Which site {@code host} names; refused unless it is a loopback name with our port. */

@@ -176,6 +176,14 @@ final class WebController {
 
   /** The page a browser without a session sees at {@code /}: what pagekeep is, and how to get in. */
   void loginPage(Context ctx) {
+    if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site")) && "navigate".equalsIgnoreCase(ctx.header("Sec-Fetch-Mode"))) {
+      // A link from the replay origin (the banner's "pagekeep", "all versions") is a cross-site
+      // navigation: the browser leaves the SameSite=Strict cookie out. This page navigates again from
+      // this origin, which sends it; a browser without a session then gets the login page.
+      ctx.status(401).header("Content-Security-Policy", UI_CSP).contentType("text/html; charset=utf-8")
+          .result(page("pagekeep", "<p>Opening your archive…</p><script type=\"module\" src=\"/ui/again.js\"></script>"));
+      return;
+    }
     ctx.status(401).header("Content-Security-Policy", UI_CSP).contentType("text/html; charset=utf-8").result(asset("login.html"));
   }
 
@@ -194,6 +202,7 @@ final class WebController {
       "replay.css", "text/css; charset=utf-8",
       "bounce.js", "text/javascript; charset=utf-8",
       "session.js", "text/javascript; charset=utf-8",
+      "again.js", "text/javascript; charset=utf-8",
       "app.css", "text/css; charset=utf-8",
       "index.html", "text/html; charset=utf-8");
 

@@ -208,7 +208,17 @@ class ReplayOriginTest {
       assertThat(r.json().path("error").path("code").asText()).as(p).isIn("bad_capability", "replay_origin");
       assertThat(r.text()).as(p).doesNotContain("<"); // nothing of the archived page (its URL is only echoed)
     }
-    // A capability of another run (a restarted service) is refused: the key is made per run.
+    // Opened in a tab, an expired or foreign link goes to the same path on the UI's origin, where a
+    // logged-in browser gets a fresh capability (the bounce page); nothing of the archive on the way.
+    Reply tab = send("GET", "/c/1.x" + path, headers("Host", replayHost(), "Sec-Fetch-Dest", "document", "Sec-Fetch-Mode", "navigate"), null);
+    assertThat(tab.status()).isEqualTo(303);
+    assertThat(tab.header("Location")).isEqualTo("http://" + ui() + path);
+    assertThat(tab.text()).doesNotContain(SECRET);
+    // A cross-site navigation to it (from the replay origin) gets the bounce page, not a refusal.
+    Reply bounced = send("GET", path, headers("Host", ui(), "Sec-Fetch-Site", "cross-site", "Sec-Fetch-Dest", "document",
+        "Sec-Fetch-Mode", "navigate"), null);
+    assertThat(bounced.status()).isEqualTo(401);
+    assertThat(bounced.text()).contains("/ui/bounce.js").doesNotContain(SECRET);
     // Capability paths are not served on the UI's origin, even to the token.
     assertThat(h.http.get(base + path).status()).isEqualTo(404);
     assertThat(everything()).isEqualTo(before);
