@@ -46,6 +46,9 @@ function vectors(origin, archive) {
     'link-rels': `<link rel="stylesheet" href="${api}"><link rel="preload" href="${archive}/api/export" as="fetch">`
       + `<link rel="prefetch" href="${ran('prefetch')}"><link rel="icon" href="${archive}/login">`,
     'credentials': `<img src="http://user:pass@127.0.0.1:${new URL(origin).port}/ran/credentials">`,
+    // Issue 18's own example: a relative /api/ URL (on the replay origin, not the API's) and an absolute one.
+    'api-from-the-page': `<table><tbody background="/api/stats"><tr><td>t</td></tr></tbody></table>`
+      + `<img src="${api}"><img src="/api/stats"><div style="background:url(/api/export?format=warc)">d</div>`,
     'comments-and-pis': `<!-- --!><img src=x onerror="fetch('${ran('comment-bang')}')"> --><?xml-stylesheet href="${ran('pi')}"?>c`,
   };
 }
@@ -112,10 +115,10 @@ async function visit(url) {
 }
 
 function assertSealed(name, url, v) {
-  const api = v.seen.filter((u) => u.startsWith(`${svc.base}/api/`) || u.startsWith(`${svc.base}/login`));
-  assert.deepEqual(api, [], `${name}: requests to the API or the login page`);
-  const outside = v.seen.filter((u) => !u.startsWith(`${svc.base}/web/`) && !u.startsWith(`${svc.base}/ui/`)
-    && !/^(data|blob|about):/.test(u));
+  const api = v.seen.filter((u) => u.startsWith(`${svc.base}/`) || /^http:\/\/localhost:\d+\/(api|login)/.test(u));
+  assert.deepEqual(api, [], `${name}: requests to the API, the UI's origin or the login page`);
+  const archive = new RegExp(`^${svc.replayOrigin}/(c/[^/]+/web/|ui/replay\\.(js|css)$|ui/wayback\\.js$)`);
+  const outside = v.seen.filter((u) => !archive.test(u) && !/^(data|blob|about):/.test(u));
   assert.deepEqual(outside, [], `${name}: requests outside the archive`);
   assert.equal(v.after.page, url, `${name}: the window stayed on its replay`);
   if (v.frameUrl) assert.equal(v.after.frame, v.frameUrl, `${name}: the frame stayed on the archived page`);
@@ -124,7 +127,7 @@ function assertSealed(name, url, v) {
 
 test('every hostile vector replays sealed while logged in: no API, no request out, no script, no navigation', async () => {
   for (const name of names) {
-    const url = `${svc.base}/web/${origin.url(`/v/${name}.html`)}`;
+    const url = await svc.replayUrl(`/web/${origin.url(`/v/${name}.html`)}`);
     const v = await visit(url);
     assert.equal(v.status, 200, `${name}: replay answered ${v.status}`);
     const finalUrl = v.after.page;
@@ -136,10 +139,65 @@ test('every hostile vector replays sealed while logged in: no API, no request ou
 
 test('XML and ambiguous types are replayed as text, not rendered: their XHTML meta refresh and images do nothing', async () => {
   for (const p of ['/types/text-xml', '/types/application-xml', '/types/ambiguous']) {
-    const url = `${svc.base}/web/${origin.url(p)}`;
+    const url = await svc.replayUrl(`/web/${origin.url(p)}`);
     const v = await visit(url);
     assert.ok(v.status === 200 || v.status === 'download', `${p}: ${v.status}`);
     assert.match(v.contentType, /^(text\/plain|application\/octet-stream)/, `${p} served as ${v.contentType}`);
     assertSealed(p, v.after.page, v);
+  }
+});
+
+test('with its CSP bypassed, an archived page still gets no 200 from the API: the replay origin holds no credential of it', async () => {
+  // The CSP is one wall; the origin is the other. With the CSP off (what a rewriter miss plus a CSP
+  // bug would give), the page's relative /api/ URLs reach http://localhost:PORT, which serves no API,
+  // and its absolute ones reach 127.0.0.1 cross-site, without the SameSite cookie or the UI's key.
+  const open = await browser.newContext({ bypassCSP: true });
+  await svc.login(open);
+  const apiAnswers = [];
+  open.on('response', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) apiAnswers.push([r.url(), r.status()]); });
+  const page = await open.newPage();
+  await page.goto(await svc.replayUrl(`/web/${origin.url('/v/api-from-the-page.html')}`), { waitUntil: 'load' });
+  await page.evaluate((api) => {
+    const doc = document.getElementById('pagekeep-frame').contentDocument;
+    doc.body.insertAdjacentHTML('beforeend', '<table><tbody background="/api/stats"><tr><td>t</td></tr></tbody></table>'
+      + `<img src="${api}/api/stats"><img src="/api/stats"><img src="/api/export?format=warc"><iframe src="${api}/api/stats"></iframe>`
+      + '<iframe src="/api/stats"></iframe>');
+  }, svc.base);
+  await page.waitForTimeout(1500);
+  await open.close();
+  const fromReplay = apiAnswers.filter(([u]) => u.startsWith(svc.replayOrigin));
+  const fromUi = apiAnswers.filter(([u]) => u.startsWith(svc.base));
+  assert.ok(fromReplay.length >= 3, `the relative /api/ URLs were requested: ${JSON.stringify(apiAnswers)}`);
+  assert.ok(fromUi.length >= 1, `the absolute /api/ URLs were requested: ${JSON.stringify(apiAnswers)}`);
+  assert.deepEqual(apiAnswers.filter(([, s]) => s < 400), [], 'no API request from the archived page succeeded');
+});
+
+test('a local listener on another port, visited by the logged-in browser, collects no credential that the API accepts', async () => {
+  const { createServer } = await import('node:http');
+  const seen = [];
+  const listener = createServer((req, res) => { seen.push(req.headers); res.end('<!doctype html><title>listener</title>hi'); });
+  listener.listen(0, '127.0.0.1');
+  await new Promise((r) => listener.once('listening', r));
+  const page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${listener.address().port}/`);
+  await page.close();
+  await new Promise((r) => listener.close(r));
+  const cookie = seen.map((h) => h.cookie || '').find((c) => c.includes('pagekeep_session='));
+  assert.ok(cookie, `cookies are per host, not per port: the listener got the session cookie (${JSON.stringify(seen)})`);
+  // Everything a process holding that cookie can try: the UI's own fetch metadata, a navigation, with and without Origin.
+  const attempts = [
+    { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Dest': 'empty', 'Sec-Fetch-Mode': 'cors', Origin: svc.base },
+    { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' },
+    {},
+  ];
+  for (const headers of attempts) {
+    for (const [method, p] of [['GET', '/api/stats'], ['GET', '/api/snapshots'], ['POST', '/api/login-links'], ['POST', '/api/replay-links'],
+      ['GET', '/api/export?format=warc']]) {
+      const r = await fetch(svc.base + p, { method, headers: { ...headers, Cookie: cookie, 'Content-Type': 'application/json' },
+        body: method === 'POST' ? '{}' : undefined, redirect: 'manual' });
+      const text = await r.text();
+      assert.ok(r.status === 401 || r.status === 403, `${method} ${p} with the collected cookie answered ${r.status}: ${text}`);
+      assert.doesNotMatch(text, /"snapshots"|\/login\?|\/c\//, `${method} ${p}: nothing of the archive`);
+    }
   }
 });

@@ -68,6 +68,8 @@ ${v === 2 ? '<p>Correction: the clock was built in 1887, not 1878.</p>' : ''}
 <script>document.title = 'SCRIPT RAN'</script></body></html>`);
 
 let svc;
+/** The replay origin under a capability (http://localhost:PORT/c/{capability}): where archived pages are served. */
+let archive;
 let origin;
 let browser;
 let context;
@@ -96,6 +98,7 @@ before(async () => {
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
   await svc.login(context);
+  archive = (await svc.replayUrl('/web/x')).replace(/\/web\/x$/, '');
   await context.addInitScript(() => {
     window.__pk = { violations: [], messages: [] };
     document.addEventListener('securitypolicyviolation', (e) => window.__pk.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
@@ -118,7 +121,7 @@ after(async () => {
 /** Opens the replay of an origin path; resolves with the page once fonts and frames are in. */
 async function openReplay(p, shot) {
   const page = await context.newPage();
-  const url = `${svc.base}/web/${origin.url(p)}`;
+  const url = `${archive}/web/${origin.url(p)}`;
   const response = await page.goto(url, { waitUntil: 'load' });
   assert.equal(response.status(), 200, `replay of ${p} answered ${response.status()}`);
   await content(page).evaluate(() => document.fonts.ready);
@@ -134,7 +137,7 @@ function content(page) {
 }
 
 function leaks() {
-  return requests.filter((u) => !u.startsWith(`${svc.base}/`) && !/^(data|blob|about):/.test(u));
+  return requests.filter((u) => !u.startsWith(`${svc.replayOrigin}/`) && !/^(data|blob|about):/.test(u));
 }
 
 /** Every <img> of every frame, with how it decoded. */
@@ -165,7 +168,7 @@ test('the fixture site replays complete: every image decoded, styles, background
   assert.ok(imgs.length >= 8, `expected the fixture's images, found ${imgs.length}`);
   const broken = imgs.filter((i) => i.width === 0);
   assert.deepEqual(broken, [], `images that did not decode: ${JSON.stringify(broken)}`);
-  for (const i of imgs) assert.ok(i.src.startsWith(`${svc.base}/web/`) || i.src.startsWith('data:'), `image outside the archive: ${i.src}`);
+  for (const i of imgs) assert.ok(i.src.startsWith(`${archive}/web/`) || i.src.startsWith('data:'), `image outside the archive: ${i.src}`);
 
   const style = await content(page).evaluate(() => {
     const cs = (sel) => getComputedStyle(document.querySelector(sel));
@@ -186,16 +189,16 @@ test('the fixture site replays complete: every image decoded, styles, background
   assert.equal(style.lazyOutline, 'solid rgb(0, 128, 0)', 'base.css, @imported by site.css, is applied');
   for (const [name, value] of Object.entries({ heroBg: style.heroBg, bannerBg: style.bannerBg, listImage: style.listImage,
     inlineBg: style.inlineBg, bodyBgAttr: style.bodyBgAttr, tableBg: style.tableBg })) {
-    assert.match(value, new RegExp(`url\\("${svc.base}/web/\\d{14}im_/`), `${name} comes from the archive: ${value}`);
+    assert.match(value, new RegExp(`url\\("${archive}/web/\\d{14}im_/`), `${name} comes from the archive: ${value}`);
   }
   // Every background and requisite the page asked the archive for was there.
-  const archiveMisses = [...responses].filter(([u, s]) => u.startsWith(`${svc.base}/web/`) && s >= 400
+  const archiveMisses = [...responses].filter(([u, s]) => u.startsWith(`${archive}/web/`) && s >= 400
     && !u.includes('/fonts/sans.woff')); // the fixture's fonts are 64-byte stand-ins, fetched but not decodable
   assert.deepEqual(archiveMisses, [], 'every requisite answered from the archive');
   // (bg.png is not among them: the page's own <style> overrides .banner's background with hero.gif.)
   for (const needed of ['img/hero.gif', 'img/inline-bg.png', 'img/body-bg.png', 'img/table-bg.png', 'img/dot.gif',
     'css/base.css', 'fonts/sans.woff2', 'img/frame-bg.png', 'img/frame.png', 'img/svg-image.png', 'img/sprite.svg']) {
-    const hit = [...responses].find(([u]) => u.startsWith(`${svc.base}/web/`) && u.includes(`/static/${needed}`));
+    const hit = [...responses].find(([u]) => u.startsWith(`${archive}/web/`) && u.includes(`/static/${needed}`));
     assert.ok(hit, `the replay asked the archive for ${needed}`);
     assert.ok(hit[1] < 400, `${needed} answered ${hit[1]}`);
   }
@@ -203,7 +206,7 @@ test('the fixture site replays complete: every image decoded, styles, background
   // The iframe is a snapshot of its own, replayed from the archive with its stylesheet.
   const frame = page.frames().find((f) => f.url().includes('/frame.html'));
   assert.ok(frame, `the framed page is replayed (frames: ${page.frames().map((f) => f.url()).join(', ')})`);
-  assert.ok(frame.url().startsWith(`${svc.base}/web/`), `frame from the archive: ${frame.url()}`);
+  assert.ok(frame.url().startsWith(`${archive}/web/`), `frame from the archive: ${frame.url()}`);
   assert.match(await frame.evaluate(() => getComputedStyle(document.body).backgroundImage), /frame-bg\.png/);
 
   // Links to archived pages lead to their snapshots; others are marked as live.
@@ -212,7 +215,9 @@ test('the fixture site replays complete: every image decoded, styles, background
     elsewhere: document.querySelector('#elsewhere').hasAttribute('data-pagekeep-live'),
     js: document.querySelector('#js').getAttribute('href'),
   }));
-  assert.match(links.about, /^\/web\/\d{14}\/http:\/\/127\.0\.0\.1:\d+\/about\.html$/);
+  const prefix = new URL(archive).pathname; // /c/{capability}: links stay on the replay origin, under it
+  assert.ok(links.about.startsWith(`${prefix}/web/`), links.about);
+  assert.match(links.about.slice(prefix.length), /^\/web\/\d{14}\/http:\/\/127\.0\.0\.1:\d+\/about\.html$/);
   assert.equal(links.elsewhere, true);
   assert.equal(links.js, null);
   await page.close();
@@ -241,7 +246,7 @@ test('the fixture site and the probe page replay sealed: no request leaves the a
 
   const seenAfter = requests.slice(before);
   assert.deepEqual(leaks(), [], 'requests that left the archive');
-  const api = seenAfter.filter((u) => u.startsWith(`${svc.base}/api/`) || u.startsWith(`${svc.base}/login`));
+  const api = seenAfter.filter((u) => u.startsWith(`${svc.base}/`) || /^http:\/\/localhost:\d+\/(api|login)/.test(u));
   assert.deepEqual(api, [], 'requests from replayed pages to the API');
   assert.deepEqual(dialogs, [], 'dialogs opened by archived scripts');
 
@@ -294,7 +299,7 @@ test('the banner leads to a readable diff and reader view, sealed like replay', 
   assert.doesNotMatch(reader.text, /SCRIPT RAN/);
   assert.ok(reader.images.length >= 1, 'the article image is kept');
   for (const i of reader.images) {
-    assert.ok(i.src.startsWith(`${svc.base}/web/`), `reader image from the archive: ${i.src}`);
+    assert.ok(i.src.startsWith(`${archive}/web/`), `reader image from the archive: ${i.src}`);
     assert.ok(i.width > 0, `reader image decoded: ${i.src}`);
   }
   assert.deepEqual(leaks(), [], 'requests that left the archive');

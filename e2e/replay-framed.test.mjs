@@ -97,7 +97,7 @@ test('each replay page shows the archived page pixel for pixel below the banner,
   for (const p of PAGES) {
     const { png: livePng, height } = live.get(p);
     await page.setViewportSize({ width: WIDTH, height: 800 });
-    await page.goto(`${svc.base}/web/${origin.url(`/${p}`)}`, { waitUntil: 'load' });
+    await page.goto(await svc.replayUrl(`/web/${origin.url(`/${p}`)}`), { waitUntil: 'load' });
     const banner = await page.evaluate(() => document.getElementById('pagekeep-banner').getBoundingClientRect().height);
     assert.equal(banner, Math.round(banner), `${p}: the banner has a whole-pixel height (${banner})`);
     // The frame's viewport as tall as the live one: the window is the banner plus the live page.
@@ -117,11 +117,11 @@ test('each replay page shows the archived page pixel for pixel below the banner,
   }
   const notIdentical = results.filter((r) => r.share !== 1);
   assert.deepEqual(notIdentical, [], 'replays that differ from the live page below the banner (see test-artifacts/framed/)');
-  const leaks = requests.filter((u) => !u.startsWith(`${svc.base}/`) && !/^(data|blob|about):/.test(u));
+  const leaks = requests.filter((u) => !u.startsWith(`${svc.replayOrigin}/`) && !/^(data|blob|about):/.test(u));
   assert.deepEqual(leaks, [], 'requests that left the archive');
   assert.deepEqual(failed, [], 'archive requests that failed');
   // The stylesheet linked from above the root was found (its colour is on the heading).
-  await page.goto(`${svc.base}/web/${origin.url('/above-root.html')}`, { waitUntil: 'load' });
+  await page.goto(await svc.replayUrl(`/web/${origin.url('/above-root.html')}`), { waitUntil: 'load' });
   const color = await page.frame({ name: 'pagekeep-frame' }).evaluate(() => getComputedStyle(document.querySelector('h1')).color);
   assert.equal(color, 'rgb(181, 137, 0)');
   await context.close();
@@ -132,8 +132,12 @@ test('the banner names the capture, its neighbours and the live page; links in t
   await svc.login(context);
   const page = await context.newPage();
   const liveUrl = origin.url('/sidebar.html');
+  // A /web/ address on the UI's origin (a bookmark, the extension) takes a logged-in browser to the
+  // replay origin, under a capability, and on to the exact capture.
   await page.goto(`${svc.base}/web/${liveUrl}`, { waitUntil: 'load' });
-  assert.match(page.url(), /\/web\/\d{14}\/http:\/\/127\.0\.0\.1:\d+\/sidebar\.html$/, 'redirected to the exact capture');
+  await page.waitForURL(/^http:\/\/localhost:\d+\/c\/[^/]+\/web\/\d{14}\/http:\/\/127\.0\.0\.1:\d+\/sidebar\.html$/);
+  await page.waitForLoadState('load');
+  const prefix = new URL(page.url()).pathname.match(/^\/c\/[^/]+/)[0];
   const banner = await page.evaluate(() => ({
     when: document.getElementById('pagekeep-when').textContent,
     live: document.getElementById('pagekeep-live').href,
@@ -148,9 +152,9 @@ test('the banner names the capture, its neighbours and the live page; links in t
   assert.equal(banner.live, liveUrl);
   assert.equal(banner.liveTarget, '_blank');
   assert.match(banner.liveText, /^live/, 'the live link is marked as such');
-  assert.match(banner.reader, /^\/reader\/[0-9a-f]{10}\/\d{14}$/);
-  assert.match(banner.hide, /^\/web\/\d{14}mp_\//);
-  assert.match(banner.all, /^\/#\/url\/[0-9a-f]{10}$/);
+  assert.match(banner.reader, new RegExp(`^${prefix}/reader/[0-9a-f]{10}/\\d{14}$`));
+  assert.match(banner.hide, new RegExp(`^${prefix}/web/\\d{14}mp_/`));
+  assert.equal(banner.all.replace(/[0-9a-f]{10}$/, 'H'), `${svc.base}/#/url/H`, 'all versions: the web UI, on its own origin');
   assert.equal(banner.prev, 'SPAN', 'no previous version: not a link');
 
   // The frame is sandboxed without scripts or forms; the archived page gets the sandbox as CSP too.

@@ -92,7 +92,18 @@ export async function startArchive() {
   const base = `http://127.0.0.1:${port}`;
   const svc = {
     data, port, base, token, child,
+    /** The replay origin: archived pages are served there only, under a capability (/c/{capability}/web/...). */
+    replayOrigin: `http://localhost:${port}`,
     stderr: () => err,
+    /**
+     * An archive path (/web/..., /reader/..., /diff/...) on the replay origin under a fresh capability:
+     * what the bounce page on the UI's origin goes to for a logged-in browser, without the extra hop.
+     */
+    async replayUrl(p) {
+      const r = await svc.api('POST', '/api/replay-links', { path: p });
+      if (r.status !== 200) throw new Error(`POST /api/replay-links answered ${r.status}: ${r.text}`);
+      return r.json.url;
+    },
     async api(method, p, body) {
       const r = await fetch(base + p, {
         method,
@@ -121,11 +132,15 @@ export async function startArchive() {
         await new Promise((res) => setTimeout(res, 50));
       }
     },
-    /** A browser context that holds the session cookie (through a one-time login link). */
+    /**
+     * A browser context that holds the session: the cookie, and the key the UI's page keeps in its
+     * localStorage (both through a one-time login link).
+     */
     async login(context) {
       const link = (await svc.api('POST', '/api/login-links')).json.url;
       const page = await context.newPage();
       await page.goto(link);
+      await page.waitForFunction(() => !!localStorage.getItem('pagekeep-key') && !location.hash);
       await page.close();
     },
     async stop({ keepData = false } = {}) {

@@ -114,8 +114,12 @@ describe('extension with the native host', { timeout: 300000 }, () => {
     const { base } = serviceInfo(world.data);
     assert.ok(page.url().startsWith(base), page.url());
     assert.doesNotMatch(page.url(), /token=/, 'the login link is exchanged for a cookie and leaves the address bar');
-    const status = await page.evaluate(async () => (await fetch('/api/stats')).status);
+    // The session is the cookie and the key the UI keeps in its localStorage: both, as the UI sends them.
+    const status = await page.evaluate(async () => (await fetch('/api/stats', {
+      headers: { 'X-Pagekeep-Key': localStorage.getItem('pagekeep-key') || '' } })).status);
     assert.equal(status, 200, 'the web UI session is logged in');
+    const cookieAlone = await page.evaluate(async () => (await fetch('/api/stats')).status);
+    assert.equal(cookieAlone, 401, 'the cookie alone opens no API call');
     await page.close();
   });
 });

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
-import { api, clickToolbar, openTab, serviceInfo, startWorld, waitFor } from './harness.mjs';
+import { api, clickToolbar, openTab, startWorld, waitFor } from './harness.mjs';
 
 const SECRET = 'pagekeep-session=s3cret-42';
 
@@ -172,6 +172,11 @@ describe('toolbar capture of what the tab shows', { timeout: 600000 }, () => {
     return { result, snapshot: done.snapshot };
   }
 
+  /** An archive path under a fresh capability on the replay origin. */
+  async function replayUrl(p) {
+    return (await api(world.data, 'POST', '/api/replay-links', { path: p })).json().url;
+  }
+
   /** The archived document alone, opened in the test browser (logged in to the archive). */
   async function replay(snapshot, url) {
     if (!loggedIn) {
@@ -181,9 +186,9 @@ describe('toolbar capture of what the tab shows', { timeout: 600000 }, () => {
       await p.close();
       loggedIn = true;
     }
-    const { base } = serviceInfo(world.data);
     const p = await world.context.newPage();
-    const response = await p.goto(`${base}/web/${snapshot.timestamp}mp_/${url}`, { waitUntil: 'load' });
+    // Archived pages are served on the replay origin (http://localhost:PORT/c/{capability}/...).
+    const response = await p.goto(await replayUrl(`/web/${snapshot.timestamp}mp_/${url}`), { waitUntil: 'load' });
     assert.equal(response.status() < 500, true);
     return p;
   }
@@ -301,8 +306,7 @@ describe('toolbar capture of what the tab shows', { timeout: 600000 }, () => {
     }));
     assert.deepEqual(stored, live);
     // The replay page (banner and frame) scrolls the archived page and its sidebar back to where they were.
-    const { base } = serviceInfo(world.data);
-    await replayed.goto(`${base}/web/${snapshot.timestamp}/${url}`, { waitUntil: 'load' });
+    await replayed.goto(await replayUrl(`/web/${snapshot.timestamp}/${url}`), { waitUntil: 'load' });
     const frame = replayed.frame({ name: 'pagekeep-frame' });
     const restored = await waitFor('the replay page to restore the scroll offsets', () => frame.evaluate(() => {
       const side = document.getElementById('sidebar');

@@ -204,17 +204,19 @@ describe('web UI', { timeout: 180000 }, () => {
     await shoot(tab, '3-timeline');
     // The newer version links the diff against the older one.
     assert.equal(await tab.locator('#view .row a.diff').count(), 1);
-    await Promise.all([tab.waitForURL(/\/diff\/\d{14}\/\d{14}\//), tab.locator('#view .row a.diff').click()]);
+    // Archived content (diff, replay, reader) opens on the replay origin, under a capability.
+    await Promise.all([tab.waitForURL(/^http:\/\/localhost:\d+\/c\/[^/]+\/diff\/\d{14}\/\d{14}\//), tab.locator('#view .row a.diff').click()]);
     assert.match(await tab.textContent('h1'), /What changed on/);
     await shoot(tab, '3-diff');
     await tab.goBack();
     await tab.waitForSelector('.years');
-    await Promise.all([tab.waitForURL(/\/web\/\d{14}\//), tab.locator('#view .row a.title').first().click()]);
+    await Promise.all([tab.waitForURL(/^http:\/\/localhost:\d+\/c\/[^/]+\/web\/\d{14}\//), tab.locator('#view .row a.title').first().click()]);
     assert.match(await tab.textContent('#pagekeep-banner'), /2 versions/);
     const content = tab.frameLocator('#pagekeep-frame');
     assert.match(await content.locator('body').textContent(), /asynchronous code performs better/);
     await shoot(tab, '4-replay');
-    await Promise.all([tab.waitForURL(/#\/url\//), tab.click('#pagekeep-all')]);
+    // Back to the UI's origin: the session holds (its Strict cookie is sent again from there).
+    await Promise.all([tab.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/#\/url\//), tab.click('#pagekeep-all')]);
     await tab.waitForSelector('.years');
   });
 
@@ -222,6 +224,8 @@ describe('web UI', { timeout: 180000 }, () => {
     const list = await svc.call('GET', '/api/snapshots?group=url');
     const sphinx = list.snapshots.find(s => s.url.endsWith('/sphinx'));
     await tab.goto(svc.base + '/reader/' + sphinx.hashUrl + '/' + sphinx.timestamp);
+    await tab.waitForURL(/^http:\/\/localhost:\d+\/c\/[^/]+\/reader\//);
+    await tab.waitForLoadState('load');
     const body = await tab.textContent('body');
     assert.equal(body.split('Installing the package').length - 1, 1); // the heading, not again in the article
     assert.doesNotMatch(body, /\u00b6/);
@@ -237,6 +241,11 @@ describe('web UI', { timeout: 180000 }, () => {
       await tab.waitForFunction(h => document.querySelector('#view h1') && document.querySelector('#view h1').textContent === h, heading);
       await shoot(tab, name);
     }
+    // An export is a plain navigation, which cannot send the session's key: the button gets a
+    // one-time ticket first, and the download starts.
+    const [download] = await Promise.all([tab.waitForEvent('download'), tab.click('a[data-export="markdown"]')]);
+    assert.match(download.suggestedFilename(), /^pagekeep-markdown-\d{14}\.zip$/);
+    assert.ok((await download.path()) !== null, 'the download finished');
   });
 
   test('deleting a URL removes it from the list, the stats and search', async () => {

@@ -10,14 +10,22 @@ export const DEFAULTS = Object.freeze({
   maxBrowserTabs: 2, // at most this many such tabs at once; the service fetches the rest
 });
 
+/**
+ * The service answers its API on 127.0.0.1 only: http://localhost:PORT is its replay origin, which
+ * refuses every API call. An address written with localhost (or saved before) is read as 127.0.0.1.
+ */
+const apiAddress = (url) => url.replace(/^http:\/\/localhost(?=[:/]|$)/i, 'http://127.0.0.1');
+
 export async function getSettings() {
   const { settings } = await chrome.storage.local.get('settings');
-  return { ...DEFAULTS, ...(settings || {}) };
+  const s = { ...DEFAULTS, ...(settings || {}) };
+  if (typeof s.baseUrl === 'string') s.baseUrl = apiAddress(s.baseUrl);
+  return s;
 }
 
 export async function updateSettings(patch) {
   const next = { ...(await getSettings()), ...patch };
-  if (typeof next.baseUrl === 'string') next.baseUrl = next.baseUrl.trim().replace(/\/+$/, '');
+  if (typeof next.baseUrl === 'string') next.baseUrl = apiAddress(next.baseUrl.trim().replace(/\/+$/, ''));
   if (typeof next.token === 'string') next.token = next.token.trim();
   next.maxBrowserTabs = Math.min(8, Math.max(1, Math.trunc(Number(next.maxBrowserTabs)) || DEFAULTS.maxBrowserTabs));
   await chrome.storage.local.set({ settings: next });

@@ -283,7 +283,8 @@ function percentile(values, p) {
 }
 
 /**
- * Replays every page in `context` (a session for the archive at `base`), compares it with the live
+ * Replays every page in `context` (`base`: the replay origin under a capability,
+ * http://localhost:PORT/c/{capability}), compares it with the live
  * screenshots, and writes the artifacts. Returns rows and the request figures.
  */
 async function replayAndCompare({ context, base, urls, pages, live }) {
@@ -335,7 +336,7 @@ async function replayAndCompare({ context, base, urls, pages, live }) {
     rows[i].artifacts = `${slug}.{live,replay,diff}.png`;
   }
   await page.close();
-  const leaks = requests.filter((u) => !u.startsWith(`${base}/`) && !/^(data|blob|about):/.test(u));
+  const leaks = requests.filter((u) => !u.startsWith(`${new URL(base).origin}/`) && !/^(data|blob|about):/.test(u));
   return { rows, requests, leaks, failed };
 }
 
@@ -438,7 +439,8 @@ async function serverMode(pages) {
     await origin.close();
     const ctx = await browser.newContext({ viewport: { width: WIDTH, height: 800 } });
     await svc.login(ctx);
-    const rr = await replayAndCompare({ context: ctx, base: svc.base, urls, pages, live });
+    const replayBase = (await svc.api('POST', '/api/replay-links', {})).json.base;
+    const rr = await replayAndCompare({ context: ctx, base: replayBase, urls, pages, live });
     await ctx.close();
     finish(baseReport(pages, rr, {
       captureSeconds: seconds, pagesPerSecond: pages.length / seconds,
@@ -454,7 +456,7 @@ async function serverMode(pages) {
 }
 
 async function toolbarMode(pages) {
-  const { startWorld, clickToolbar, serviceInfo, api } = await import('../../e2e/harness.mjs');
+  const { startWorld, clickToolbar, api } = await import('../../e2e/harness.mjs');
   const origin = await staticServer(ROOT);
   const world = await startWorld({ installHost: true });
   try {
@@ -490,7 +492,6 @@ async function toolbarMode(pages) {
       await tab.close();
       process.stdout.write(`  ${String(i + 1).padStart(3)}/${urls.length} archived in ${clicks[i].toFixed(0)} ms  ${pages[i]}\n`);
     }
-    const info = serviceInfo(world.data);
     const stats = (await api(world.data, 'GET', '/api/stats')).json();
 
     // Replay in the same browser (same rendering as the tab), origin gone, with a login session.
@@ -499,7 +500,8 @@ async function toolbarMode(pages) {
     const login = await world.context.newPage();
     await login.goto(link);
     await login.close();
-    const rr = await replayAndCompare({ context: world.context, base: info.base, urls, pages, live });
+    const replayBase = (await api(world.data, 'POST', '/api/replay-links', {})).json().base;
+    const rr = await replayAndCompare({ context: world.context, base: replayBase, urls, pages, live });
     const warm = clicks.slice(1);
     finish(baseReport(pages, rr, {
       clickToArchived: warm.length

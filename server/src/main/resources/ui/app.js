@@ -1,6 +1,9 @@
 // pagekeep web UI: plain JavaScript over the JSON API. Every piece of archived text is put in the
 // page as text (never as HTML); search highlights are rebuilt from the server's <mark> snippets.
 import { framedUrl } from './wayback.js';
+import { adoptKeyFromLogin, KEY_HEADER, sessionKey } from './session.js';
+
+adoptKeyFromLogin();
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const view = () => $('#view');
@@ -8,7 +11,7 @@ const view = () => $('#view');
 // ---------------------------------------------------------------- API
 
 async function api(method, path, body, contentType) {
-  const init = { method, headers: { Accept: 'application/json' } };
+  const init = { method, headers: { Accept: 'application/json', [KEY_HEADER]: sessionKey() } };
   if (body !== undefined) {
     init.body = contentType ? body : JSON.stringify(body);
     init.headers['Content-Type'] = contentType || 'application/json';
@@ -395,11 +398,9 @@ async function showImportExport() {
     el('p', { text: 'A bookmarks file exported from Chrome or Firefox (folders become tags), a text file with one URL a line, or a WARC or WACZ web archive (its pages become snapshots, nothing is fetched).' }),
     el('label', { for: 'import-file', text: 'File: ' }), file, ' ', el('button', { type: 'submit' }, 'Import'));
   const exportJobs = el('div', { id: 'exports' });
-  const exportLink = (format, label) => el('a', { class: 'button', href: '/api/export?format=' + format, download: '',
-    onclick: () => setTimeout(() => followExports(exportJobs), 500) }, label);
   const exports = el('div', { class: 'panel' }, el('h2', { text: 'Export' }),
-    el('p', {}, exportLink('warc', 'WARC (.warc.gz)'), ' ', exportLink('wacz', 'WACZ (.wacz)'), ' ',
-      exportLink('site', 'Static site (.zip)'), ' ', exportLink('markdown', 'Markdown (.zip)')),
+    el('p', {}, exportButton('warc', 'WARC (.warc.gz)'), ' ', exportButton('wacz', 'WACZ (.wacz)'), ' ',
+      exportButton('site', 'Static site (.zip)'), ' ', exportButton('markdown', 'Markdown (.zip)')),
     el('p', { class: 'meta', text: 'WARC replays in pywb and other Wayback tools; WACZ opens in ReplayWeb.page (with search); the site opens from disk (index.html), each page as archived with a reader view beside it; Markdown keeps code, lists, tables and images.' }),
     exportJobs);
   render(el('h1', { text: 'Import & export' }), form, el('h2', { text: 'Recent imports' }), jobs, exports);
@@ -426,6 +427,21 @@ async function followExports(box) {
       followExports.timer = setTimeout(() => followExports(box), 1000);
     }
   } catch (e) { toast(e.message, true); }
+}
+
+/**
+ * A download is a plain navigation, which cannot send the session's key: the button asks the API for
+ * a one-time ticket first, and the download link carries it.
+ */
+function exportButton(format, label) {
+  return el('a', { class: 'button', href: '/api/export?format=' + format, 'data-export': format, onclick: async ev => {
+    ev.preventDefault();
+    try {
+      const { ticket } = await api('POST', '/api/export-tickets');
+      location.href = '/api/export?format=' + format + '&ticket=' + encodeURIComponent(ticket);
+      setTimeout(() => followExports(document.getElementById('exports')), 500);
+    } catch (e) { toast(e.message, true); }
+  } }, label);
 }
 
 async function refreshImports(box) {

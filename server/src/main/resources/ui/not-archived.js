@@ -2,6 +2,8 @@
 // a save (source "ui"), follows it (queued, fetching, done) and opens the capture when it is done.
 // Shown only where scripts run: never inside the sandboxed replay frame.
 
+import { KEY_HEADER, sessionKey } from './session.js';
+
 const box = document.getElementById('pagekeep-archive-now'); // absent for an address that is not http(s)
 const button = document.getElementById('pagekeep-archive-button');
 const progress = document.getElementById('pagekeep-archive-progress');
@@ -20,7 +22,7 @@ const STEPS = {
 async function api(method, path, body) {
   const res = await fetch(path, {
     method,
-    headers: { Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    headers: { Accept: 'application/json', [KEY_HEADER]: sessionKey(), ...(body ? { 'Content-Type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = (res.headers.get('Content-Type') || '').startsWith('application/json') ? await res.json() : null;

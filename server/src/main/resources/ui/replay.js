@@ -8,6 +8,8 @@ import { formatWayback, parseWayback } from './wayback.js';
 const banner = document.getElementById('pagekeep-banner');
 const frame = document.getElementById('pagekeep-frame');
 const hint = document.getElementById('pagekeep-hint');
+// On the replay origin every archive path starts with the capability, /c/{capability}.
+const prefix = banner.dataset.prefix || '';
 const LIVE_STYLE = 'a[data-pagekeep-live]:hover,a[data-pagekeep-live]:focus-visible'
   + '{outline:1px dashed #d97706!important;outline-offset:1px;cursor:alias}';
 
@@ -33,12 +35,14 @@ function syncAddress() {
   const win = frame.contentWindow;
   let here;
   try {
-    here = parseWayback(win.location.pathname + win.location.search);
+    const path = win.location.pathname;
+    if (!path.startsWith(prefix)) return;
+    here = parseWayback(path.slice(prefix.length) + win.location.search);
   } catch {
     return; // not readable: not ours
   }
   if (!here.timestamp) return;
-  const framed = formatWayback({ timestamp: here.timestamp, url: here.url }) + win.location.hash;
+  const framed = prefix + formatWayback({ timestamp: here.timestamp, url: here.url }) + win.location.hash;
   const shown = { timestamp: banner.dataset.timestamp, url: banner.dataset.url };
   if (sameSnapshot(here, shown)) {
     if (location.hash !== win.location.hash) history.replaceState(null, '', banner.dataset.framed + win.location.hash);

@@ -261,9 +261,13 @@ class ArchiveServiceTest {
     assertThat(cookie).contains("HttpOnly").contains("SameSite=Strict");
     String session = cookie.substring(0, cookie.indexOf(';'));
     assertThat(browser.send("GET", "/", null, Map.of("Cookie", session)).status()).isEqualTo(200);
-    // The UI's own fetch (what a browser says of it); the cookie alone, without it, opens nothing of the API.
+    // The UI's own fetch (what a browser says of it) with the key the login handed to the page (in the
+    // redirect's fragment); the cookie alone, without them, opens nothing of the API.
+    String key = login.header("Location").substring("/#key=".length());
     assertThat(browser.send("GET", "/api/stats", null, Map.of("Cookie", session, "Sec-Fetch-Site", "same-origin",
-        "Sec-Fetch-Dest", "empty", "Sec-Fetch-Mode", "cors")).status()).isEqualTo(200);
+        "Sec-Fetch-Dest", "empty", "Sec-Fetch-Mode", "cors", "X-Pagekeep-Key", key)).status()).isEqualTo(200);
+    assertThat(browser.send("GET", "/api/stats", null, Map.of("Cookie", session, "Sec-Fetch-Site", "same-origin",
+        "Sec-Fetch-Dest", "empty", "Sec-Fetch-Mode", "cors")).status()).isEqualTo(401);
     assertThat(browser.send("GET", "/api/stats", null, Map.of("Cookie", session)).status()).isEqualTo(403);
     assertThat(browser.get(path).status()).as("a login link works once").isEqualTo(401);
   }

@@ -159,9 +159,11 @@ class DaemonIT {
       assertThat(anonymous.send("POST", "/api/shutdown", null, Map.of()).status()).isEqualTo(401);
       // A browser session (what a page on pagekeep's own origin holds) cannot stop the service.
       String link = new RawHttp(port, token).post("/api/login-links", Map.of()).json().path("url").asText();
-      String cookie = anonymous.get(link.substring(link.indexOf("/login"))).header("Set-Cookie");
+      RawHttp.Reply login = anonymous.get(link.substring(link.indexOf("/login")));
+      String cookie = login.header("Set-Cookie");
       cookie = cookie.substring(0, cookie.indexOf(';'));
-      RawHttp.Reply bySession = anonymous.send("POST", "/api/shutdown", null, Map.of("Cookie", cookie,
+      String key = login.header("Location").substring("/#key=".length()); // the UI's half of the session
+      RawHttp.Reply bySession = anonymous.send("POST", "/api/shutdown", null, Map.of("Cookie", cookie, "X-Pagekeep-Key", key,
           "Origin", "http://127.0.0.1:" + port, "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Dest", "empty"));
       assertThat(bySession.status()).as(bySession.text()).isEqualTo(403);
       assertThat(new RawHttp(port, token).get("/api/stats").status()).as("still running").isEqualTo(200);

@@ -1,6 +1,7 @@
 package dev.pagekeep.api;
 
 import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.replay.ReplaySite;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.replay.SnapshotDiff;
 import io.javalin.http.Context;
@@ -13,25 +14,29 @@ import org.jsoup.nodes.Entities;
 final class DiffController {
   private final SnapshotDiff diffs;
   private final SnapshotsController snapshots;
+  private final WebController web;
 
-  DiffController(SnapshotDiff diffs, SnapshotsController snapshots) {
+  DiffController(SnapshotDiff diffs, SnapshotsController snapshots, WebController web) {
     this.diffs = diffs;
     this.snapshots = snapshots;
+    this.web = web;
   }
 
   void page(Context ctx) {
+    if (web.bounce(ctx)) return;
+    ReplaySite site = web.site(ctx);
     String raw = ctx.req().getRequestURI();
     String[] parts = raw.substring(raw.indexOf("/diff/") + 6).split("/", 3);
     ctx.header("Content-Security-Policy", Replayer.CSP).contentType("text/html; charset=utf-8");
     if (parts.length < 3 || !Timestamps.isTimestamp(parts[0]) || !Timestamps.isTimestamp(parts[1])) {
-      ctx.status(400).result(message("Not a diff address", "Use /diff/{from timestamp}/{to timestamp}/{url}."));
+      ctx.status(400).result(message("Not a diff address", "Use /diff/{from timestamp}/{to timestamp}/{url}.", site));
       return;
     }
     String url = ctx.queryString() == null ? parts[2] : parts[2] + "?" + ctx.queryString();
     try {
-      ctx.result(SnapshotDiff.html(diffs.between(url, parts[0], parts[1])));
+      ctx.result(SnapshotDiff.html(diffs.between(url, parts[0], parts[1]), site));
     } catch (SnapshotDiff.NotComparable e) {
-      ctx.status(404).result(message("Nothing to compare", e.getMessage()));
+      ctx.status(404).result(message("Nothing to compare", e.getMessage(), site));
     }
   }
 
@@ -51,9 +56,9 @@ final class DiffController {
     }
   }
 
-  private static String message(String title, String text) {
+  private static String message(String title, String text, ReplaySite site) {
     return "<!doctype html><meta charset=\"utf-8\"><title>" + Entities.escape(title) + "</title>"
         + "<body style=\"font:15px system-ui,sans-serif;margin:3em\"><h1>" + Entities.escape(title) + "</h1><p>"
-        + Entities.escape(text) + "</p><p><a href=\"/\">Back to the archive</a></p>";
+        + Entities.escape(text) + "</p><p><a href=\"" + Entities.escape(site.ui("/")) + "\">Back to the archive</a></p>";
   }
 }

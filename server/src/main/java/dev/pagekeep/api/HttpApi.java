@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   public static final String VERSION = "0.1.0";
-  private static final String CALLER = "pagekeep.caller";
+  private static final String CALLER = RequestGuard.CALLER;
 
   private final Javalin app;
   private final AtomicInteger port = new AtomicInteger(-1);
@@ -52,14 +52,15 @@ public final class HttpApi {
     json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
         .maxStringLength(SavesController.MAX_HTML_BYTES).maxDocumentLength(SavesController.MAX_REQUEST_BYTES).build());
     Views views = new Views(archiver);
-    RequestGuard guard = new RequestGuard(sessions, port::get);
+    Capabilities capabilities = new Capabilities(java.time.Clock.systemUTC());
+    RequestGuard guard = new RequestGuard(sessions, capabilities, port::get);
     SavesController saves = new SavesController(store, archiver, views, json);
     SnapshotsController snapshots = new SnapshotsController(store, archiver, features.search());
     ImportsController imports = features.importer() == null ? null : new ImportsController(features.importer());
     ExportController exports = new ExportController(store);
-    ReaderController reader = new ReaderController(store, snapshots);
-    WebController web = new WebController(replayer, sessions, port::get);
-    DiffController diffs = new DiffController(new SnapshotDiff(store, replayer), snapshots);
+    WebController web = new WebController(replayer, sessions, capabilities, port::get);
+    ReaderController reader = new ReaderController(store, snapshots, web);
+    DiffController diffs = new DiffController(new SnapshotDiff(store, replayer), snapshots, web);
     WatchesController watches = features.watcher() == null ? null : new WatchesController(features.watcher(), snapshots, json);
     RotController rot = new RotController(store, features.rot(), json);
 
@@ -84,7 +85,9 @@ public final class HttpApi {
         ctx.header("Cache-Control", "no-store");
         // Every /web/ answer, refusals and errors included, is sealed like archived content (the
         // replay page and archived bodies set their own CSP over this one).
-        if (ctx.path().startsWith(WaybackUrl.PREFIX)) ctx.header("Content-Security-Policy", Replayer.CSP);
+        if (ctx.path().startsWith(WaybackUrl.PREFIX) || ctx.path().startsWith(RequestGuard.CAPABILITY_PREFIX)) {
+          ctx.header("Content-Security-Policy", Replayer.CSP);
+        }
         ctx.attribute(CALLER, guard.check(ctx));
       });
 
@@ -132,10 +135,21 @@ public final class HttpApi {
       config.routes.get("/api/lookup", rot::lookup);
       config.routes.post("/api/rot/check", rot::check);
       config.routes.get("/api/rot", rot::list);
+      // The replay site (http://localhost:PORT, see RequestGuard): the same archive paths under a capability.
+      config.routes.post("/api/replay-links", web::replayLink);
+      config.routes.post("/api/export-tickets", web::exportTicket);
+      config.routes.get("/c/{capability}/web/<rest>", web::replay);
+      config.routes.head("/c/{capability}/web/<rest>", web::replay);
+      config.routes.get("/c/{capability}/timemap/link/<rest>", web::timeMap);
+      config.routes.get("/c/{capability}/reader/{hashUrl}/{timestamp}", reader::reader);
+      config.routes.get("/c/{capability}/diff/<rest>", diffs::page);
 
       config.routes.exception(ApiException.class, (e, ctx) -> {
         if (e.status() == 401 && WebController.wantsLoginPage(ctx)) {
           web.loginPage(ctx);
+        } else if (e.details().get("reopen") instanceof String again && "document".equalsIgnoreCase(ctx.header("Sec-Fetch-Dest"))) {
+          // An expired replay link opened in a tab: the UI's origin mints a fresh one for a logged-in browser.
+          ctx.redirect(again, io.javalin.http.HttpStatus.SEE_OTHER);
         } else {
           error(ctx, e.status(), e.code(), e.getMessage(), e.details());
         }

@@ -6,6 +6,7 @@ import dev.pagekeep.export.ReaderText;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.model.WaybackUrl;
+import dev.pagekeep.replay.ReplaySite;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.store.ArchiveStore;
 import io.javalin.http.Context;
@@ -22,13 +23,17 @@ import org.jsoup.nodes.Entities;
 final class ReaderController {
   private final ArchiveStore store;
   private final SnapshotsController snapshots;
+  private final WebController web;
 
-  ReaderController(ArchiveStore store, SnapshotsController snapshots) {
+  ReaderController(ArchiveStore store, SnapshotsController snapshots, WebController web) {
     this.store = store;
     this.snapshots = snapshots;
+    this.web = web;
   }
 
   void reader(Context ctx) {
+    if (web.bounce(ctx)) return;
+    ReplaySite site = web.site(ctx);
     String key = snapshots.resolve(ctx.pathParam("hashUrl"));
     String ts = ctx.pathParam("timestamp");
     if (!Timestamps.isFull(ts)) throw ApiException.badRequest("a timestamp is 14 digits, yyyyMMddHHmmss");
@@ -40,15 +45,15 @@ final class ReaderController {
     Document article = Jsoup.parseBodyFragment(a.contentHtml(), base);
     String title = ReaderView.tidy(article.body(), a.title());
     for (Element img : article.select("img[src]")) {
-      img.attr("src", new WaybackUrl(ts, WaybackUrl.Modifier.IM, img.absUrl("src")).path());
+      img.attr("src", site.path(new WaybackUrl(ts, WaybackUrl.Modifier.IM, img.absUrl("src"))));
       img.removeAttr("srcset");
     }
     String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
         + "<title>" + esc(title) + "</title><style>body{font:18px/1.65 Georgia,serif;max-width:40em;margin:2em auto;padding:0 1em;color:#222}"
         + "header{font:14px/1.4 system-ui,sans-serif;color:#555;border-bottom:1px solid #ddd;margin-bottom:1.5em;padding-bottom:.5em}"
         + "img{max-width:100%;height:auto}pre{white-space:pre-wrap}a{color:#1d4ed8}</style></head><body>"
-        + "<header><a href=\"/#/url/" + c.hashUrl() + "\">&larr; all versions</a> · reader view of "
-        + "<a href=\"" + esc(WaybackUrl.framed(ts, c.url()).path()) + "\">the snapshot</a> of " + esc(c.url()) + " · "
+        + "<header><a href=\"" + esc(site.ui("/#/url/" + c.hashUrl())) + "\">&larr; all versions</a> · reader view of "
+        + "<a href=\"" + esc(site.path(WaybackUrl.framed(ts, c.url()))) + "\">the snapshot</a> of " + esc(c.url()) + " · "
         + esc(Replayer.human(ts)) + "</header><h1>" + esc(title) + "</h1>"
         + (a.byline().isEmpty() ? "" : "<p><i>" + esc(a.byline()) + "</i></p>")
         + "<article>" + article.body().html() + "</article></body></html>";

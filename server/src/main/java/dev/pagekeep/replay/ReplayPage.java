@@ -39,7 +39,7 @@ public final class ReplayPage {
    *
    * @param versions every capture of its URL key, oldest first
    */
-  static Replayer.Reply render(Capture c, List<Capture> versions) {
+  static Replayer.Reply render(Capture c, List<Capture> versions, ReplaySite site) {
     String ts = c.timestamp();
     Capture previous = null;
     Capture next = null;
@@ -51,8 +51,8 @@ public final class ReplayPage {
       if (cmp < 0) previous = v;
       if (cmp > 0 && next == null) next = v;
     }
-    String framed = WaybackUrl.framed(ts, c.url()).path();
-    String alone = new WaybackUrl(ts, WaybackUrl.Modifier.MP, c.url()).path();
+    String framed = site.path(WaybackUrl.framed(ts, c.url()));
+    String alone = site.path(new WaybackUrl(ts, WaybackUrl.Modifier.MP, c.url()));
     String title = c.title() == null || c.title().isBlank() ? c.url() : c.title().strip();
     String when = Replayer.human(ts);
 
@@ -63,22 +63,21 @@ public final class ReplayPage {
         .append("<link rel=\"stylesheet\" href=\"/ui/replay.css\"><script type=\"module\" src=\"/ui/replay.js\"></script>")
         .append("</head><body class=\"pk-replay\">")
         .append("<header id=\"pagekeep-banner\" data-timestamp=\"").append(ts).append("\" data-url=\"").append(esc(c.url()))
-        .append("\" data-framed=\"").append(esc(framed)).append("\">")
-        .append("<a class=\"pk-brand\" href=\"/\" title=\"Your archive\">pagekeep</a>")
-        .append(version("pagekeep-prev", "pk-step", previous, "\u2190", "Previous version"))
+        .append("\" data-framed=\"").append(esc(framed)).append("\" data-prefix=\"").append(esc(site.prefix())).append("\">")
+        .append("<a class=\"pk-brand\" href=\"").append(esc(site.ui("/"))).append("\" title=\"Your archive\">pagekeep</a>")
+        .append(version("pagekeep-prev", "pk-step", previous, "\u2190", "Previous version", site))
         .append("<time class=\"pk-when\" id=\"pagekeep-when\" datetime=\"").append(esc(iso(ts))).append("\" title=\"Captured at\">")
         .append(esc(when)).append("</time>")
-        .append(version("pagekeep-next", "pk-step", next, "\u2192", "Next version"))
-        .append("<a id=\"pagekeep-all\" href=\"/#/url/").append(c.hashUrl()).append("\" title=\"Every version of this URL\">")
+        .append(version("pagekeep-next", "pk-step", next, "\u2192", "Next version", site))
+        .append("<a id=\"pagekeep-all\" href=\"").append(esc(site.ui("/#/url/" + c.hashUrl()))).append("\" title=\"Every version of this URL\">")
         .append(pages).append(pages == 1 ? " version" : " versions").append("</a>")
         .append("<a id=\"pagekeep-live\" class=\"pk-live\" href=\"").append(esc(c.url()))
         .append("\" target=\"_blank\" rel=\"noopener noreferrer\" title=\"The live page on the web today (opens a new tab, leaves the archive)\">")
         .append("<span class=\"pk-tag\">live</span>").append(esc(c.url())).append("</a>")
         .append("<span class=\"pk-hint\" id=\"pagekeep-hint\" aria-live=\"polite\"></span>")
-        .append("<a id=\"pagekeep-reader\" href=\"/reader/").append(c.hashUrl()).append('/').append(ts).append("\">reader view</a>");
+        .append("<a id=\"pagekeep-reader\" href=\"").append(esc(site.path("/reader/" + c.hashUrl() + "/" + ts))).append("\">reader view</a>");
     if (previous != null) {
-      b.append("<a id=\"pagekeep-changes\" href=\"/diff/").append(previous.timestamp()).append('/').append(ts).append('/')
-          .append(esc(c.url())).append("\" title=\"What changed since the previous version\">what changed</a>");
+      b.append("<a id=\"pagekeep-changes\" href=\"").append(esc(site.path("/diff/" + previous.timestamp() + "/" + ts + "/" + c.url()))).append("\" title=\"What changed since the previous version\">what changed</a>");
     }
     b.append("<a id=\"pagekeep-hide\" href=\"").append(esc(alone)).append("\" title=\"Hide this bar: the archived page alone\" aria-label=\"Hide this bar\">\u00d7</a>")
         .append("</header>")
@@ -89,11 +88,11 @@ public final class ReplayPage {
         Map.of("Content-Security-Policy", CSP, "Cache-Control", "no-store")); // its versions change with the next capture
   }
 
-  private static String version(String id, String cls, Capture v, String arrow, String label) {
+  private static String version(String id, String cls, Capture v, String arrow, String label, ReplaySite site) {
     if (v == null) {
       return "<span id=\"" + id + "\" class=\"" + cls + " pk-none\" title=\"" + label + ": none\" aria-disabled=\"true\">" + arrow + "</span>";
     }
-    return "<a id=\"" + id + "\" class=\"" + cls + "\" href=\"" + esc(WaybackUrl.framed(v.timestamp(), v.url()).path())
+    return "<a id=\"" + id + "\" class=\"" + cls + "\" href=\"" + esc(site.path(WaybackUrl.framed(v.timestamp(), v.url())))
         + "\" title=\"" + label + ": " + esc(Replayer.human(v.timestamp())) + "\">" + arrow + "</a>";
   }
 

@@ -82,7 +82,7 @@ public final class Replayer {
 
   /** Replays what {@code address} asks for; a URL that is not archived gets a 404 reply. */
   public Reply replay(WaybackUrl address) {
-    return replay(address, null);
+    return replay(address, null, ReplaySite.SAME);
   }
 
   /**
@@ -90,19 +90,26 @@ public final class Replayer {
    * under {@code origin} (e.g. {@code http://127.0.0.1:8765}); none when {@code origin} is null.
    */
   public Reply replay(WaybackUrl address, String origin) {
+    return replay(address, origin, ReplaySite.SAME);
+  }
+
+  /** As {@link #replay(WaybackUrl, String)}, every address written under {@code site} (the replay origin's capability prefix). */
+  public Reply replay(WaybackUrl address, String origin, ReplaySite site) {
     String target = address.url();
     String ts = address.timestamp() == null ? "99991231235959" : Timestamps.pad(address.timestamp());
     Optional<Capture> found = find(target, ts);
     if (found.isEmpty()) {
-      // A person asking for a page gets "Archive it now"; a frame or a requisite the sealed page.
-      return address.modifier() == WaybackUrl.Modifier.NONE ? NotArchivedPage.render(target) : notArchived(target);
+      if (address.modifier() != WaybackUrl.Modifier.NONE) return notArchived(target, site); // a frame or a requisite: the sealed page
+      // A person asking for a page gets "Archive it now", a page of the UI that calls the API: on the
+      // UI's origin, never on the replay origin (which holds no session and reaches no API).
+      return site.ui().isEmpty() ? NotArchivedPage.render(target) : Reply.redirect(site.ui(address.path()));
     }
     Capture c = found.get();
     if (c.isPage() && !c.timestamp().equals(address.timestamp())) {
-      Reply r = Reply.redirect(new WaybackUrl(c.timestamp(), address.modifier(), c.url()).path());
+      Reply r = Reply.redirect(site.path(new WaybackUrl(c.timestamp(), address.modifier(), c.url())));
       return origin == null || address.timestamp() != null ? r : r.with(Memento.timeGateHeaders(origin, target));
     }
-    Reply r = serve(address, c);
+    Reply r = serve(address, c, site);
     return origin == null || r.status() == 404 ? r : r.with(memento.mementoHeaders(origin, c, address.modifier()));
   }
 
@@ -111,26 +118,36 @@ public final class Replayer {
    * memento nearest to {@code timestamp}, or a 404 when the URL has none.
    */
   public Reply timeGate(String url, String timestamp, String origin) {
-    Optional<Capture> found = find(url, timestamp);
-    if (found.isEmpty()) return notArchived(url).with(Memento.timeGateHeaders(origin, url));
-    Capture c = found.get();
-    return Reply.redirect(WaybackUrl.framed(c.timestamp(), c.url()).path()).with(Memento.timeGateHeaders(origin, url));
+    return timeGate(url, timestamp, origin, ReplaySite.SAME);
   }
 
-  private Reply serve(WaybackUrl address, Capture c) {
+  /** The TimeGate on {@code site}; {@code origin} is where its Memento links point (capability prefix included). */
+  public Reply timeGate(String url, String timestamp, String origin, ReplaySite site) {
+    Optional<Capture> found = find(url, timestamp);
+    if (found.isEmpty()) return notArchived(url, site).with(Memento.timeGateHeaders(origin, url));
+    Capture c = found.get();
+    return Reply.redirect(site.path(WaybackUrl.framed(c.timestamp(), c.url()))).with(Memento.timeGateHeaders(origin, url));
+  }
+
+  private Reply serve(WaybackUrl address, Capture c, ReplaySite site) {
     String target = address.url();
     String type = mediaType(c.contentType());
     boolean html = type.equals("text/html") || type.equals("application/xhtml+xml") || (type.isEmpty() && c.isPage());
     if (html && address.modifier() == WaybackUrl.Modifier.NONE) {
-      return ReplayPage.render(c, store.versions(c.urlKey()));
+      return ReplayPage.render(c, store.versions(c.urlKey()), site);
     }
     byte[] body = store.blob(c.digest()).orElse(null);
-    if (body == null) return notArchived(target);
+    if (body == null) return notArchived(target, site);
     if (address.modifier() == WaybackUrl.Modifier.ID) return asCaptured(c, type, body);
-    return render(c, type, html, body);
+    return render(c, type, html, body, site);
   }
 
   /** The capture nearest in time among every key this address was saved under. */
+  /** Whether the archive holds any capture of {@code url}. */
+  public boolean archived(String url) {
+    return find(url, "99991231235959").isPresent();
+  }
+
   Optional<Capture> find(String url, String ts) {
     List<String> keys = new ArrayList<>();
     keys.add(UrlKeys.urlKey(url));
@@ -150,9 +167,9 @@ public final class Replayer {
     return Optional.ofNullable(best);
   }
 
-  private Reply render(Capture c, String type, boolean html, byte[] body) {
+  private Reply render(Capture c, String type, boolean html, byte[] body, ReplaySite site) {
     String base = c.finalUrl() == null ? c.url() : c.finalUrl();
-    UrlRewriter rewriter = rewriterFor(c.timestamp());
+    UrlRewriter rewriter = rewriterFor(c.timestamp(), site);
     if (html) {
       String page = ReplayRewriter.rewriteHtml(body, c.contentType(), base, rewriter);
       return Reply.archived(200, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
@@ -198,11 +215,11 @@ public final class Replayer {
     return null;
   }
 
-  private UrlRewriter rewriterFor(String ts) {
+  private UrlRewriter rewriterFor(String ts, ReplaySite site) {
     return new UrlRewriter() {
       @Override
       public String resource(String absoluteUrl, Requisite.Kind kind) {
-        return new WaybackUrl(ts, roleOf(kind), absoluteUrl).path();
+        return site.path(new WaybackUrl(ts, roleOf(kind), absoluteUrl));
       }
 
       @Override
@@ -217,7 +234,12 @@ public final class Replayer {
             }
           }
         }
-        return archived ? WaybackUrl.framed(ts, absoluteUrl).path() : null;
+        return archived ? site.path(WaybackUrl.framed(ts, absoluteUrl)) : null;
+      }
+
+      @Override
+      public boolean inArchive(String url) {
+        return url.startsWith(site.prefix() + WaybackUrl.PREFIX);
       }
     };
   }
@@ -232,10 +254,10 @@ public final class Replayer {
     };
   }
 
-  private Reply notArchived(String url) {
+  private Reply notArchived(String url, ReplaySite site) {
     String html = "<!doctype html><meta charset=\"utf-8\"><title>Not in the archive</title>"
         + "<body style=\"font:15px system-ui,sans-serif;margin:3em\"><h1>Not in the archive</h1><p>pagekeep has no copy of <code>"
-        + esc(url) + "</code>.</p><p><a href=\"/\" target=\"_top\">Back to the archive</a></p>";
+        + esc(url) + "</code>.</p><p><a href=\"" + esc(site.ui("/")) + "\" target=\"_top\">Back to the archive</a></p>";
     return Reply.archived(404, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -108,6 +108,11 @@ public final class SnapshotDiff {
 
   /** A page for people: changes in colour with a few lines of context, long unchanged runs folded. */
   public static String html(Result r) {
+    return html(r, ReplaySite.SAME);
+  }
+
+  /** The page for people, its links to the snapshots under {@code site}. */
+  public static String html(Result r, ReplaySite site) {
     Capture from = r.from();
     Capture to = r.to();
     StringBuilder b = new StringBuilder(4096);
@@ -119,8 +124,8 @@ public final class SnapshotDiff {
         .append(".added{background:#e6ffec;border-color:#1a7f37}.removed{background:#ffebe9;border-color:#cf222e;text-decoration:line-through}")
         .append(".added::before{content:'+ ';color:#1a7f37}.removed::before{content:'\\2212  ';color:#cf222e}")
         .append(".same{color:#444}.fold{color:#777;font-style:italic;padding:4px 8px}</style></head><body><header>")
-        .append("<h1>What changed on ").append(esc(to.url())).append("</h1><p>From <a id=\"from\" href=\"").append(esc(WaybackUrl.framed(from.timestamp(), from.url()).path())).append("\">").append(esc(Replayer.human(from.timestamp()))).append("</a> to <a id=\"to\" href=\"")
-        .append(esc(WaybackUrl.framed(to.timestamp(), to.url()).path())).append("\">").append(esc(Replayer.human(to.timestamp()))).append("</a>: <b id=\"added\">")
+        .append("<h1>What changed on ").append(esc(to.url())).append("</h1><p>From <a id=\"from\" href=\"").append(esc(site.path(WaybackUrl.framed(from.timestamp(), from.url())))).append("\">").append(esc(Replayer.human(from.timestamp()))).append("</a> to <a id=\"to\" href=\"")
+        .append(esc(site.path(WaybackUrl.framed(to.timestamp(), to.url())))).append("\">").append(esc(Replayer.human(to.timestamp()))).append("</a>: <b id=\"added\">")
         .append(r.added()).append(" added</b>, <b id=\"removed\">").append(r.removed()).append(" removed</b> paragraphs.</p></header><main id=\"diff\">");
     if (from.timestamp().equals(to.timestamp())) b.append("<p>Only one snapshot: nothing to compare yet.</p>");
     else if (r.added() == 0 && r.removed() == 0) b.append("<p>The text did not change.</p>");

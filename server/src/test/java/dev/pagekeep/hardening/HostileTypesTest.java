@@ -77,10 +77,18 @@ class HostileTypesTest {
         }
       }
     }
-    // Refusals under /web/ are sealed too: no token, or a malformed escape.
+    // Without the token, the UI's origin answers /web/ with the page that sends a browser on to the
+    // replay origin: pagekeep's own script only, nothing archived in it.
     Reply anonymous = RawHttpAnonymous.get(h.port(), "/web/" + origin.url("/text-xml"));
     assertThat(anonymous.status()).isEqualTo(401);
-    assertThat(anonymous.header("Content-Security-Policy")).isEqualTo(Replayer.CSP);
+    assertThat(anonymous.header("Content-Security-Policy")).contains("script-src 'self'").contains("object-src 'none'")
+        .contains("frame-ancestors 'none'").doesNotContain("unsafe-eval");
+    assertThat(anonymous.text()).contains("/ui/bounce.js").doesNotContain("<?xml");
+    // Refusals on the replay origin are sealed like archived content: a bad capability.
+    Reply refused = dev.pagekeep.testing.RawHttp.raw(h.port(), "GET", "/c/1.x/web/" + origin.url("/text-xml"),
+        Map.of("Host", "localhost:" + h.port()), null);
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.header("Content-Security-Policy")).isEqualTo(Replayer.CSP);
     Reply head404 = h.http.send("HEAD", "/web/20260101000000mp_/https://not-archived.example/", null, Map.of());
     assertThat(head404.status()).isEqualTo(404);
     assertThat(head404.header("Content-Security-Policy")).isEqualTo(Replayer.CSP);

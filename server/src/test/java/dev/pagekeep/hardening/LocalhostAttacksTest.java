@@ -252,6 +252,8 @@ class LocalhostAttacksTest {
         "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Dest", "document", "Sec-Fetch-Mode", "navigate");
     assertRefused("same-origin form post", send("POST", "/api/saves", same, json), 403);
     same.put("Sec-Fetch-Dest", "empty");
+    assertRefused("same-origin text/plain fetch without the UI's key", send("POST", "/api/saves", same, json), 401);
+    same.put("X-Pagekeep-Key", sessionKey);
     assertRefused("same-origin text/plain fetch", send("POST", "/api/saves", same, json), 415);
     assertNothingChanged();
   }
@@ -278,6 +280,8 @@ class LocalhostAttacksTest {
     // The UI's own fetch passes; replay and the UI's pages stay reachable by navigation.
     Map<String, String> fetch = headers("Host", host(), "Cookie", session, "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Dest", "empty",
         "Sec-Fetch-Mode", "cors");
+    assertThat(send("GET", "/api/stats", fetch, null).status()).as("the cookie alone, even on a fetch").isEqualTo(401);
+    fetch.put("X-Pagekeep-Key", sessionKey);
     assertThat(send("GET", "/api/stats", fetch, null).status()).isEqualTo(200);
     Map<String, String> nav = headers("Host", host(), "Cookie", session, "Sec-Fetch-Site", "none", "Sec-Fetch-Dest", "document",
         "Sec-Fetch-Mode", "navigate");
@@ -416,11 +420,15 @@ class LocalhostAttacksTest {
     assertNothingChanged();
   }
 
+  /** The key of the last {@link #loginCookie()} session (what the UI's page keeps). */
+  private String sessionKey;
+
   private String loginCookie() {
     String link = h.http.post("/api/login-links", Map.of()).json().path("url").asText();
     Reply r = send("GET", link.substring(link.indexOf("/login")), headers("Host", host()), null);
     String cookie = r.header("Set-Cookie");
     assertThat(cookie).contains("HttpOnly").contains("SameSite=Strict");
+    sessionKey = r.header("Location").substring("/#key=".length());
     return cookie.substring(0, cookie.indexOf(';'));
   }
 }
