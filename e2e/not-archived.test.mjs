@@ -100,16 +100,18 @@ describe('the not-archived page', { timeout: 180000 }, () => {
     assert.equal(saves[0].url, target);
     assert.equal(saves[0].source, 'ui');
     live.release();
-    await tab.waitForURL(/\/web\/\d{14}\//);
+    // The capture opens on the replay origin (http://localhost:PORT/c/{capability}/web/...).
+    await tab.waitForURL(/^http:\/\/localhost:\d+\/c\/[^/]+\/web\/\d{14}\//);
     const done = (await api(data, 'GET', `/api/saves/${saves[0].id}`)).json();
     assert.equal(done.state, 'done');
-    assert.equal(new URL(tab.url()).pathname, done.snapshot.replay);
+    assert.equal(new URL(tab.url()).pathname.replace(/^\/c\/[^/]+/, ''), done.snapshot.replay);
     assert.equal(await tab.frameLocator('#pagekeep-frame').locator('h1').textContent(), 'Fresh from the live web');
     assert.match(await tab.textContent('#pagekeep-banner'), /1 version/);
     // And /web/{url} now replays it.
     const again = await tab.goto(`${base}/web/${target}`);
     assert.equal(again.status(), 200);
-    assert.match(new URL(tab.url()).pathname, /^\/web\/\d{14}\//);
+    await tab.waitForURL(/^http:\/\/localhost:\d+\/c\/[^/]+\/web\/\d{14}\//);
+    assert.equal(await tab.frameLocator('#pagekeep-frame').locator('h1').textContent(), 'Fresh from the live web');
   });
 
   test('a save that fails says why and offers to try again', async () => {

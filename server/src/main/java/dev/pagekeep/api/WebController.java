@@ -210,18 +210,18 @@ final class WebController {
     ctx.header("Content-Security-Policy", UI_CSP).header("Cache-Control", "no-cache").contentType(type).result(asset(file));
   }
 
-  private static final Map<String, String> UI_FILES = Map.of(
-      "app.js", "text/javascript; charset=utf-8",
-      "wayback.js", "text/javascript; charset=utf-8",
-      "replay.js", "text/javascript; charset=utf-8",
-      "not-archived.js", "text/javascript; charset=utf-8",
-      "not-archived.css", "text/css; charset=utf-8",
-      "replay.css", "text/css; charset=utf-8",
-      "bounce.js", "text/javascript; charset=utf-8",
-      "session.js", "text/javascript; charset=utf-8",
-      "again.js", "text/javascript; charset=utf-8",
-      "app.css", "text/css; charset=utf-8",
-      "index.html", "text/html; charset=utf-8");
+  private static final Map<String, String> UI_FILES = Map.ofEntries(
+      Map.entry("app.js", "text/javascript; charset=utf-8"),
+      Map.entry("wayback.js", "text/javascript; charset=utf-8"),
+      Map.entry("replay.js", "text/javascript; charset=utf-8"),
+      Map.entry("not-archived.js", "text/javascript; charset=utf-8"),
+      Map.entry("not-archived.css", "text/css; charset=utf-8"),
+      Map.entry("replay.css", "text/css; charset=utf-8"),
+      Map.entry("bounce.js", "text/javascript; charset=utf-8"),
+      Map.entry("session.js", "text/javascript; charset=utf-8"),
+      Map.entry("again.js", "text/javascript; charset=utf-8"),
+      Map.entry("app.css", "text/css; charset=utf-8"),
+      Map.entry("index.html", "text/html; charset=utf-8"));
 
   private static byte[] asset(String file) {
     try (java.io.InputStream in = WebController.class.getResourceAsStream("/ui/" + file)) {

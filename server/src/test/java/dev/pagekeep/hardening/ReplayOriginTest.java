@@ -254,6 +254,25 @@ class ReplayOriginTest {
   }
 
   @Test
+  void aPageNotInTheArchiveOffersArchiveItNowOnTheUisOriginNeverOnTheReplayOrigin() {
+    String missing = h.site.url("/never-saved");
+    // On the replay origin (no session, no API), a person's page goes to the UI's origin...
+    Reply there = send("GET", capabilityBase() + "/web/" + missing, headers("Host", replayHost()), null);
+    assertThat(there.status()).as(there.text()).isEqualTo(302);
+    assertThat(there.header("Location")).isEqualTo("http://" + ui() + "/web/" + missing);
+    // ...a frame or a requisite gets the sealed page, with no script and no button.
+    Reply frame = send("GET", capabilityBase() + "/web/20200101000000mp_/" + missing, headers("Host", replayHost()), null);
+    assertThat(frame.status()).isEqualTo(404);
+    assertThat(frame.text()).doesNotContain("Archive it now").doesNotContain("<script");
+    // The logged-in UI's origin serves "Archive it now" itself instead of bouncing to the replay origin.
+    Login l = login();
+    Reply here = send("GET", "/web/" + missing, headers("Host", ui(), "Cookie", l.cookie(), "Sec-Fetch-Site", "none",
+        "Sec-Fetch-Dest", "document", "Sec-Fetch-Mode", "navigate"), null);
+    assertThat(here.status()).isEqualTo(404);
+    assertThat(here.text()).contains("Archive it now").contains("/ui/not-archived.js").doesNotContain("/ui/bounce.js");
+  }
+
+  @Test
   void anExportDownloadTakesAOneTimeTicketAndTheCookieAloneTakesNone() {
     Login l = login();
     Map<String, String> download = headers("Host", ui(), "Cookie", l.cookie(), "Sec-Fetch-Site", "same-origin",
