@@ -75,7 +75,7 @@ function toast(message, isError) {
 }
 
 function render(...nodes) {
-  view().replaceChildren(...nodes);
+  view().replaceChildren(...nodes.filter(n => n !== null && n !== undefined));
 }
 
 function failure(e) {

@@ -255,7 +255,7 @@ public final class Watcher implements AutoCloseable {
       result = "first capture queued";
     } else {
       watches.recordRecapture(new RecaptureCheck(urlKey, w.url(), now, RecaptureCheck.CHANGED, newest.timestamp(), saveId, w.id()));
-      result = "changed since " + newest.timestamp() + ": new version queued";
+      result = "changed since the version of " + dev.pagekeep.model.Timestamps.parse(newest.timestamp()) + ": new version queued";
     }
     return watches.recordCheck(w.checked(now, "recapture", null, etag, lastModified, null, List.of(w.url()), result), Set.of());
   }

@@ -41,7 +41,7 @@ class RecaptureIT extends WatchHarness {
     site.put("/prices", "text/html", HEAD + "3;</script><h1>Prices</h1><p>Apples cost 5 euros.</p>");
     JsonNode changed = check(w.path("id").asLong());
     awaitIdle();
-    assertThat(changed.path("lastResult").asText()).startsWith("changed since " + first);
+    assertThat(changed.path("lastResult").asText()).startsWith("changed since the version of " + dev.pagekeep.model.Timestamps.parse(first));
     JsonNode vs = versions(url);
     assertThat(vs).hasSize(2);
     String second = vs.get(1).path("timestamp").asText();
