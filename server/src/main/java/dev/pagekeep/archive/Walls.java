@@ -1,7 +1,6 @@
 package dev.pagekeep.archive;
 
 import dev.pagekeep.fetch.FetchResult;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -93,8 +92,8 @@ public final class Walls {
 
   private static String host(String url) {
     try {
-      String h = URI.create(url).getHost();
-      return h == null ? "" : h.toLowerCase(Locale.ROOT);
+      okhttp3.HttpUrl u = okhttp3.HttpUrl.parse(url); // as the fetcher parses it ("?q=a|b" included)
+      return u == null ? "" : u.host();
     } catch (IllegalArgumentException e) {
       return "";
     }

@@ -120,17 +120,13 @@ public final class WarcExporter {
   }
 
   private static WarcRequest request(Capture c, Instant date, URI concurrentTo) throws IOException {
-    // A URL the strict URI parser refuses still gets its response record; its request is a bare "GET /".
-    URI uri;
-    try {
-      uri = new URI(c.url());
-    } catch (java.net.URISyntaxException e) {
-      uri = URI.create("http://invalid/");
-    }
-    String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    if (uri.getRawQuery() != null) target += "?" + uri.getRawQuery();
+    // The request line and Host the fetcher sent: the URL as OkHttp parses it (it also takes
+    // "?q=a|b", which java.net.URI refuses); a URL it cannot parse gets a bare "GET /".
+    okhttp3.HttpUrl u = okhttp3.HttpUrl.parse(c.url());
+    if (u == null) u = okhttp3.HttpUrl.get("http://invalid/");
+    String target = u.encodedPath() + (u.encodedQuery() == null ? "" : "?" + u.encodedQuery());
     HttpRequest http = new HttpRequest.Builder("GET", target)
-        .addHeader("Host", uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort())
+        .addHeader("Host", u.port() == okhttp3.HttpUrl.defaultPort(u.scheme()) ? u.host() : u.host() + ":" + u.port())
         .addHeader("User-Agent", "pagekeep")
         .build();
     return new WarcRequest.Builder(c.url()).version(MessageVersion.WARC_1_1).date(date)

@@ -42,7 +42,7 @@ import org.mapdb.volume.VolumeFactory;
  * saves         id -> Save json                  queue       ids of queued saves, in order
  * queuedByUrl   urlKey -> id (queued/fetching)   savesByState "state/id" for listings
  * captures      "urlKey/timestamp" -> Capture    pagesByTime  "timestamp/urlKey" (pages)
- * urls          urlKey -> url                    variants     "normalised\0urlKey"
+ * urls          urlKey -> url                    variants     "surt\0urlKey"
  * pageUrls      urlKey -> number of pages        blobs / blobRefs   digest -> bytes / count
  * queueOrder    (priority, id) -> host: the queue in admission order ({@link SaveOrder})
  * </pre>
@@ -50,6 +50,9 @@ import org.mapdb.volume.VolumeFactory;
 public final class MapDbArchiveStore implements ArchiveStore {
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** The form of the keys of {@code variants}: {@link UrlKeys#normalize}'s SURT. */
+  private static final String VARIANTS_FORM = "surt-1";
 
   private final DB db;
   private final StoreWriter writer;
@@ -102,6 +105,12 @@ public final class MapDbArchiveStore implements ArchiveStore {
     }
     for (SaveState s : SaveState.values()) {
       stateCounts.put(s, db.atomicLong("count." + s.wire()).createOrOpen());
+    }
+    Atomic.String variantsForm = db.atomicString("variantsForm").createOrOpen();
+    if (!VARIANTS_FORM.equals(variantsForm.get())) { // a store from before the SURT form: rebuild once
+      variants.clear();
+      for (Map.Entry<String, String> e : urls.entrySet()) variants.add(UrlKeys.normalize(e.getValue()) + "\0" + e.getKey());
+      variantsForm.set(VARIANTS_FORM);
     }
     order = new SaveOrder(db, queue, this::readSave);
     db.commit();

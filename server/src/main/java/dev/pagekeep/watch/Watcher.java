@@ -306,7 +306,8 @@ public final class Watcher implements AutoCloseable {
 
   private static String host(String url) {
     try {
-      return java.net.URI.create(url).getHost();
+      okhttp3.HttpUrl u = okhttp3.HttpUrl.parse(url); // as the fetcher parses it ("?q=a|b" included)
+      return u == null ? url : u.host();
     } catch (IllegalArgumentException e) {
       return url;
     }

@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +96,8 @@ class ApiFuzzTest {
     // Nothing the fuzzer queued could leave this machine.
     for (SaveState state : SaveState.values()) {
       for (Save s : h.service.store().saves(state, Long.MAX_VALUE, Integer.MAX_VALUE)) {
-        assertThat(URI.create(s.url()).getHost()).as(s.url()).isIn("127.0.0.1", "localhost");
+        // Parsed as the fetcher parses it: URLs java.net.URI refuses ("/]") are archivable now.
+        assertThat(okhttp3.HttpUrl.get(s.url()).host()).as(s.url()).isIn("127.0.0.1", "localhost");
       }
     }
   }

@@ -59,4 +59,50 @@ class UrlKeysTest {
     }
     org.assertj.core.api.Assertions.assertThat(UrlKeys.validate("https://example.org/a@b?c=d@e")).isEqualTo("https://example.org/a@b?c=d@e");
   }
+
+  @Test
+  void acceptsWhatTheBrowserAndOkHttpAccept() {
+    // Refused before (java.net.URI): "Illegal character in query/path", and "no host" for an IDN.
+    assertThat(UrlKeys.validate("http://h.example/x?q=a|b")).isEqualTo("http://h.example/x?q=a|b");
+    assertThat(UrlKeys.validate("http://h.example/x?q={1}")).isEqualTo("http://h.example/x?q={1}");
+    assertThat(UrlKeys.validate("http://h.example/a b?c d#f g")).isEqualTo("http://h.example/a%20b?c%20d");
+    assertThat(UrlKeys.validate("https://bücher.example/seite")).isEqualTo("https://xn--bcher-kva.example/seite");
+    assertThat(UrlKeys.validate("https://BÜCHER.example")).isEqualTo("https://xn--bcher-kva.example/");
+    // The saved form is what OkHttp requests, so the fetcher and a link in another page agree.
+    assertThat(okhttp3.HttpUrl.get(UrlKeys.validate("http://h.example/a b")).toString()).isEqualTo("http://h.example/a%20b");
+  }
+
+  @Test
+  void aUrlTheSeedAcceptedKeepsItsUrlAndItsKey() {
+    // Saved exactly as given (less the fragment): the MD5 key of every existing URL is unchanged.
+    for (String url : new String[] {"http://pawelmhm.github.io/asyncio/python/aiohttp/2016/04/22/asyncio-aiohttp.html",
+        "HTTP://Example.COM", "http://example.com:80/a/../b?", "https://example.com/%7Euser?x=%41&b=2",
+        "http://example.com/caf%C3%A9"}) {
+      assertThat(UrlKeys.validate(url + "#frag")).as(url).isEqualTo(url);
+      assertThat(UrlKeys.urlKey(UrlKeys.validate(url))).isEqualTo(UrlKeys.urlKey(url));
+    }
+    assertThat(UrlKeys.hashUrl(UrlKeys.validate("http://pawelmhm.github.io/asyncio/python/aiohttp/2016/04/22/asyncio-aiohttp.html")))
+        .isEqualTo("44abc2fd41");
+  }
+
+  @Test
+  void refusesWhatOkHttpCannotFetchWithAOneLineReason() {
+    assertThatThrownBy(() -> UrlKeys.validate("http://exa mple.com/")).hasMessageContaining("host").hasMessageNotContaining("\n");
+    assertThatThrownBy(() -> UrlKeys.validate("http://example.com:99999/")).hasMessageContaining("not a valid URL");
+    assertThatThrownBy(() -> UrlKeys.validate("https://user:secret@bücher.example/")).hasMessageContaining("user name or password")
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> UrlKeys.validate("ftp://example.com/")).hasMessageContaining("only http and https");
+  }
+
+  @Test
+  void variantsMeetInASurtFormThatKeepsPathCase() {
+    assertThat(UrlKeys.normalize("https://example.com/a?b=1")).isEqualTo("com,example)/a?b=1");
+    assertThat(UrlKeys.normalize("https://bücher.example/a b")).isEqualTo("example,xn--bcher-kva)/a%20b")
+        .isEqualTo(UrlKeys.normalize("http://xn--bcher-kva.example/a%20b"));
+    assertThat(UrlKeys.normalize("http://127.0.0.1:8080/x?q=a|b")).isEqualTo("127.0.0.1:8080)/x?q=a|b");
+    assertThat(UrlKeys.normalize("https://example.com/A")).isNotEqualTo(UrlKeys.normalize("https://example.com/a"));
+    assertThat(UrlKeys.normalize("https://example.com/a?b=1&c=2")).isNotEqualTo(UrlKeys.normalize("https://example.com/a?c=2&b=1"));
+    // Not an http(s) URL: matches itself only, never a lower-cased guess.
+    assertThat(UrlKeys.normalize("Not A URL")).isEqualTo("Not A URL");
+  }
 }

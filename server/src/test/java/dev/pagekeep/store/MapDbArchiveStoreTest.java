@@ -174,6 +174,31 @@ class MapDbArchiveStoreTest {
   }
 
   @Test
+  void aStoreFromBeforeTheSurtFormRebuildsItsVariantsOnOpen() throws Exception {
+    String url = "https://Example.com:443/a";
+    try (MapDbArchiveStore store = open()) {
+      Save s = store.enqueue(List.of(new NewSave(url, "api", null, null))).get(0).save();
+      store.finish(s, 1, page(url, "20240101000000", "<p/>", List.of()), List.of());
+    }
+    // Make the file what an older pagekeep left: variants in the old "host/path" form, no form marker.
+    java.nio.file.Path file = dir.resolve("archive.db");
+    org.mapdb.volume.VolumeFactory volumes = JournaledVolume.factory(file);
+    org.mapdb.StoreWAL wal = org.mapdb.StoreWAL.make(file.toString(), volumes, 0L, true, org.mapdb.CC.STORE_DIRECT_CONC_SHIFT,
+        0L, 0L, false, false, false, true, false);
+    org.mapdb.DB db = new org.mapdb.DB(wal, true, true, getClass().getClassLoader(), 0);
+    java.util.NavigableSet<String> variants = db.treeSet("variants", org.mapdb.Serializer.STRING).createOrOpen();
+    variants.clear();
+    variants.add("example.com/a\0" + UrlKeys.urlKey(url));
+    db.atomicString("variantsForm").createOrOpen().set("");
+    db.commit();
+    db.close();
+    try (MapDbArchiveStore store = open()) {
+      assertThat(store.keysForUrl("http://EXAMPLE.com/a#x")).containsExactly(UrlKeys.urlKey(url));
+      assertThat(store.keysForUrl("https://example.com/A")).isEmpty();
+    }
+  }
+
+  @Test
   void variantsOfAnAddressAreFoundWithoutChangingTheKey() {
     try (MapDbArchiveStore store = open()) {
       String url = "https://Example.com:443/a";
