@@ -1,7 +1,6 @@
 package dev.pagekeep.store;
 
 import dev.pagekeep.model.Save;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,12 +54,10 @@ public final class SaveOrder {
 
   /** The host a save's pages are counted under (lower case; "" when the URL has none). */
   public static String host(String url) {
-    try {
-      String h = URI.create(url).getHost();
-      if (h != null) return h.toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException ignored) {
-      // a URL java.net.URI refuses (a space, a '|'): take what is between "//" and the next '/'
-    }
+    // The host as the fetcher sees it (OkHttp's HttpUrl: IDN as punycode, a '|' or a space in the
+    // query is fine); anything it cannot parse: what is between "//" and the next '/'.
+    okhttp3.HttpUrl parsed = okhttp3.HttpUrl.parse(url);
+    if (parsed != null) return parsed.host();
     int start = url.indexOf("//");
     if (start < 0) return "";
     int end = start + 2;
