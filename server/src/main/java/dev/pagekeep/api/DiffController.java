@@ -1,9 +1,9 @@
 package dev.pagekeep.api;
 
+import dev.pagekeep.diff.SnapshotDiff;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.replay.ReplaySite;
 import dev.pagekeep.replay.Replayer;
-import dev.pagekeep.replay.SnapshotDiff;
 import io.javalin.http.Context;
 import org.jsoup.nodes.Entities;
 

@@ -1,13 +1,13 @@
 package dev.pagekeep.api;
 
-import dev.pagekeep.capture.Charsets;
-import dev.pagekeep.capture.ReaderView;
-import dev.pagekeep.export.ReaderText;
+import dev.pagekeep.media.Charsets;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
-import dev.pagekeep.model.WaybackUrl;
+import dev.pagekeep.reader.ReaderText;
+import dev.pagekeep.reader.ReaderView;
 import dev.pagekeep.replay.ReplaySite;
 import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.replay.WaybackUrl;
 import dev.pagekeep.store.ArchiveStore;
 import io.javalin.http.Context;
 import org.jsoup.Jsoup;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.UrlKeys;
-import dev.pagekeep.model.WaybackUrl;
+import dev.pagekeep.replay.WaybackUrl;
 import dev.pagekeep.rot.RotChecker;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.RotLedger;

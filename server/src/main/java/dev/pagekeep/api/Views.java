@@ -4,7 +4,7 @@ import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Save;
 import dev.pagekeep.model.SaveState;
-import dev.pagekeep.model.WaybackUrl;
+import dev.pagekeep.replay.WaybackUrl;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

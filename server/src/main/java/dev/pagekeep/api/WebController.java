@@ -1,9 +1,9 @@
 package dev.pagekeep.api;
 
-import dev.pagekeep.model.WaybackUrl;
 import dev.pagekeep.replay.Memento;
 import dev.pagekeep.replay.ReplaySite;
 import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.replay.WaybackUrl;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.Map;

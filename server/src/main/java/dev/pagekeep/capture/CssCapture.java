@@ -15,7 +15,7 @@ public final class CssCapture {
   public static final int MAX_REQUISITES = 500;
 
   /** Replacement for references that must not reach the network (not http(s), not data:). */
-  static final String BLOCKED = "about:invalid";
+  public static final String BLOCKED = "about:invalid";
 
   private CssCapture() {}
 
@@ -56,7 +56,7 @@ public final class CssCapture {
   }
 
   /** Replaces every URL reference with {@code mapper(rawUrl)}; a null result leaves the reference unchanged. */
-  static String map(String css, UnaryOperator<String> mapper) {
+  public static String map(String css, UnaryOperator<String> mapper) {
     return mapRefs(css, ref -> mapper.apply(ref.url()));
   }
 

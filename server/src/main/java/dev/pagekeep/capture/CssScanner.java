@@ -10,9 +10,9 @@ import java.util.List;
  * ({@code u\72l(x)} is {@code url(x)}, {@code @\69mport} is {@code @import}). Linear in the input; never
  * throws on malformed CSS (unterminated constructs end at end of input).
  */
-final class CssScanner {
+public final class CssScanner {
   /** One reference: {@code [start, end)} is the text to replace; {@code urlForm} is false for {@code @import "x"}. */
-  record Ref(int start, int end, String url, boolean isImport, boolean inFontFace, boolean urlForm) {}
+  public record Ref(int start, int end, String url, boolean isImport, boolean inFontFace, boolean urlForm) {}
 
   private final String css;
   private final List<Ref> refs = new ArrayList<>();
@@ -28,7 +28,7 @@ final class CssScanner {
     this.css = css;
   }
 
-  static List<Ref> scan(String css) {
+  public static List<Ref> scan(String css) {
     CssScanner s = new CssScanner(css);
     s.run();
     return s.refs;

@@ -1,5 +1,6 @@
 package dev.pagekeep.capture;
 
+import dev.pagekeep.media.Charsets;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -10,15 +11,15 @@ import org.jsoup.nodes.Node;
 import org.jsoup.parser.Parser;
 
 /** Decoding and parsing shared by capture and replay. jsoup caps tree depth, so deep input stays cheap. */
-final class Documents {
+public final class Documents {
   private static final int BINARY_PROBE = 1024;
 
   /** A parsed page: the document, the charset it was decoded with, and its effective base URL. */
-  record Parsed(Document doc, Charset charset, String baseUrl) {}
+  public record Parsed(Document doc, Charset charset, String baseUrl) {}
 
   private Documents() {}
 
-  static Parsed parse(byte[] body, String contentType, String pageUrl) {
+  public static Parsed parse(byte[] body, String contentType, String pageUrl) {
     Charset charset = Charsets.detect(body, contentType);
     String html = looksBinary(body, charset) ? "" : Charsets.decode(body, charset);
     // indexOf is vectorised; replace() scans char by char even when there is nothing to replace.
@@ -63,7 +64,7 @@ final class Documents {
   }
 
   /** {@code <title>}, else og:title, else the first h1; whitespace-normalised, "" when none. */
-  static String title(Document doc) {
+  public static String title(Document doc) {
     Element title = doc.head().selectFirst("title");
     if (title != null && !title.text().isBlank()) return cap(normalise(title.text()));
     Element og = doc.selectFirst("meta[property=og:title][content]");
@@ -73,7 +74,7 @@ final class Documents {
   }
 
   /** Collapses runs of ASCII whitespace and NBSP to one space, then strips. */
-  static String normalise(String s) {
+  public static String normalise(String s) {
     char[] buf = new char[s.length()];
     s.getChars(0, buf.length, buf, 0);
     return normalise(buf, buf.length);
@@ -84,7 +85,7 @@ final class Documents {
    * array, because per-character String and StringBuilder calls made this a fifth of all
    * capture CPU on text-heavy pages (and a regex before them 10%).
    */
-  static String normalise(char[] buf, int n) {
+  public static String normalise(char[] buf, int n) {
     int len = 0;
     boolean space = false;
     for (int i = 0; i < n; i++) {

@@ -47,7 +47,7 @@ public final class HtmlCapture {
     return new ArrayList<>(found.values());
   }
 
-  static String styleText(Element style) {
+  public static String styleText(Element style) {
     StringBuilder sb = new StringBuilder();
     for (DataNode data : style.dataNodes()) sb.append(data.getWholeData());
     return sb.length() > 0 ? sb.toString() : style.text();

@@ -1,5 +1,6 @@
 package dev.pagekeep.capture;
 
+import dev.pagekeep.media.Charsets;
 import java.util.List;
 
 /**

@@ -13,18 +13,18 @@ import org.jsoup.nodes.Element;
  * rewrite), so the two cannot drift apart. Inline CSS ({@code style=""}, {@code <style>}) is handled
  * by the callers through {@link CssCapture}.
  */
-final class ResourceSlots {
-  static final String SVG_NAMESPACE = "http://www.w3.org/2000/svg";
+public final class ResourceSlots {
+  public static final String SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 
   /** An attribute of an element holding one URL, or a srcset when {@code srcset} is true. */
-  record Slot(Element element, String attribute, Requisite.Kind kind, boolean srcset) {
-    String value() {
+  public record Slot(Element element, String attribute, Requisite.Kind kind, boolean srcset) {
+    public String value() {
       return element.attr(attribute);
     }
   }
 
   /** Lazy-loading attributes and the real attribute each one stands for. */
-  static final List<String[]> LAZY = List.of(
+  public static final List<String[]> LAZY = List.of(
       new String[] {"data-src", "src"}, new String[] {"data-lazy-src", "src"},
       new String[] {"data-original", "src"}, new String[] {"data-srcset", "srcset"});
 
@@ -35,7 +35,7 @@ final class ResourceSlots {
   private ResourceSlots() {}
 
   /** The requisite slots of one element that are present (non-empty) on it. */
-  static List<Slot> of(Element el) {
+  public static List<Slot> of(Element el) {
     List<Slot> slots = new ArrayList<>(2);
     if (isSvg(el)) {
       svgSlots(el, slots);
@@ -104,11 +104,11 @@ final class ResourceSlots {
     }
   }
 
-  static boolean isSvg(Element el) {
+  public static boolean isSvg(Element el) {
     return SVG_NAMESPACE.equals(el.tag().namespace());
   }
 
-  static Set<String> rels(Element el) {
+  public static Set<String> rels(Element el) {
     String rel = el.attr("rel").toLowerCase(Locale.ROOT).strip();
     return rel.isEmpty() ? Set.of() : new HashSet<>(Arrays.asList(rel.split("\\s+"))); // duplicates are legal
   }

@@ -5,15 +5,15 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** Parses and rewrites {@code srcset} values (URLs may contain commas, descriptors may not). */
-final class Srcset {
+public final class Srcset {
   /** Candidates beyond this are dropped: no real page needs more, hostile ones can have millions. */
   static final int MAX_CANDIDATES = 64;
 
-  record Candidate(String url, String descriptor) {}
+  public record Candidate(String url, String descriptor) {}
 
   private Srcset() {}
 
-  static List<Candidate> parse(String srcset) {
+  public static List<Candidate> parse(String srcset) {
     List<Candidate> out = new ArrayList<>();
     int i = 0;
     int n = srcset.length();
@@ -36,7 +36,7 @@ final class Srcset {
   }
 
   /** Rewrites every candidate URL; candidates mapped to null are dropped. */
-  static String rewrite(String srcset, UnaryOperator<String> mapper) {
+  public static String rewrite(String srcset, UnaryOperator<String> mapper) {
     StringBuilder sb = new StringBuilder();
     for (Candidate c : parse(srcset)) {
       String mapped = mapper.apply(c.url());

@@ -1,6 +1,7 @@
 package dev.pagekeep.capture;
 
-/** Maps live URLs to archive replay URLs; supplied by the caller of {@link ReplayRewriter}. */
+
+/** Maps live URLs to archive replay URLs; supplied by the caller of {@link dev.pagekeep.replay.ReplayRewriter}. */
 public interface UrlRewriter {
   /** Replay URL for a requisite in its role (absolute URL in), e.g. "/web/20260101000000cs_/https://x/a.css". */
   String resource(String absoluteUrl, Requisite.Kind kind);

@@ -6,7 +6,7 @@ import java.util.Locale;
 import okhttp3.HttpUrl;
 
 /** URL resolution and scheme checks shared by HTML and CSS handling. */
-final class Urls {
+public final class Urls {
   private static final int SCHEME_PROBE = 40;
 
   private Urls() {}
@@ -17,7 +17,7 @@ final class Urls {
    * site root stays at the root and dot segments are removed (java.net.URL keeps "/../x.css", which no
    * browser asks for); other schemes (mailto:, data:) resolve as before.
    */
-  static String resolve(String base, String ref) {
+  public static String resolve(String base, String ref) {
     if (ref == null) return null;
     String cleaned = clean(ref);
     if (cleaned.isEmpty()) return null;
@@ -38,7 +38,7 @@ final class Urls {
    * Resolves and keeps only http(s) results, without fragment; null otherwise, and null for a URL
    * with credentials ({@code user:pass@host}): such a URL is neither fetched nor shown.
    */
-  static String resolveHttp(String base, String ref) {
+  public static String resolveHttp(String base, String ref) {
     String abs = resolve(base, ref);
     return abs != null && isHttp(abs) && !hasCredentials(abs) ? stripFragment(abs) : null;
   }
@@ -48,7 +48,7 @@ final class Urls {
    * no dot segments (also percent-encoded) and no backslash before the query, so that
    * "/web/../api/stats" cannot pass for a replay path.
    */
-  static boolean staysInPath(String url) {
+  public static boolean staysInPath(String url) {
     int end = url.length();
     for (int i = 0; i < url.length(); i++) {
       char c = url.charAt(i);
@@ -66,34 +66,34 @@ final class Urls {
   }
 
   /** True for an http(s) URL with a user name or password. */
-  static boolean hasCredentials(String url) {
+  public static boolean hasCredentials(String url) {
     HttpUrl u = HttpUrl.parse(url);
     return u != null && (!u.encodedUsername().isEmpty() || !u.encodedPassword().isEmpty());
   }
 
-  static boolean isHttp(String url) {
+  public static boolean isHttp(String url) {
     String lower = prefix(url);
     return lower.startsWith("http://") || lower.startsWith("https://");
   }
 
-  static String stripFragment(String url) {
+  public static String stripFragment(String url) {
     int hash = url.indexOf('#');
     return hash < 0 ? url : url.substring(0, hash);
   }
 
-  static String fragment(String url) {
+  public static String fragment(String url) {
     int hash = url.indexOf('#');
     return hash < 0 ? "" : url.substring(hash);
   }
 
   /** True for values a browser would execute or render as a document: javascript:, vbscript:, data:text/html. */
-  static boolean isDangerous(String value) {
+  public static boolean isDangerous(String value) {
     String p = prefix(value);
     return p.startsWith("javascript:") || p.startsWith("vbscript:") || p.startsWith("livescript:")
         || p.startsWith("data:text/html") || p.startsWith("data:application/xhtml");
   }
 
-  static boolean isData(String value) {
+  public static boolean isData(String value) {
     return prefix(value).startsWith("data:");
   }
 
@@ -101,7 +101,7 @@ final class Urls {
    * The first characters of a value, lower-cased, without the whitespace and control characters that
    * browsers ignore in URLs ("java\tscript:" is javascript:). Bounded, so huge attributes cost nothing.
    */
-  static String prefix(String value) {
+  public static String prefix(String value) {
     StringBuilder sb = new StringBuilder(SCHEME_PROBE);
     for (int i = 0; i < value.length() && sb.length() < SCHEME_PROBE; i++) {
       char c = value.charAt(i);

@@ -10,9 +10,9 @@ import org.jsoup.select.NodeTraversor;
 /**
  * The text a reader sees: one line per block (paragraph, heading, list item, cell, {@code <br>}),
  * whitespace collapsed inside lines, no blank lines, nothing from script/style/noscript/template.
- * Lines keep paragraphs apart for {@link TextDiff}; to a search index they are ordinary whitespace.
+ * Lines keep paragraphs apart for {@link dev.pagekeep.diff.TextDiff}; to a search index they are ordinary whitespace.
  */
-final class VisibleText implements NodeFilter {
+public final class VisibleText implements NodeFilter {
   /** Text beyond this many characters is dropped. */
   static final int MAX_CHARS = 2_000_000;
   private static final Set<String> INVISIBLE =
@@ -24,7 +24,7 @@ final class VisibleText implements NodeFilter {
 
   private VisibleText() {}
 
-  static String of(Element root) {
+  public static String of(Element root) {
     VisibleText v = new VisibleText();
     NodeTraversor.filter(v, root);
     v.endLine();

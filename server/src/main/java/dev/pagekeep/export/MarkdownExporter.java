@@ -4,6 +4,7 @@ import com.vladsch.flexmark.html2md.converter.FlexmarkHtmlConverter;
 import com.vladsch.flexmark.util.data.MutableDataSet;
 import dev.pagekeep.capture.Requisite;
 import dev.pagekeep.model.Capture;
+import dev.pagekeep.reader.ReaderText;
 import dev.pagekeep.store.ArchiveStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,16 +1,16 @@
 package dev.pagekeep.export;
 
-import dev.pagekeep.capture.ReplayRewriter;
 import dev.pagekeep.capture.Requisite;
 import dev.pagekeep.capture.UrlRewriter;
+import dev.pagekeep.media.MediaTypes;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.UrlKeys;
+import dev.pagekeep.replay.ReplayRewriter;
 import dev.pagekeep.store.ArchiveStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -60,7 +60,7 @@ final class PageFiles {
     if (c == null) return null;
     String name = written.get(c.digest());
     if (name != null) return name;
-    String type = mediaType(c.contentType());
+    String type = MediaTypes.essence(c.contentType());
     String ext = extension(type, kind);
     if (ext == null) return null;
     byte[] body = store.blob(c.digest()).orElse(null);
@@ -139,9 +139,4 @@ final class PageFiles {
     };
   }
 
-  static String mediaType(String contentType) {
-    if (contentType == null) return "";
-    int semi = contentType.indexOf(';');
-    return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
-  }
 }

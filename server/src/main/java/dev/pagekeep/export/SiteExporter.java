@@ -1,11 +1,13 @@
 package dev.pagekeep.export;
 
-import dev.pagekeep.capture.ReplayRewriter;
 import dev.pagekeep.capture.Requisite;
 import dev.pagekeep.capture.UrlRewriter;
+import dev.pagekeep.media.MediaTypes;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.model.UrlKeys;
+import dev.pagekeep.reader.ReaderText;
+import dev.pagekeep.replay.ReplayRewriter;
 import dev.pagekeep.store.ArchiveStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,7 +88,7 @@ public final class SiteExporter {
     if (body == null) return false;
     String dir = ExportPaths.articleDir(c);
     ReaderText.Extract reader = ReaderText.of(c, body);
-    String type = PageFiles.mediaType(c.contentType());
+    String type = MediaTypes.essence(c.contentType());
     boolean html = type.isEmpty() || type.equals("text/html") || type.equals("application/xhtml+xml");
     if (html) {
       PageFiles files = new PageFiles(store, c, sink, dir);

@@ -4,11 +4,12 @@ import dev.pagekeep.capture.CssCapture;
 import dev.pagekeep.capture.HtmlCapture;
 import dev.pagekeep.capture.ParsedPage;
 import dev.pagekeep.capture.Requisite;
+import dev.pagekeep.media.MediaTypes;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.model.UrlKeys;
-import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.ArchiveStore.StoredCapture;
+import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.Blob;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,8 +106,7 @@ final class ArchiveImport {
   }
 
   static boolean isHtml(String contentType) {
-    String t = mediaType(contentType);
-    return t.equals("text/html") || t.equals("application/xhtml+xml");
+    return MediaTypes.isHtml(contentType);
   }
 
   private void importPage(int i) {
@@ -153,7 +153,7 @@ final class ArchiveImport {
         continue;
       }
       if (b == null) continue;
-      String type = mediaType(b.contentType);
+      String type = MediaTypes.essence(b.contentType);
       List<Requisite> more = List.of();
       String title = null;
       Blob text = null;
@@ -272,12 +272,6 @@ final class ArchiveImport {
   /** How URLs are matched across records: http/https, host case and default port folded. */
   private static String lookup(String url) {
     return UrlKeys.normalize(url);
-  }
-
-  private static String mediaType(String contentType) {
-    if (contentType == null) return "";
-    int semi = contentType.indexOf(';');
-    return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
   }
 
   private static String decode(byte[] body, String contentType) {

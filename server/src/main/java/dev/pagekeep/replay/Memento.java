@@ -3,7 +3,6 @@ package dev.pagekeep.replay;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.model.UrlKeys;
-import dev.pagekeep.model.WaybackUrl;
 import dev.pagekeep.store.ArchiveStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,12 +1,11 @@
 package dev.pagekeep.replay;
 
-import static dev.pagekeep.replay.Replayer.esc;
-
 import dev.pagekeep.model.Capture;
-import dev.pagekeep.model.WaybackUrl;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+
+import static dev.pagekeep.replay.Replayer.esc;
 
 /**
  * pagekeep's replay page, pywb's framed replay: a banner of a fixed, whole-pixel height, then a frame

@@ -1,7 +1,5 @@
 package dev.pagekeep.replay;
 
-import dev.pagekeep.model.WaybackUrl;
-
 /**
  * Where a replay is served, so that every address it writes stays there: {@code prefix} goes before
  * every archive path it emits ({@code /web/...}, {@code /reader/...}, {@code /diff/...}), and

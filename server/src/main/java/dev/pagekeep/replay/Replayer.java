@@ -1,12 +1,11 @@
 package dev.pagekeep.replay;
 
-import dev.pagekeep.capture.ReplayRewriter;
 import dev.pagekeep.capture.Requisite;
 import dev.pagekeep.capture.UrlRewriter;
+import dev.pagekeep.media.MediaTypes;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.model.UrlKeys;
-import dev.pagekeep.model.WaybackUrl;
 import dev.pagekeep.store.ArchiveStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -131,7 +130,7 @@ public final class Replayer {
 
   private Reply serve(WaybackUrl address, Capture c, ReplaySite site) {
     String target = address.url();
-    String type = mediaType(c.contentType());
+    String type = MediaTypes.essence(c.contentType());
     boolean html = type.equals("text/html") || type.equals("application/xhtml+xml") || (type.isEmpty() && c.isPage());
     if (html && address.modifier() == WaybackUrl.Modifier.NONE) {
       return ReplayPage.render(c, store.versions(c.urlKey()), site);
@@ -148,7 +147,7 @@ public final class Replayer {
     return find(url, "99991231235959").isPresent();
   }
 
-  Optional<Capture> find(String url, String ts) {
+  public Optional<Capture> find(String url, String ts) {
     List<String> keys = new ArrayList<>();
     keys.add(UrlKeys.urlKey(url));
     for (String k : store.keysForUrl(url)) if (!keys.contains(k)) keys.add(k);
@@ -202,19 +201,6 @@ public final class Replayer {
     return type.contains("javascript") || type.contains("ecmascript");
   }
 
-  /** The charset parameter of a Content-Type when it is a plain token, else null. */
-  static String charsetOf(String contentType) {
-    if (contentType == null) return null;
-    for (String param : contentType.split(";")) {
-      String p = param.strip();
-      if (p.regionMatches(true, 0, "charset=", 0, 8)) {
-        String v = p.substring(8).replace("\"", "").strip();
-        return v.matches("[A-Za-z0-9._:-]{1,40}") ? v : null;
-      }
-    }
-    return null;
-  }
-
   private UrlRewriter rewriterFor(String ts, ReplaySite site) {
     return new UrlRewriter() {
       @Override
@@ -259,12 +245,6 @@ public final class Replayer {
         + "<body style=\"font:15px system-ui,sans-serif;margin:3em\"><h1>Not in the archive</h1><p>pagekeep has no copy of <code>"
         + esc(url) + "</code>.</p><p><a href=\"" + esc(site.ui("/")) + "\" target=\"_top\">Back to the archive</a></p>";
     return Reply.archived(404, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
-  }
-
-  static String mediaType(String contentType) {
-    if (contentType == null) return "";
-    int semi = contentType.indexOf(';');
-    return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
   }
 
   static String esc(String s) {

@@ -1,5 +1,6 @@
 package dev.pagekeep.replay;
 
+import dev.pagekeep.media.MediaTypes;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -26,7 +27,7 @@ record ServedType(String contentType, boolean attachment) {
 
   /** How a capture stored with {@code contentType} (possibly null) is served, HTML, CSS and SVG aside. */
   static ServedType of(String contentType) {
-    String type = Replayer.mediaType(contentType);
+    String type = MediaTypes.essence(contentType);
     if (!MEDIA_TYPE.matcher(type).matches()) return new ServedType(DOWNLOAD, true);
     if (type.equals("image/svg+xml")) return new ServedType(DOWNLOAD, true); // only ever served sanitized
     if (type.startsWith("image/") || type.startsWith("audio/") || type.startsWith("video/") || type.startsWith("font/")
@@ -39,7 +40,7 @@ record ServedType(String contentType, boolean attachment) {
 
   /** {@code text/plain} with the captured charset when it is a plain token. */
   static ServedType plainText(String contentType) {
-    String charset = Replayer.charsetOf(contentType);
+    String charset = MediaTypes.charsetLabel(contentType);
     return new ServedType("text/plain" + (charset == null ? "" : "; charset=" + charset), false);
   }
 

@@ -10,6 +10,7 @@ import com.rometools.rome.feed.synd.SyndFeed;
 import com.rometools.rome.io.SyndFeedInput;
 import dev.pagekeep.capture.HtmlCapture;
 import dev.pagekeep.capture.ParsedPage;
+import dev.pagekeep.media.MediaTypes;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class Feeds {
    * @param url the URL it came from after redirects, for relative links
    */
   public static Feed read(byte[] body, String contentType, String url) throws FeedException {
-    String type = mediaType(contentType);
+    String type = MediaTypes.essence(contentType);
     String head = start(body);
     if (head.isEmpty()) throw new FeedException("empty answer: neither a feed nor a page");
     if (head.startsWith("{") || type.equals("application/feed+json") || type.equals("application/json")) {
@@ -186,12 +187,6 @@ public final class Feeds {
 
   private static String escape(String text) {
     return org.jsoup.nodes.Entities.escape(text);
-  }
-
-  private static String mediaType(String contentType) {
-    if (contentType == null) return "";
-    int semi = contentType.indexOf(';');
-    return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
   }
 
   /** The first characters of the body, BOM and leading white space skipped. */

@@ -6,14 +6,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Reads the fixture site from the test classpath; it is served at {@link #SITE} in tests. */
-final class Fixtures {
-  static final String SITE = "https://site.example/";
-  static final String INDEX = SITE + "index.html";
-  static final String STATIC = SITE + "static/";
+public final class Fixtures {
+  public static final String SITE = "https://site.example/";
+  public static final String INDEX = SITE + "index.html";
+  public static final String STATIC = SITE + "static/";
 
   private Fixtures() {}
 
-  static byte[] bytes(String path) {
+  public static byte[] bytes(String path) {
     try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/site/" + path)) {
       if (in == null) throw new IllegalArgumentException("no fixture " + path);
       return in.readAllBytes();
@@ -22,11 +22,11 @@ final class Fixtures {
     }
   }
 
-  static String text(String path) {
+  public static String text(String path) {
     return new String(bytes(path), StandardCharsets.UTF_8);
   }
 
-  static byte[] utf8(String s) {
+  public static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.Set;
 
 /** A {@link UrlRewriter} that records its calls; links are archived only when listed. */
-final class RecordingRewriter implements UrlRewriter {
-  static final String PREFIX = "/web/20260101000000/";
+public final class RecordingRewriter implements UrlRewriter {
+  public static final String PREFIX = "/web/20260101000000/";
 
-  final List<String> resources = new ArrayList<>();
-  final List<String> links = new ArrayList<>();
+  public final List<String> resources = new ArrayList<>();
+  public final List<String> links = new ArrayList<>();
   private final Set<String> archived;
 
-  RecordingRewriter(String... archivedLinks) {
+  public RecordingRewriter(String... archivedLinks) {
     this.archived = Set.of(archivedLinks);
   }
 

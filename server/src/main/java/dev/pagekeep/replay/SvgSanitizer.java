@@ -1,5 +1,7 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.replay;
 
+import dev.pagekeep.capture.CssCapture;
+import dev.pagekeep.capture.Urls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,10 +1,11 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.reader;
+
+import dev.pagekeep.capture.Fixtures;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-
-import java.time.Duration;
-import org.junit.jupiter.api.Test;
 
 class ReaderViewTest {
   private static final String URL = "https://site.example/article.html";

@@ -1,11 +1,10 @@
-package dev.pagekeep.export;
+package dev.pagekeep.reader;
 
-import dev.pagekeep.capture.Charsets;
+import dev.pagekeep.media.Charsets;
+import dev.pagekeep.media.MediaTypes;
 import dev.pagekeep.model.Capture;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import dev.pagekeep.capture.ReaderView;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
 import org.jsoup.safety.Safelist;
@@ -17,7 +16,7 @@ import org.jsoup.safety.Safelist;
  */
 public final class ReaderText {
   /** @param html safe article HTML; @param element the same as a jsoup tree (for Markdown) */
-  record Extract(String title, String html, Element element) {}
+  public record Extract(String title, String html, Element element) {}
 
   private static final Safelist SAFE = Safelist.relaxed().removeTags("img").addTags("figure", "figcaption", "hr");
   /** The same with images (their absolute http(s) sources), for exports that write the images beside the text. */
@@ -25,13 +24,13 @@ public final class ReaderText {
 
   private ReaderText() {}
 
-  static Extract of(Capture c, byte[] body) {
+  public static Extract of(Capture c, byte[] body) {
     return of(c, body, false);
   }
 
   /** With {@code images}, the article keeps its {@code <img>} elements (absolute http(s) sources only). */
-  static Extract of(Capture c, byte[] body, boolean images) {
-    String type = mediaType(c.contentType());
+  public static Extract of(Capture c, byte[] body, boolean images) {
+    String type = MediaTypes.essence(c.contentType());
     String fallbackTitle = c.title() == null || c.title().isBlank() ? c.url() : c.title();
     if (type.equals("text/html") || type.equals("application/xhtml+xml") || type.isEmpty()) {
       String html = new String(body, Charsets.detect(body, c.contentType())); // header, BOM or meta
@@ -62,23 +61,8 @@ public final class ReaderText {
     return ReaderView.extract(doc.outerHtml(), baseUrl);
   }
 
-  static String mediaType(String contentType) {
-    if (contentType == null) return "";
-    int semi = contentType.indexOf(';');
-    return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
-  }
-
   private static Charset charset(String contentType) {
-    if (contentType != null) {
-      int i = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
-      if (i >= 0) {
-        try {
-          return Charset.forName(contentType.substring(i + 8).replace("\"", "").split(";")[0].strip());
-        } catch (RuntimeException ignored) {
-          // unknown charset: fall back to UTF-8
-        }
-      }
-    }
-    return StandardCharsets.UTF_8;
+    Charset named = Charsets.fromContentType(contentType);
+    return named == null ? StandardCharsets.UTF_8 : named; // unknown or none: UTF-8
   }
 }

@@ -1,17 +1,19 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.diff;
 
-import static dev.pagekeep.capture.TextDiff.Op.ADDED;
-import static dev.pagekeep.capture.TextDiff.Op.REMOVED;
-import static dev.pagekeep.capture.TextDiff.Op.SAME;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-
-import dev.pagekeep.capture.TextDiff.Line;
+import dev.pagekeep.capture.Fixtures;
+import dev.pagekeep.capture.HtmlCapture;
+import dev.pagekeep.diff.TextDiff.Line;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+
+import static dev.pagekeep.diff.TextDiff.Op.ADDED;
+import static dev.pagekeep.diff.TextDiff.Op.REMOVED;
+import static dev.pagekeep.diff.TextDiff.Op.SAME;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class TextDiffTest {
   @Test

@@ -1,5 +1,8 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.diff;
 
+import dev.pagekeep.capture.Documents;
+import dev.pagekeep.capture.ParsedPage;
+import dev.pagekeep.reader.ReaderView;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

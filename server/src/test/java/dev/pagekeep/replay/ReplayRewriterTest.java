@@ -1,13 +1,10 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.replay;
 
-import static dev.pagekeep.capture.Fixtures.SITE;
-import static dev.pagekeep.capture.Fixtures.STATIC;
-import static dev.pagekeep.capture.Fixtures.utf8;
-import static dev.pagekeep.capture.RecordingRewriter.PREFIX;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-
+import dev.pagekeep.capture.Fixtures;
+import dev.pagekeep.capture.HtmlCapture;
+import dev.pagekeep.capture.ParsedPage;
+import dev.pagekeep.capture.RecordingRewriter;
+import dev.pagekeep.capture.Requisite;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.Set;
@@ -16,6 +13,14 @@ import org.jsoup.nodes.Attribute;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
+
+import static dev.pagekeep.capture.Fixtures.SITE;
+import static dev.pagekeep.capture.Fixtures.STATIC;
+import static dev.pagekeep.capture.Fixtures.utf8;
+import static dev.pagekeep.capture.RecordingRewriter.PREFIX;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class ReplayRewriterTest {
   private static final String PAGE = "https://example.com/dir/page.html";

@@ -1,10 +1,12 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.media;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.pagekeep.capture.HtmlCapture;
+import dev.pagekeep.capture.ParsedPage;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class CharsetsTest {
   private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");

@@ -1,8 +1,10 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.replay;
 
-import static dev.pagekeep.capture.Fixtures.utf8;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.pagekeep.capture.CssCapture;
+import dev.pagekeep.capture.CssScanner;
+import dev.pagekeep.capture.RecordingRewriter;
+import dev.pagekeep.capture.Srcset;
+import dev.pagekeep.capture.Urls;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -15,10 +17,12 @@ import org.jsoup.nodes.Comment;
 import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.jsoup.parser.Parser;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static dev.pagekeep.capture.Fixtures.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The hostile-page corpus (issue 18): each vector is replayed and its output, parsed again as a

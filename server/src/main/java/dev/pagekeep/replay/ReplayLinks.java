@@ -1,9 +1,16 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.replay;
 
+import dev.pagekeep.capture.CssCapture;
+import dev.pagekeep.capture.HtmlCapture;
+import dev.pagekeep.capture.Requisite;
+import dev.pagekeep.capture.ResourceSlots;
+import dev.pagekeep.capture.Srcset;
+import dev.pagekeep.capture.UrlRewriter;
+import dev.pagekeep.capture.Urls;
 import java.util.List;
-import org.jsoup.nodes.Attribute;
 import java.util.Locale;
 import java.util.Set;
+import org.jsoup.nodes.Attribute;
 import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;

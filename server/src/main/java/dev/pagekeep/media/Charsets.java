@@ -1,4 +1,4 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.media;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -27,8 +27,6 @@ public final class Charsets {
   static final int PRESCAN_BYTES = 4096;
   private static final int UTF8_CHECK_BYTES = 64 * 1024;
   private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
-  private static final Pattern HEADER_CHARSET =
-      Pattern.compile("charset\\s*=\\s*[\"']?\\s*([^\"';\\s]+)", Pattern.CASE_INSENSITIVE);
   private static final Pattern META_CHARSET = Pattern.compile(
       "<meta\\b[^>]*?charset\\s*=\\s*[\"']?\\s*([A-Za-z0-9_:.\\-]+)", Pattern.CASE_INSENSITIVE);
   private static final Pattern XML_ENCODING = Pattern.compile(
@@ -57,7 +55,7 @@ public final class Charsets {
     Objects.requireNonNull(body, "body");
     Charset bom = fromBom(body);
     if (bom != null) return bom;
-    Charset header = contentType == null ? null : fromLabel(HEADER_CHARSET.matcher(contentType));
+    Charset header = fromContentType(contentType);
     if (header != null) return header;
     Charset declared = fromDeclaration(body);
     if (declared != null) return declared;
@@ -65,7 +63,7 @@ public final class Charsets {
   }
 
   /** Decodes with the detected charset, dropping a leading BOM; malformed bytes become U+FFFD. */
-  static String decode(byte[] body, Charset charset) {
+  public static String decode(byte[] body, Charset charset) {
     String s = new String(body, charset);
     return s.startsWith("\uFEFF") ? s.substring(1) : s;
   }
@@ -91,8 +89,14 @@ public final class Charsets {
     return m.find() ? forLabel(m.group(1)) : null;
   }
 
+  /** The charset a Content-Type names, or null when it names none this JVM knows. */
+  public static Charset fromContentType(String contentType) {
+    String label = MediaTypes.charsetLabel(contentType);
+    return label == null ? null : forLabel(label);
+  }
+
   /** The charset for a label, or null when the label is unknown to this JVM. */
-  static Charset forLabel(String label) {
+  public static Charset forLabel(String label) {
     String key = label.strip().toLowerCase(Locale.ROOT);
     String name = WHATWG_LABELS.getOrDefault(key, key);
     try {

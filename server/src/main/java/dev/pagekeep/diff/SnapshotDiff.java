@@ -1,9 +1,10 @@
-package dev.pagekeep.replay;
+package dev.pagekeep.diff;
 
-import dev.pagekeep.capture.TextDiff;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
-import dev.pagekeep.model.WaybackUrl;
+import dev.pagekeep.replay.ReplaySite;
+import dev.pagekeep.replay.Replayer;
+import dev.pagekeep.replay.WaybackUrl;
 import dev.pagekeep.store.ArchiveStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
-package dev.pagekeep.model;
+package dev.pagekeep.replay;
 
+import dev.pagekeep.model.Timestamps;
 import java.util.Locale;
 import java.util.Objects;
 

@@ -1,10 +1,10 @@
-package dev.pagekeep.model;
+package dev.pagekeep.replay;
+
+import dev.pagekeep.replay.WaybackUrl.Modifier;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.pagekeep.model.WaybackUrl.Modifier;
-import org.junit.jupiter.api.Test;
 
 class WaybackUrlTest {
   @Test

@@ -1,5 +1,7 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.replay;
 
+import dev.pagekeep.capture.ResourceSlots;
+import dev.pagekeep.capture.Urls;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;

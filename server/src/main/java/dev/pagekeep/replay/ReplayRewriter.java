@@ -1,11 +1,16 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.replay;
 
+import dev.pagekeep.capture.CssCapture;
+import dev.pagekeep.capture.Documents;
+import dev.pagekeep.capture.UrlRewriter;
+import dev.pagekeep.media.Charsets;
+import dev.pagekeep.media.CssCharset;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Entities;
 import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Entities;
 
 /**
  * Replay-time rewriting of archived bytes, Wayback-style: the stored original is turned into a sealed

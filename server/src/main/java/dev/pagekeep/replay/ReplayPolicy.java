@@ -1,5 +1,10 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.replay;
 
+import dev.pagekeep.capture.CssCapture;
+import dev.pagekeep.capture.ResourceSlots;
+import dev.pagekeep.capture.Srcset;
+import dev.pagekeep.capture.UrlRewriter;
+import dev.pagekeep.capture.Urls;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;

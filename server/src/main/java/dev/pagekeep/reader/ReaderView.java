@@ -1,5 +1,7 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.reader;
 
+import dev.pagekeep.capture.Documents;
+import dev.pagekeep.capture.VisibleText;
 import java.util.Objects;
 import net.dankito.readability4j.Readability4J;
 import org.jsoup.Jsoup;

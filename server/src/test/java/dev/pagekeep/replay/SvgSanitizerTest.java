@@ -1,13 +1,14 @@
-package dev.pagekeep.capture;
+package dev.pagekeep.replay;
 
-import static dev.pagekeep.capture.Fixtures.utf8;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.pagekeep.capture.Fixtures;
 import java.nio.charset.StandardCharsets;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.parser.Parser;
 import org.junit.jupiter.api.Test;
+
+import static dev.pagekeep.capture.Fixtures.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class SvgSanitizerTest {
   private static String sanitize(byte[] svg) {
