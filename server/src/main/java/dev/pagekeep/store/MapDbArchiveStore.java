@@ -1,7 +1,5 @@
 package dev.pagekeep.store;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Save;
 import dev.pagekeep.model.SaveResource;
@@ -43,14 +41,11 @@ import org.mapdb.volume.VolumeFactory;
  * queuedByUrl   urlKey -> id (queued/fetching)   savesByState "state/id" for listings
  * captures      "urlKey/timestamp" -> Capture    pagesByTime  "timestamp/urlKey" (pages)
  * urls          urlKey -> url                    variants     "surt\0urlKey"
- * pageUrls      urlKey -> number of pages        blobs / blobRefs   digest -> bytes / count
+ * pageUrls      urlKey -> number of pages        blobs, blobRefs: {@link Blobs}
  * queueOrder    (priority, id) -> host: the queue in admission order ({@link SaveOrder})
  * </pre>
  */
 public final class MapDbArchiveStore implements ArchiveStore {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
   /** The form of the keys of {@code variants}: {@link UrlKeys#normalize}'s SURT. */
   private static final String VARIANTS_FORM = "surt-1";
 
@@ -65,15 +60,12 @@ public final class MapDbArchiveStore implements ArchiveStore {
   private final BTreeMap<String, String> urls;
   private final NavigableSet<String> variants;
   private final BTreeMap<String, Long> pageUrls;
-  private final HTreeMap<String, byte[]> blobs;
-  private final HTreeMap<String, Long> blobRefs;
+  private final Blobs blobs;
   private final Atomic.Long nextSaveId;
   private final Atomic.Long pageCount;
   private final Atomic.Long logicalBytes;
-  private final Atomic.Long storedBytes;
   // MapDB's size() walks the whole collection; stats are asked for often, so these are counted.
   private final Atomic.Long urlCount;
-  private final Atomic.Long blobCount;
   private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
   private final SaveOrder order;
   private final WatchStore watches;
@@ -90,19 +82,13 @@ public final class MapDbArchiveStore implements ArchiveStore {
     urls = db.treeMap("urls", Serializer.STRING, Serializer.STRING).createOrOpen();
     variants = db.treeSet("variants", Serializer.STRING).createOrOpen();
     pageUrls = db.treeMap("pageUrls", Serializer.STRING, Serializer.LONG).createOrOpen();
-    blobs = db.hashMap("blobs", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
-    blobRefs = db.hashMap("blobRefs", Serializer.STRING, Serializer.LONG).createOrOpen();
+    blobs = new Blobs(db);
     nextSaveId = db.atomicLong("nextSaveId").createOrOpen();
     pageCount = db.atomicLong("pageCount").createOrOpen();
     logicalBytes = db.atomicLong("logicalBytes").createOrOpen();
-    storedBytes = db.atomicLong("storedBytes").createOrOpen();
     boolean uncounted = !db.exists("urlCount");
     urlCount = db.atomicLong("urlCount").createOrOpen();
-    blobCount = db.atomicLong("blobCount").createOrOpen();
-    if (uncounted) { // a store from before the counters: count once
-      urlCount.set(pageUrls.sizeLong());
-      blobCount.set(blobRefs.sizeLong());
-    }
+    if (uncounted) urlCount.set(pageUrls.sizeLong()); // a store from before the counter: count once
     for (SaveState s : SaveState.values()) {
       stateCounts.put(s, db.atomicLong("count." + s.wire()).createOrOpen());
     }
@@ -178,7 +164,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
         long id = nextSaveId.incrementAndGet();
         String htmlDigest = null;
         if (p.html != null) {
-          putBlob(p.html);
+          blobs.put(p.html);
           htmlDigest = p.html.digest();
         }
         List<SaveResource> resources = putResources(p.n.resources(), p.resourceBodies);
@@ -202,7 +188,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
     for (int i = 0; i < bodies.size(); i++) {
       NewResource r = given.get(i);
       Blob body = bodies.get(i);
-      putBlob(body);
+      blobs.put(body);
       out.add(new SaveResource(UrlKeys.stripFragment(r.url()), r.contentType(), r.status(), body.digest(), body.size()));
     }
     return out;
@@ -329,9 +315,9 @@ public final class MapDbArchiveStore implements ArchiveStore {
     return writer.write(bytes, () -> {
       Save current = readSave(id);
       if (current == null || current.state() != SaveState.NEEDS_BROWSER) return current; // changed meanwhile
-      putBlob(html);
-      if (current.htmlDigest() != null) releaseBlob(current.htmlDigest(), 0);
-      for (SaveResource r : current.resourceList()) releaseBlob(r.digest(), 0);
+      blobs.put(html);
+      if (current.htmlDigest() != null) blobs.release(current.htmlDigest());
+      for (SaveResource r : current.resourceList()) blobs.release(r.digest());
       List<SaveResource> resources = putResources(dom.resources(), bodies);
       Save queued = current.withBrowserDom(html.digest(), dom.title(), dom.httpStatus(), resources, System.currentTimeMillis());
       writeSave(queued, current);
@@ -371,8 +357,8 @@ public final class MapDbArchiveStore implements ArchiveStore {
       savesByState.remove(current.state().wire() + "/" + pad(id));
       stateCounts.get(current.state()).decrementAndGet();
       saves.remove(id);
-      if (current.htmlDigest() != null) releaseBlob(current.htmlDigest(), 0);
-      for (SaveResource r : current.resourceList()) releaseBlob(r.digest(), 0);
+      if (current.htmlDigest() != null) blobs.release(current.htmlDigest());
+      for (SaveResource r : current.resourceList()) blobs.release(r.digest());
       return true;
     });
   }
@@ -386,7 +372,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   private Save readSave(long id) {
     byte[] json = saves.get(id);
-    return json == null ? null : fromJson(json, Save.class);
+    return json == null ? null : Json.decode(json, Save.class);
   }
 
   private void writeSave(Save s, Save previous) {
@@ -394,7 +380,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       savesByState.remove(previous.state().wire() + "/" + pad(previous.id()));
       stateCounts.get(previous.state()).decrementAndGet();
     }
-    saves.put(s.id(), toJson(s));
+    saves.put(s.id(), Json.encode(s));
     savesByState.add(s.state().wire() + "/" + pad(s.id()));
     stateCounts.get(s.state()).incrementAndGet();
   }
@@ -414,9 +400,9 @@ public final class MapDbArchiveStore implements ArchiveStore {
       ts = Timestamps.format(Timestamps.parse(ts).plusSeconds(1));
     }
     Capture stored = c.withTimestamp(ts);
-    putBlob(sc.body());
-    if (sc.text() != null) putBlob(sc.text());
-    captures.put(stored.id(), toJson(stored));
+    blobs.put(sc.body());
+    if (sc.text() != null) blobs.put(sc.text());
+    captures.put(stored.id(), Json.encode(stored));
     logicalBytes.addAndGet(stored.size());
     if (urls.putIfAbsent(stored.urlKey(), stored.url()) == null) {
       variants.add(UrlKeys.normalize(stored.url()) + "\0" + stored.urlKey());
@@ -427,31 +413,6 @@ public final class MapDbArchiveStore implements ArchiveStore {
       pageCount.incrementAndGet();
     }
     return stored;
-  }
-
-  private void putBlob(Blob blob) {
-    Long refs = blobRefs.get(blob.digest());
-    if (refs == null) {
-      blobs.put(blob.digest(), blob.stored());
-      storedBytes.addAndGet(blob.stored().length);
-      blobRefs.put(blob.digest(), 1L);
-      blobCount.incrementAndGet();
-    } else {
-      blobRefs.put(blob.digest(), refs + 1);
-    }
-  }
-
-  private void releaseBlob(String digest, long logical) {
-    Long refs = blobRefs.get(digest);
-    if (refs == null) return;
-    if (refs <= 1) {
-      byte[] stored = blobs.remove(digest);
-      if (stored != null) storedBytes.addAndGet(-stored.length);
-      blobRefs.remove(digest);
-      blobCount.decrementAndGet();
-    } else {
-      blobRefs.put(digest, refs - 1);
-    }
   }
 
   @Override
@@ -488,7 +449,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
     return writer.read(() -> {
       List<Capture> out = new ArrayList<>();
       for (byte[] json : captures.subMap(urlKey + "/", urlKey + "0").values()) {
-        Capture c = fromJson(json, Capture.class);
+        Capture c = Json.decode(json, Capture.class);
         if (c.isPage()) out.add(c);
       }
       return out;
@@ -533,7 +494,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   @Override
   public Optional<byte[]> blob(String digest) {
-    byte[] stored = writer.read(() -> blobs.get(digest));
+    byte[] stored = writer.read(() -> blobs.stored(digest));
     return stored == null ? Optional.empty() : Optional.of(Blob.decode(stored));
   }
 
@@ -546,7 +507,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
         if (c != null && c.isPage()) targets.add(c);
       } else {
         for (byte[] json : captures.subMap(urlKey + "/", urlKey + "0").values()) {
-          Capture c = fromJson(json, Capture.class);
+          Capture c = Json.decode(json, Capture.class);
           if (c.isPage()) targets.add(c);
         }
       }
@@ -563,8 +524,8 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   private void removeCapture(Capture c) {
     if (captures.remove(c.id()) == null) return;
-    releaseBlob(c.digest(), c.size());
-    if (c.textDigest() != null) releaseBlob(c.textDigest(), 0);
+    blobs.release(c.digest());
+    if (c.textDigest() != null) blobs.release(c.textDigest());
     logicalBytes.addAndGet(-c.size());
     if (c.isPage()) {
       pagesByTime.remove(c.timestamp() + "/" + c.urlKey());
@@ -585,7 +546,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   private Capture readCapture(String id) {
     byte[] json = captures.get(id);
-    return json == null ? null : fromJson(json, Capture.class);
+    return json == null ? null : Json.decode(json, Capture.class);
   }
 
   /**
@@ -601,7 +562,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       for (Map.Entry<Long, byte[]> e : saves.entrySet()) {
         Save s;
         try {
-          s = fromJson(e.getValue(), Save.class);
+          s = Json.decode(e.getValue(), Save.class);
         } catch (CorruptStoreException ex) {
           problems.add("save " + e.getKey() + ": " + ex.getMessage());
           continue;
@@ -624,7 +585,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       for (Map.Entry<String, byte[]> e : captures.entrySet()) {
         Capture c;
         try {
-          c = fromJson(e.getValue(), Capture.class);
+          c = Json.decode(e.getValue(), Capture.class);
         } catch (CorruptStoreException ex) {
           problems.add("capture " + e.getKey() + ": " + ex.getMessage());
           continue;
@@ -633,10 +594,10 @@ public final class MapDbArchiveStore implements ArchiveStore {
         if (!c.id().equals(e.getKey())) problems.add("capture " + e.getKey() + " is filed under the wrong key");
         if (!urls.containsKey(c.urlKey())) problems.add("capture " + c.id() + " has no URL entry");
         refs.merge(c.digest(), 1L, Long::sum);
-        checkBlob(c.digest(), "body of " + c.id(), problems);
+        blobs.check(c.digest(), "body of " + c.id(), problems);
         if (c.textDigest() != null) {
           refs.merge(c.textDigest(), 1L, Long::sum);
-          checkBlob(c.textDigest(), "text of " + c.id(), problems);
+          blobs.check(c.textDigest(), "text of " + c.id(), problems);
         }
         if (c.isPage()) {
           pages++;
@@ -649,27 +610,10 @@ public final class MapDbArchiveStore implements ArchiveStore {
       }
       if (pageCount.get() != pages) problems.add("page count is " + pageCount.get() + ", records say " + pages);
       if (urlCount.get() != pageUrls.sizeLong()) problems.add("URL count is " + urlCount.get() + ", records say " + pageUrls.sizeLong());
-      if (blobCount.get() != blobRefs.sizeLong()) problems.add("blob count is " + blobCount.get() + ", records say " + blobRefs.sizeLong());
       if (logicalBytes.get() != logical) problems.add("logical bytes " + logicalBytes.get() + ", records say " + logical);
-      for (Map.Entry<String, Long> e : blobRefs.entrySet()) {
-        long want = refs.getOrDefault(e.getKey(), 0L);
-        if (want != e.getValue()) problems.add("blob " + e.getKey() + " has " + e.getValue() + " references, records say " + want);
-      }
+      blobs.verify(refs, problems);
       return problems;
     });
-  }
-
-  private void checkBlob(String digest, String what, List<String> problems) {
-    byte[] stored = blobs.get(digest);
-    if (stored == null) {
-      problems.add(what + ": blob " + digest + " is missing");
-      return;
-    }
-    try {
-      if (!Blob.sha256(Blob.decode(stored)).equals(digest)) problems.add(what + ": blob " + digest + " does not match its digest");
-    } catch (CorruptStoreException e) {
-      problems.add(what + ": blob " + digest + " " + e.getMessage());
-    }
   }
 
   @Override
@@ -682,7 +626,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
     return writer.read(() -> new Stats(pageCount.get(), urlCount.get(),
         stateCounts.get(SaveState.QUEUED).get(), stateCounts.get(SaveState.FETCHING).get(),
         stateCounts.get(SaveState.DONE).get(), stateCounts.get(SaveState.FAILED).get(),
-        logicalBytes.get(), storedBytes.get(), blobCount.get(), stateCounts.get(SaveState.NEEDS_BROWSER).get()));
+        logicalBytes.get(), blobs.storedBytes(), blobs.count(), stateCounts.get(SaveState.NEEDS_BROWSER).get()));
   }
 
   @Override
@@ -699,21 +643,5 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   private static String pad(long id) {
     return String.format("%019d", id);
-  }
-
-  private static byte[] toJson(Object o) {
-    try {
-      return JSON.writeValueAsBytes(o);
-    } catch (IOException e) {
-      throw new StoreException("cannot encode " + o.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static <T> T fromJson(byte[] json, Class<T> type) {
-    try {
-      return JSON.readValue(json, type);
-    } catch (IOException e) {
-      throw new CorruptStoreException("unreadable " + type.getSimpleName() + " record: " + e.getMessage());
-    }
   }
 }
