@@ -4,12 +4,10 @@ import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Save;
 import dev.pagekeep.model.SaveResource;
 import dev.pagekeep.model.SaveState;
-import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.model.UrlKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -39,33 +37,21 @@ import org.mapdb.volume.VolumeFactory;
  * <pre>
  * saves         id -> Save json                  queue       ids of queued saves, in order
  * queuedByUrl   urlKey -> id (queued/fetching)   savesByState "state/id" for listings
- * captures      "urlKey/timestamp" -> Capture    pagesByTime  "timestamp/urlKey" (pages)
- * urls          urlKey -> url                    variants     "surt\0urlKey"
- * pageUrls      urlKey -> number of pages        blobs, blobRefs: {@link Blobs}
+ * captures, pagesByTime, urls, variants, pageUrls: {@link Snapshots}
+ * blobs, blobRefs: {@link Blobs}
  * queueOrder    (priority, id) -> host: the queue in admission order ({@link SaveOrder})
  * </pre>
  */
 public final class MapDbArchiveStore implements ArchiveStore {
-  /** The form of the keys of {@code variants}: {@link UrlKeys#normalize}'s SURT. */
-  private static final String VARIANTS_FORM = "surt-1";
-
   private final DB db;
   private final StoreWriter writer;
   private final BTreeMap<Long, byte[]> saves;
   private final NavigableSet<Long> queue;
   private final HTreeMap<String, Long> queuedByUrl;
   private final NavigableSet<String> savesByState;
-  private final BTreeMap<String, byte[]> captures;
-  private final NavigableSet<String> pagesByTime;
-  private final BTreeMap<String, String> urls;
-  private final NavigableSet<String> variants;
-  private final BTreeMap<String, Long> pageUrls;
+  private final Snapshots snapshots;
   private final Blobs blobs;
   private final Atomic.Long nextSaveId;
-  private final Atomic.Long pageCount;
-  private final Atomic.Long logicalBytes;
-  // MapDB's size() walks the whole collection; stats are asked for often, so these are counted.
-  private final Atomic.Long urlCount;
   private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
   private final SaveOrder order;
   private final WatchStore watches;
@@ -77,32 +63,17 @@ public final class MapDbArchiveStore implements ArchiveStore {
     queue = db.treeSet("queue", Serializer.LONG).createOrOpen();
     queuedByUrl = db.hashMap("queuedByUrl", Serializer.STRING, Serializer.LONG).createOrOpen();
     savesByState = db.treeSet("savesByState", Serializer.STRING).createOrOpen();
-    captures = db.treeMap("captures", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
-    pagesByTime = db.treeSet("pagesByTime", Serializer.STRING).createOrOpen();
-    urls = db.treeMap("urls", Serializer.STRING, Serializer.STRING).createOrOpen();
-    variants = db.treeSet("variants", Serializer.STRING).createOrOpen();
-    pageUrls = db.treeMap("pageUrls", Serializer.STRING, Serializer.LONG).createOrOpen();
     blobs = new Blobs(db);
+    snapshots = new Snapshots(db, blobs);
     nextSaveId = db.atomicLong("nextSaveId").createOrOpen();
-    pageCount = db.atomicLong("pageCount").createOrOpen();
-    logicalBytes = db.atomicLong("logicalBytes").createOrOpen();
-    boolean uncounted = !db.exists("urlCount");
-    urlCount = db.atomicLong("urlCount").createOrOpen();
-    if (uncounted) urlCount.set(pageUrls.sizeLong()); // a store from before the counter: count once
     for (SaveState s : SaveState.values()) {
       stateCounts.put(s, db.atomicLong("count." + s.wire()).createOrOpen());
-    }
-    Atomic.String variantsForm = db.atomicString("variantsForm").createOrOpen();
-    if (!VARIANTS_FORM.equals(variantsForm.get())) { // a store from before the SURT form: rebuild once
-      variants.clear();
-      for (Map.Entry<String, String> e : urls.entrySet()) variants.add(UrlKeys.normalize(e.getValue()) + "\0" + e.getKey());
-      variantsForm.set(VARIANTS_FORM);
     }
     order = new SaveOrder(db, queue, this::readSave);
     db.commit();
     writer = new StoreWriter(db, dirOrNull);
     watches = new WatchStore(db, writer);
-    rot = new RotLedger(db, writer, pageUrls, urls);
+    rot = new RotLedger(db, writer, snapshots.pageUrls(), snapshots.urls());
     db.commit();
   }
 
@@ -239,7 +210,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
     long bytes = storedSize(page);
     for (StoredCapture r : requisites) bytes += storedSize(r);
     return writer.write(bytes, () -> {
-      Capture stored = putPage(page, requisites, save.tags() == null || save.tags().isEmpty() ? null : save.tags());
+      Capture stored = snapshots.putPage(page, requisites, save.tags() == null || save.tags().isEmpty() ? null : save.tags());
       Save current = readSave(save.id());
       if (current != null) {
         writeSave(current.done(stored.timestamp(), attempts, System.currentTimeMillis()), current);
@@ -254,23 +225,9 @@ public final class MapDbArchiveStore implements ArchiveStore {
     long bytes = storedSize(page);
     for (StoredCapture r : requisites) bytes += storedSize(r);
     return writer.write(bytes, () -> {
-      if (captures.containsKey(page.capture().id())) return Optional.<Capture>empty();
-      return Optional.of(putPage(page, requisites, page.capture().tags()));
+      if (snapshots.contains(page.capture().id())) return Optional.<Capture>empty();
+      return Optional.of(snapshots.putPage(page, requisites, page.capture().tags()));
     });
-  }
-
-  /** Inside a write: the requisites, then the page naming them, with {@code tags}. */
-  private Capture putPage(StoredCapture page, List<StoredCapture> requisites, List<String> tags) {
-    List<String> resourceIds = new ArrayList<>();
-    for (StoredCapture r : requisites) {
-      Capture stored = putCapture(r, true);
-      if (stored != null) resourceIds.add(stored.id());
-    }
-    Capture p = page.capture();
-    Capture withResources = new Capture(p.urlKey(), p.url(), p.timestamp(), p.kind(), p.status(),
-        p.contentType(), p.finalUrl(), p.headers(), p.digest(), p.size(), p.title(), p.textDigest(),
-        resourceIds, p.source(), tags);
-    return putCapture(new StoredCapture(withResources, page.body(), page.text()), false);
   }
 
   @Override
@@ -385,111 +342,39 @@ public final class MapDbArchiveStore implements ArchiveStore {
     stateCounts.get(s.state()).incrementAndGet();
   }
 
-  // ---------------------------------------------------------------- captures
-
-  /**
-   * Stores a capture and its blobs. Timestamps are unique per URL: a page captured twice in one
-   * second gets the next free second. A requisite already captured at that second is shared,
-   * not overwritten (returns null so the page does not claim it).
-   */
-  private Capture putCapture(StoredCapture sc, boolean requisite) {
-    Capture c = sc.capture();
-    String ts = c.timestamp();
-    while (captures.containsKey(c.urlKey() + "/" + ts)) {
-      if (requisite) return null;
-      ts = Timestamps.format(Timestamps.parse(ts).plusSeconds(1));
-    }
-    Capture stored = c.withTimestamp(ts);
-    blobs.put(sc.body());
-    if (sc.text() != null) blobs.put(sc.text());
-    captures.put(stored.id(), Json.encode(stored));
-    logicalBytes.addAndGet(stored.size());
-    if (urls.putIfAbsent(stored.urlKey(), stored.url()) == null) {
-      variants.add(UrlKeys.normalize(stored.url()) + "\0" + stored.urlKey());
-    }
-    if (stored.isPage()) {
-      pagesByTime.add(ts + "/" + stored.urlKey());
-      if (pageUrls.merge(stored.urlKey(), 1L, Long::sum) == 1L) urlCount.incrementAndGet();
-      pageCount.incrementAndGet();
-    }
-    return stored;
-  }
-
   @Override
   public Optional<Capture> capture(String urlKey, String timestamp) {
-    return writer.read(() -> Optional.ofNullable(readCapture(urlKey + "/" + timestamp)));
+    return writer.read(() -> Optional.ofNullable(snapshots.get(urlKey + "/" + timestamp)));
   }
 
   @Override
   public Optional<Capture> nearest(String urlKey, String timestamp) {
-    return writer.read(() -> {
-      String prefix = urlKey + "/";
-      String key = prefix + timestamp;
-      String below = captures.floorKey(key);
-      String above = captures.ceilingKey(key);
-      if (below != null && !below.startsWith(prefix)) below = null;
-      if (above != null && !above.startsWith(prefix)) above = null;
-      if (below == null && above == null) return Optional.empty();
-      String best;
-      if (below == null) best = above;
-      else if (above == null) best = below;
-      else best = distance(below, timestamp) <= distance(above, timestamp) ? below : above;
-      return Optional.ofNullable(readCapture(best));
-    });
-  }
-
-  private static long distance(String key, String ts) {
-    Instant a = Timestamps.parse(key.substring(key.indexOf('/') + 1));
-    Instant b = Timestamps.parse(ts);
-    return Math.abs(a.getEpochSecond() - b.getEpochSecond());
+    return writer.read(() -> Optional.ofNullable(snapshots.nearest(urlKey, timestamp)));
   }
 
   @Override
   public List<Capture> versions(String urlKey) {
-    return writer.read(() -> {
-      List<Capture> out = new ArrayList<>();
-      for (byte[] json : captures.subMap(urlKey + "/", urlKey + "0").values()) {
-        Capture c = Json.decode(json, Capture.class);
-        if (c.isPage()) out.add(c);
-      }
-      return out;
-    });
+    return writer.read(() -> snapshots.versions(urlKey));
   }
 
   @Override
   public List<Capture> pages(String cursor, int limit) {
-    return writer.read(() -> {
-      NavigableSet<String> view = cursor == null ? pagesByTime.descendingSet()
-          : pagesByTime.headSet(cursor, false).descendingSet();
-      List<Capture> out = new ArrayList<>();
-      for (String key : view) {
-        int slash = key.indexOf('/');
-        Capture c = readCapture(key.substring(slash + 1) + "/" + key.substring(0, slash));
-        if (c != null) out.add(c);
-        if (out.size() >= limit) break;
-      }
-      return out;
-    });
+    return writer.read(() -> snapshots.pages(cursor, limit));
   }
 
   @Override
   public List<String> resolveKey(String prefix) {
-    return writer.read(() -> new ArrayList<>(urls.subMap(prefix, prefix + "g").keySet()));
+    return writer.read(() -> snapshots.resolveKey(prefix));
   }
 
   @Override
   public List<String> keysForUrl(String url) {
-    return writer.read(() -> {
-      String norm = UrlKeys.normalize(url) + "\0";
-      List<String> out = new ArrayList<>();
-      for (String v : variants.subSet(norm, norm + "\uffff")) out.add(v.substring(norm.length()));
-      return out;
-    });
+    return writer.read(() -> snapshots.keysForUrl(url));
   }
 
   @Override
   public Optional<String> url(String urlKey) {
-    return writer.read(() -> Optional.ofNullable(urls.get(urlKey)));
+    return writer.read(() -> Optional.ofNullable(snapshots.url(urlKey)));
   }
 
   @Override
@@ -500,53 +385,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   @Override
   public int deleteSnapshots(String urlKey, String timestampOrNull) {
-    return writer.write(() -> {
-      List<Capture> targets = new ArrayList<>();
-      if (timestampOrNull != null) {
-        Capture c = readCapture(urlKey + "/" + timestampOrNull);
-        if (c != null && c.isPage()) targets.add(c);
-      } else {
-        for (byte[] json : captures.subMap(urlKey + "/", urlKey + "0").values()) {
-          Capture c = Json.decode(json, Capture.class);
-          if (c.isPage()) targets.add(c);
-        }
-      }
-      for (Capture page : targets) {
-        for (String rid : page.resources() == null ? List.<String>of() : page.resources()) {
-          Capture r = readCapture(rid);
-          if (r != null) removeCapture(r);
-        }
-        removeCapture(page);
-      }
-      return targets.size();
-    });
-  }
-
-  private void removeCapture(Capture c) {
-    if (captures.remove(c.id()) == null) return;
-    blobs.release(c.digest());
-    if (c.textDigest() != null) blobs.release(c.textDigest());
-    logicalBytes.addAndGet(-c.size());
-    if (c.isPage()) {
-      pagesByTime.remove(c.timestamp() + "/" + c.urlKey());
-      pageCount.decrementAndGet();
-      Long n = pageUrls.get(c.urlKey());
-      if (n != null && n <= 1) {
-        pageUrls.remove(c.urlKey());
-        urlCount.decrementAndGet();
-      }
-      else if (n != null) pageUrls.put(c.urlKey(), n - 1);
-    }
-    if (captures.ceilingKey(c.urlKey() + "/") == null
-        || !captures.ceilingKey(c.urlKey() + "/").startsWith(c.urlKey() + "/")) {
-      String url = urls.remove(c.urlKey());
-      if (url != null) variants.remove(UrlKeys.normalize(url) + "\0" + c.urlKey());
-    }
-  }
-
-  private Capture readCapture(String id) {
-    byte[] json = captures.get(id);
-    return json == null ? null : Json.decode(json, Capture.class);
+    return writer.write(() -> snapshots.delete(urlKey, timestampOrNull));
   }
 
   /**
@@ -580,37 +419,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       }
       for (Long id : queue) if (!saves.containsKey(id)) problems.add("queue names missing save " + id);
       if (order.size() != queue.size()) problems.add("admission order has " + order.size() + " saves, the queue " + queue.size());
-      long pages = 0;
-      long logical = 0;
-      for (Map.Entry<String, byte[]> e : captures.entrySet()) {
-        Capture c;
-        try {
-          c = Json.decode(e.getValue(), Capture.class);
-        } catch (CorruptStoreException ex) {
-          problems.add("capture " + e.getKey() + ": " + ex.getMessage());
-          continue;
-        }
-        logical += c.size();
-        if (!c.id().equals(e.getKey())) problems.add("capture " + e.getKey() + " is filed under the wrong key");
-        if (!urls.containsKey(c.urlKey())) problems.add("capture " + c.id() + " has no URL entry");
-        refs.merge(c.digest(), 1L, Long::sum);
-        blobs.check(c.digest(), "body of " + c.id(), problems);
-        if (c.textDigest() != null) {
-          refs.merge(c.textDigest(), 1L, Long::sum);
-          blobs.check(c.textDigest(), "text of " + c.id(), problems);
-        }
-        if (c.isPage()) {
-          pages++;
-          if (!pagesByTime.contains(c.timestamp() + "/" + c.urlKey())) problems.add("page " + c.id() + " missing from the time index");
-        }
-      }
-      for (String key : pagesByTime) {
-        int slash = key.indexOf('/');
-        if (!captures.containsKey(key.substring(slash + 1) + "/" + key.substring(0, slash))) problems.add("time index names missing page " + key);
-      }
-      if (pageCount.get() != pages) problems.add("page count is " + pageCount.get() + ", records say " + pages);
-      if (urlCount.get() != pageUrls.sizeLong()) problems.add("URL count is " + urlCount.get() + ", records say " + pageUrls.sizeLong());
-      if (logicalBytes.get() != logical) problems.add("logical bytes " + logicalBytes.get() + ", records say " + logical);
+      snapshots.verify(refs, problems);
       blobs.verify(refs, problems);
       return problems;
     });
@@ -623,10 +432,10 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   @Override
   public Stats stats() {
-    return writer.read(() -> new Stats(pageCount.get(), urlCount.get(),
+    return writer.read(() -> new Stats(snapshots.pageCount(), snapshots.urlCount(),
         stateCounts.get(SaveState.QUEUED).get(), stateCounts.get(SaveState.FETCHING).get(),
         stateCounts.get(SaveState.DONE).get(), stateCounts.get(SaveState.FAILED).get(),
-        logicalBytes.get(), blobs.storedBytes(), blobs.count(), stateCounts.get(SaveState.NEEDS_BROWSER).get()));
+        snapshots.logicalBytes(), blobs.storedBytes(), blobs.count(), stateCounts.get(SaveState.NEEDS_BROWSER).get()));
   }
 
   @Override
