@@ -2,25 +2,20 @@ package dev.pagekeep.store;
 
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Save;
-import dev.pagekeep.model.SaveResource;
 import dev.pagekeep.model.SaveState;
 import dev.pagekeep.model.UrlKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Optional;
-import org.mapdb.Atomic;
-import org.mapdb.BTreeMap;
+import java.util.function.UnaryOperator;
 import org.mapdb.CC;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
-import org.mapdb.HTreeMap;
-import org.mapdb.Serializer;
 import org.mapdb.StoreWAL;
 import org.mapdb.volume.VolumeFactory;
 
@@ -29,48 +24,37 @@ import org.mapdb.volume.VolumeFactory;
  * Measured here: with FileChannel I/O, SIGKILL during ingest lost acknowledged saves (CrashSafetyIT
  * failed); with mmap, 15 of 15 kills lost nothing. mmap turns a full disk into SIGBUS, which is why
  * {@link StoreWriter} refuses writes while free space is under its reserve.
- * Records are JSON (explicit, readable by {@code pagekeep verify}, tolerant of new fields);
- * bodies are content-addressed blobs, stored once however many captures share them.
- * Commits belong to {@link StoreWriter}: one per write, shared by concurrent writes.
+ * Records are JSON ({@link Json}); bodies are content-addressed blobs, stored once however many
+ * captures share them.
  *
- * <p>Collections (all keys are strings or longs, so the file needs no class registry):
+ * <p>This class is the composition and the transactions; the data lives in owned parts, each
+ * with its own collections, the invariants between them, and its part of {@link #verify}:
  * <pre>
- * saves         id -> Save json                  queue       ids of queued saves, in order
- * queuedByUrl   urlKey -> id (queued/fetching)   savesByState "state/id" for listings
- * captures, pagesByTime, urls, variants, pageUrls: {@link Snapshots}
- * blobs, blobRefs: {@link Blobs}
- * queueOrder    (priority, id) -> host: the queue in admission order ({@link SaveOrder})
+ * {@link SaveQueue}   saves, their states and counts, the queue and its admission order ({@link SaveOrder})
+ * {@link Snapshots}   captures, a URL's timeline, the pages cursor, URLs and their SURT variants
+ * {@link Blobs}       content-addressed bodies with their reference counts
+ * {@link WatchStore}, {@link RotLedger}   watches and link rot
  * </pre>
+ * All keys are strings or longs, so the file needs no class registry. Commits belong to
+ * {@link StoreWriter}: every method here that changes parts does it inside one
+ * {@code writer.write}, so a change that spans parts (a capture stored and its save marked done; a
+ * save deleted and its blobs released) is one commit, all or nothing.
  */
 public final class MapDbArchiveStore implements ArchiveStore {
   private final DB db;
   private final StoreWriter writer;
-  private final BTreeMap<Long, byte[]> saves;
-  private final NavigableSet<Long> queue;
-  private final HTreeMap<String, Long> queuedByUrl;
-  private final NavigableSet<String> savesByState;
-  private final Snapshots snapshots;
   private final Blobs blobs;
-  private final Atomic.Long nextSaveId;
-  private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
-  private final SaveOrder order;
+  private final Snapshots snapshots;
+  private final SaveQueue queue;
   private final WatchStore watches;
   private final RotLedger rot;
 
   private MapDbArchiveStore(DB db, Path dirOrNull) {
     this.db = db;
-    saves = db.treeMap("saves", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
-    queue = db.treeSet("queue", Serializer.LONG).createOrOpen();
-    queuedByUrl = db.hashMap("queuedByUrl", Serializer.STRING, Serializer.LONG).createOrOpen();
-    savesByState = db.treeSet("savesByState", Serializer.STRING).createOrOpen();
     blobs = new Blobs(db);
     snapshots = new Snapshots(db, blobs);
-    nextSaveId = db.atomicLong("nextSaveId").createOrOpen();
-    for (SaveState s : SaveState.values()) {
-      stateCounts.put(s, db.atomicLong("count." + s.wire()).createOrOpen());
-    }
-    order = new SaveOrder(db, queue, this::readSave);
-    db.commit();
+    queue = new SaveQueue(db, blobs);
+    db.commit(); // the parts' new collections and one-time migrations
     writer = new StoreWriter(db, dirOrNull);
     watches = new WatchStore(db, writer);
     rot = new RotLedger(db, writer, snapshots.pageUrls(), snapshots.urls());
@@ -104,105 +88,43 @@ public final class MapDbArchiveStore implements ArchiveStore {
     return new MapDbArchiveStore(DBMaker.memoryDB().transactionEnable().make(), null);
   }
 
-  // ---------------------------------------------------------------- queue
+  // ---------------------------------------------------------------- saves
 
   @Override
   public List<Enqueued> enqueue(List<NewSave> newSaves) {
-    List<PreparedSave> prepared = new ArrayList<>(newSaves.size());
+    List<SaveQueue.Prepared> prepared = new ArrayList<>(newSaves.size());
+    long bytes = 0;
     for (NewSave n : newSaves) {
-      String url = UrlKeys.validate(n.url());
-      List<Blob> bodies = new ArrayList<>();
-      if (n.resources() != null) for (NewResource r : n.resources()) bodies.add(Blob.of(r.body()));
-      prepared.add(new PreparedSave(n, url, UrlKeys.urlKey(url), n.html() == null ? null : Blob.of(n.html()), bodies));
-    }
-    long bytes = 1024L * prepared.size();
-    for (PreparedSave p : prepared) {
-      if (p.html != null) bytes += p.html.stored().length;
-      for (Blob b : p.resourceBodies) bytes += b.stored().length + 512;
+      SaveQueue.Prepared p = SaveQueue.Prepared.of(n); // a bad URL throws here: nothing is queued
+      prepared.add(p);
+      bytes += p.bytes();
     }
     return writer.write(bytes, () -> {
       List<Enqueued> out = new ArrayList<>(prepared.size());
       long now = System.currentTimeMillis();
-      for (PreparedSave p : prepared) {
-        Long existing = queuedByUrl.get(p.urlKey);
-        if (existing != null) {
-          Save s = readSave(existing);
-          if (s != null) {
-            out.add(new Enqueued(s, true));
-            continue;
-          }
-        }
-        long id = nextSaveId.incrementAndGet();
-        String htmlDigest = null;
-        if (p.html != null) {
-          blobs.put(p.html);
-          htmlDigest = p.html.digest();
-        }
-        List<SaveResource> resources = putResources(p.n.resources(), p.resourceBodies);
-        Save s = new Save(id, p.url, p.urlKey, SaveState.QUEUED, 0, null,
-            p.n.source() == null ? "api" : p.n.source(), p.n.title(), htmlDigest, null, now, now, p.n.tags(),
-            p.n.httpStatus(), resources);
-        writeSave(s, null);
-        queue.add(id);
-        order.add(s);
-        queuedByUrl.put(p.urlKey, id);
-        out.add(new Enqueued(s, false));
-      }
+      for (SaveQueue.Prepared p : prepared) out.add(queue.enqueue(p, now));
       return out;
     });
   }
 
-  /** Stores the browser's requisite bodies (compressed beforehand, off the writer); null when there are none. */
-  private List<SaveResource> putResources(List<NewResource> given, List<Blob> bodies) {
-    if (bodies.isEmpty()) return null;
-    List<SaveResource> out = new ArrayList<>(bodies.size());
-    for (int i = 0; i < bodies.size(); i++) {
-      NewResource r = given.get(i);
-      Blob body = bodies.get(i);
-      blobs.put(body);
-      out.add(new SaveResource(UrlKeys.stripFragment(r.url()), r.contentType(), r.status(), body.digest(), body.size()));
-    }
-    return out;
-  }
-
-  private record PreparedSave(NewSave n, String url, String urlKey, Blob html, List<Blob> resourceBodies) {}
-
   @Override
   public Optional<Save> save(long id) {
-    return writer.read(() -> Optional.ofNullable(readSave(id)));
+    return writer.read(() -> Optional.ofNullable(queue.get(id)));
   }
 
   @Override
   public List<Save> saves(SaveState state, long beforeId, int limit) {
-    return writer.read(() -> {
-      String prefix = state.wire() + "/";
-      String upper = prefix + pad(beforeId == Long.MAX_VALUE ? beforeId : beforeId);
-      List<Save> out = new ArrayList<>();
-      for (String key : savesByState.subSet(prefix, true, upper, false).descendingSet()) {
-        Save s = readSave(Long.parseLong(key.substring(prefix.length())));
-        if (s != null) out.add(s);
-        if (out.size() >= limit) break;
-      }
-      return out;
-    });
+    return writer.read(() -> queue.inState(state, beforeId, limit));
   }
 
   @Override
   public List<Save> queued(long afterId, int limit) {
-    return writer.read(() -> {
-      List<Save> out = new ArrayList<>();
-      for (Long id : queue.tailSet(afterId, false)) {
-        Save s = readSave(id);
-        if (s != null && s.state() == SaveState.QUEUED) out.add(s);
-        if (out.size() >= limit) break;
-      }
-      return out;
-    });
+    return writer.read(() -> queue.queued(afterId, limit));
   }
 
   @Override
   public List<SaveOrder.Entry> queuedInOrder(long afterKey, int limit) {
-    return writer.read(() -> order.after(afterKey, limit));
+    return writer.read(() -> queue.inOrder(afterKey, limit));
   }
 
   @Override
@@ -211,11 +133,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
     for (StoredCapture r : requisites) bytes += storedSize(r);
     return writer.write(bytes, () -> {
       Capture stored = snapshots.putPage(page, requisites, save.tags() == null || save.tags().isEmpty() ? null : save.tags());
-      Save current = readSave(save.id());
-      if (current != null) {
-        writeSave(current.done(stored.timestamp(), attempts, System.currentTimeMillis()), current);
-        dequeue(current);
-      }
+      queue.leave(save.id(), current -> current.done(stored.timestamp(), attempts, System.currentTimeMillis()));
       return stored;
     });
   }
@@ -241,14 +159,10 @@ public final class MapDbArchiveStore implements ArchiveStore {
   }
 
   /** A save leaves the queue in the state {@code next} gives it, without a snapshot (in one commit). */
-  private Save leaveQueue(Save save, java.util.function.UnaryOperator<Save> next) {
+  private Save leaveQueue(Save save, UnaryOperator<Save> next) {
     return writer.write(() -> {
-      Save current = readSave(save.id());
-      if (current == null) return next.apply(save);
-      Save ended = next.apply(current);
-      writeSave(ended, current);
-      dequeue(current);
-      return ended;
+      Save ended = queue.leave(save.id(), next);
+      return ended != null ? ended : next.apply(save);
     });
   }
 
@@ -264,83 +178,21 @@ public final class MapDbArchiveStore implements ArchiveStore {
     if (before.state() != SaveState.NEEDS_BROWSER) {
       throw new IllegalStateException("save " + id + " is " + before.state().wire() + ", not needs-browser");
     }
-    Blob html = Blob.of(dom.html());
-    List<Blob> bodies = new ArrayList<>();
-    if (dom.resources() != null) for (NewResource r : dom.resources()) bodies.add(Blob.of(r.body()));
-    long bytes = 1024L + html.stored().length;
-    for (Blob b : bodies) bytes += b.stored().length + 512;
-    return writer.write(bytes, () -> {
-      Save current = readSave(id);
-      if (current == null || current.state() != SaveState.NEEDS_BROWSER) return current; // changed meanwhile
-      blobs.put(html);
-      if (current.htmlDigest() != null) blobs.release(current.htmlDigest());
-      for (SaveResource r : current.resourceList()) blobs.release(r.digest());
-      List<SaveResource> resources = putResources(dom.resources(), bodies);
-      Save queued = current.withBrowserDom(html.digest(), dom.title(), dom.httpStatus(), resources, System.currentTimeMillis());
-      writeSave(queued, current);
-      queue.add(id);
-      order.add(queued);
-      queuedByUrl.put(queued.urlKey(), id);
-      return queued;
-    });
+    SaveQueue.Prepared prepared = SaveQueue.Prepared.of(dom);
+    return writer.write(prepared.bytes(), () -> queue.browserCaptured(id, prepared, System.currentTimeMillis()));
   }
 
   @Override
   public Save retry(long id) {
-    return writer.write(() -> {
-      Save current = readSave(id);
-      if (current == null) return null;
-      if (current.state() != SaveState.FAILED && current.state() != SaveState.NEEDS_BROWSER) return current;
-      Long other = queuedByUrl.get(current.urlKey());
-      if (other != null) {
-        Save queuedOne = readSave(other);
-        if (queuedOne != null) return queuedOne;
-      }
-      Save again = current.requeued(System.currentTimeMillis());
-      writeSave(again, current);
-      queue.add(id);
-      order.add(again);
-      queuedByUrl.put(again.urlKey(), id);
-      return again;
-    });
+    return writer.write(() -> queue.retry(id, System.currentTimeMillis()));
   }
 
   @Override
   public boolean deleteSave(long id) {
-    return writer.write(() -> {
-      Save current = readSave(id);
-      if (current == null) return false;
-      dequeue(current);
-      savesByState.remove(current.state().wire() + "/" + pad(id));
-      stateCounts.get(current.state()).decrementAndGet();
-      saves.remove(id);
-      if (current.htmlDigest() != null) blobs.release(current.htmlDigest());
-      for (SaveResource r : current.resourceList()) blobs.release(r.digest());
-      return true;
-    });
+    return writer.write(() -> queue.delete(id));
   }
 
-  private void dequeue(Save s) {
-    queue.remove(s.id());
-    order.remove(s);
-    Long q = queuedByUrl.get(s.urlKey());
-    if (q != null && q == s.id()) queuedByUrl.remove(s.urlKey());
-  }
-
-  private Save readSave(long id) {
-    byte[] json = saves.get(id);
-    return json == null ? null : Json.decode(json, Save.class);
-  }
-
-  private void writeSave(Save s, Save previous) {
-    if (previous != null) {
-      savesByState.remove(previous.state().wire() + "/" + pad(previous.id()));
-      stateCounts.get(previous.state()).decrementAndGet();
-    }
-    saves.put(s.id(), Json.encode(s));
-    savesByState.add(s.state().wire() + "/" + pad(s.id()));
-    stateCounts.get(s.state()).incrementAndGet();
-  }
+  // ---------------------------------------------------------------- snapshots
 
   @Override
   public Optional<Capture> capture(String urlKey, String timestamp) {
@@ -396,31 +248,10 @@ public final class MapDbArchiveStore implements ArchiveStore {
   public List<String> verify() {
     return writer.read(() -> {
       List<String> problems = new ArrayList<>();
-      Map<String, Long> refs = new java.util.HashMap<>();
-      Map<SaveState, Long> counted = new EnumMap<>(SaveState.class);
-      for (Map.Entry<Long, byte[]> e : saves.entrySet()) {
-        Save s;
-        try {
-          s = Json.decode(e.getValue(), Save.class);
-        } catch (CorruptStoreException ex) {
-          problems.add("save " + e.getKey() + ": " + ex.getMessage());
-          continue;
-        }
-        counted.merge(s.state(), 1L, Long::sum);
-        if (!savesByState.contains(s.state().wire() + "/" + pad(s.id()))) problems.add("save " + s.id() + " missing from the state index");
-        if (s.state() == SaveState.QUEUED && !queue.contains(s.id())) problems.add("queued save " + s.id() + " is not on the queue");
-        if (s.state() == SaveState.QUEUED && !order.contains(s)) problems.add("queued save " + s.id() + " is not in the admission order");
-        if (s.htmlDigest() != null) refs.merge(s.htmlDigest(), 1L, Long::sum);
-        for (SaveResource r : s.resourceList()) refs.merge(r.digest(), 1L, Long::sum);
-      }
-      for (SaveState st : SaveState.values()) {
-        long want = counted.getOrDefault(st, 0L);
-        if (stateCounts.get(st).get() != want) problems.add(st.wire() + " count is " + stateCounts.get(st).get() + ", records say " + want);
-      }
-      for (Long id : queue) if (!saves.containsKey(id)) problems.add("queue names missing save " + id);
-      if (order.size() != queue.size()) problems.add("admission order has " + order.size() + " saves, the queue " + queue.size());
-      snapshots.verify(refs, problems);
-      blobs.verify(refs, problems);
+      Map<String, Long> named = new HashMap<>(); // digest -> records naming it, as the parts find them
+      queue.verify(named, problems);
+      snapshots.verify(named, problems);
+      blobs.verify(named, problems);
       return problems;
     });
   }
@@ -433,9 +264,9 @@ public final class MapDbArchiveStore implements ArchiveStore {
   @Override
   public Stats stats() {
     return writer.read(() -> new Stats(snapshots.pageCount(), snapshots.urlCount(),
-        stateCounts.get(SaveState.QUEUED).get(), stateCounts.get(SaveState.FETCHING).get(),
-        stateCounts.get(SaveState.DONE).get(), stateCounts.get(SaveState.FAILED).get(),
-        snapshots.logicalBytes(), blobs.storedBytes(), blobs.count(), stateCounts.get(SaveState.NEEDS_BROWSER).get()));
+        queue.count(SaveState.QUEUED), queue.count(SaveState.FETCHING),
+        queue.count(SaveState.DONE), queue.count(SaveState.FAILED),
+        snapshots.logicalBytes(), blobs.storedBytes(), blobs.count(), queue.count(SaveState.NEEDS_BROWSER)));
   }
 
   @Override
@@ -448,9 +279,5 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   private static long storedSize(StoredCapture c) {
     return 2048 + c.body().stored().length + (c.text() == null ? 0 : c.text().stored().length);
-  }
-
-  private static String pad(long id) {
-    return String.format("%019d", id);
   }
 }
