@@ -13,11 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import org.mapdb.CC;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
-import org.mapdb.StoreWAL;
-import org.mapdb.volume.VolumeFactory;
 
 /**
  * The archive in one MapDB file, with transactions (write-ahead log) and memory-mapped I/O.
@@ -68,13 +65,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
   public static MapDbArchiveStore open(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      // What DBMaker.fileDB(file).transactionEnable().fileMmapEnable().fileMmapPreclearDisable().make()
-      // builds, with the store file's volume journaled so that a commit is all or nothing.
-      VolumeFactory volumes = JournaledVolume.factory(file);
-      boolean exists = volumes.exists(file.toString());
-      StoreWAL wal = StoreWAL.make(file.toString(), volumes, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, 0L, 0L,
-          false, false, false, true, false);
-      DB db = new DB(wal, exists, true, MapDbArchiveStore.class.getClassLoader(), 0);
+      DB db = StoreOptions.ARCHIVE.open(file, JournaledVolume.factory(file));
       return new MapDbArchiveStore(db, file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new StoreException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
