@@ -37,6 +37,30 @@ import org.slf4j.LoggerFactory;
  * Reads always see the file, that is the last whole commit (see {@link #dropUnfinishedCommit}).
  *
  * <p>Syncing the file forces only the slices the commit wrote ({@link #forceWritten}).
+ *
+ * <p><b>The order of MapDB's writes this relies on</b> (MapDB 3.1.0; {@code MapDbWriteOrderTest}
+ * records every call MapDB makes on this volume and fails if an upgrade changes any of these):
+ * <ol>
+ * <li>Between commits MapDB writes nothing to the store file: a transaction's records, index
+ *     values, free-space stacks and header wait in memory and in MapDB's own WAL files (not
+ *     journaled here). So every write this volume sees belongs to the commit under way.
+ * <li>{@code StoreWAL.commit()} writes the header at offset 0 first, grows the file
+ *     ({@code ensureAvailable}), writes index values, long-stack pages and records, and then
+ *     calls {@link #sync()} once, as its last call on this volume. MapDB has no commit marker of
+ *     its own at the end (its header, with its checksum, goes first), which is why a cut-off
+ *     commit was half-written; here {@link #sync()} is the commit point: the journal's seal.
+ *     Creating a new file is two such commits (StoreWAL's header, then DB's catalog).
+ * <li>Between a commit's first write and its sync MapDB reads nothing from the store file
+ *     (records come from its WAL, the header from memory). The only read with writes pending is a
+ *     rollback after a failed commit re-reading the header, so a read then means "this commit did
+ *     not happen" ({@link #dropUnfinishedCommit}); {@code db.rollback()} itself writes nothing.
+ * <li>MapDB never truncates the store file, and {@code ensureAvailable} only grows it: both go
+ *     straight to the file, unjournaled.
+ * <li>No single write crosses a slice of the mapped file (1 MiB), as {@link #apply} copies each
+ *     write with one {@code putData} on the mapped volume.
+ * <li>{@code close()} after a commit writes nothing: writes pending at close belong to a commit
+ *     that never reached its sync, and are dropped.
+ * </ol>
  */
 final class JournaledVolume extends Volume {
   private static final Logger log = LoggerFactory.getLogger(JournaledVolume.class);

@@ -1,122 +1,60 @@
 package dev.pagekeep.store;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Save;
-import dev.pagekeep.model.SaveResource;
 import dev.pagekeep.model.SaveState;
-import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.model.UrlKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Optional;
-import org.mapdb.Atomic;
-import org.mapdb.BTreeMap;
-import org.mapdb.CC;
+import java.util.function.UnaryOperator;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
-import org.mapdb.HTreeMap;
-import org.mapdb.Serializer;
-import org.mapdb.StoreWAL;
-import org.mapdb.volume.VolumeFactory;
 
 /**
  * The archive in one MapDB file, with transactions (write-ahead log) and memory-mapped I/O.
  * Measured here: with FileChannel I/O, SIGKILL during ingest lost acknowledged saves (CrashSafetyIT
  * failed); with mmap, 15 of 15 kills lost nothing. mmap turns a full disk into SIGBUS, which is why
  * {@link StoreWriter} refuses writes while free space is under its reserve.
- * Records are JSON (explicit, readable by {@code pagekeep verify}, tolerant of new fields);
- * bodies are content-addressed blobs, stored once however many captures share them.
- * Commits belong to {@link StoreWriter}: one per write, shared by concurrent writes.
+ * Records are JSON ({@link Json}); bodies are content-addressed blobs, stored once however many
+ * captures share them.
  *
- * <p>Collections (all keys are strings or longs, so the file needs no class registry):
+ * <p>This class is the composition and the transactions; the data lives in owned parts, each
+ * with its own collections, the invariants between them, and its part of {@link #verify}:
  * <pre>
- * saves         id -> Save json                  queue       ids of queued saves, in order
- * queuedByUrl   urlKey -> id (queued/fetching)   savesByState "state/id" for listings
- * captures      "urlKey/timestamp" -> Capture    pagesByTime  "timestamp/urlKey" (pages)
- * urls          urlKey -> url                    variants     "surt\0urlKey"
- * pageUrls      urlKey -> number of pages        blobs / blobRefs   digest -> bytes / count
- * queueOrder    (priority, id) -> host: the queue in admission order ({@link SaveOrder})
+ * {@link SaveQueue}   saves, their states and counts, the queue and its admission order ({@link SaveOrder})
+ * {@link Snapshots}   captures, a URL's timeline, the pages cursor, URLs and their SURT variants
+ * {@link Blobs}       content-addressed bodies with their reference counts
+ * {@link WatchStore}, {@link RotLedger}   watches and link rot
  * </pre>
+ * All keys are strings or longs, so the file needs no class registry. Commits belong to
+ * {@link StoreWriter}: every method here that changes parts does it inside one
+ * {@code writer.write}, so a change that spans parts (a capture stored and its save marked done; a
+ * save deleted and its blobs released) is one commit, all or nothing.
  */
 public final class MapDbArchiveStore implements ArchiveStore {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-  /** The form of the keys of {@code variants}: {@link UrlKeys#normalize}'s SURT. */
-  private static final String VARIANTS_FORM = "surt-1";
-
   private final DB db;
   private final StoreWriter writer;
-  private final BTreeMap<Long, byte[]> saves;
-  private final NavigableSet<Long> queue;
-  private final HTreeMap<String, Long> queuedByUrl;
-  private final NavigableSet<String> savesByState;
-  private final BTreeMap<String, byte[]> captures;
-  private final NavigableSet<String> pagesByTime;
-  private final BTreeMap<String, String> urls;
-  private final NavigableSet<String> variants;
-  private final BTreeMap<String, Long> pageUrls;
-  private final HTreeMap<String, byte[]> blobs;
-  private final HTreeMap<String, Long> blobRefs;
-  private final Atomic.Long nextSaveId;
-  private final Atomic.Long pageCount;
-  private final Atomic.Long logicalBytes;
-  private final Atomic.Long storedBytes;
-  // MapDB's size() walks the whole collection; stats are asked for often, so these are counted.
-  private final Atomic.Long urlCount;
-  private final Atomic.Long blobCount;
-  private final Map<SaveState, Atomic.Long> stateCounts = new EnumMap<>(SaveState.class);
-  private final SaveOrder order;
+  private final Blobs blobs;
+  private final Snapshots snapshots;
+  private final SaveQueue queue;
   private final WatchStore watches;
   private final RotLedger rot;
 
   private MapDbArchiveStore(DB db, Path dirOrNull) {
     this.db = db;
-    saves = db.treeMap("saves", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
-    queue = db.treeSet("queue", Serializer.LONG).createOrOpen();
-    queuedByUrl = db.hashMap("queuedByUrl", Serializer.STRING, Serializer.LONG).createOrOpen();
-    savesByState = db.treeSet("savesByState", Serializer.STRING).createOrOpen();
-    captures = db.treeMap("captures", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
-    pagesByTime = db.treeSet("pagesByTime", Serializer.STRING).createOrOpen();
-    urls = db.treeMap("urls", Serializer.STRING, Serializer.STRING).createOrOpen();
-    variants = db.treeSet("variants", Serializer.STRING).createOrOpen();
-    pageUrls = db.treeMap("pageUrls", Serializer.STRING, Serializer.LONG).createOrOpen();
-    blobs = db.hashMap("blobs", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
-    blobRefs = db.hashMap("blobRefs", Serializer.STRING, Serializer.LONG).createOrOpen();
-    nextSaveId = db.atomicLong("nextSaveId").createOrOpen();
-    pageCount = db.atomicLong("pageCount").createOrOpen();
-    logicalBytes = db.atomicLong("logicalBytes").createOrOpen();
-    storedBytes = db.atomicLong("storedBytes").createOrOpen();
-    boolean uncounted = !db.exists("urlCount");
-    urlCount = db.atomicLong("urlCount").createOrOpen();
-    blobCount = db.atomicLong("blobCount").createOrOpen();
-    if (uncounted) { // a store from before the counters: count once
-      urlCount.set(pageUrls.sizeLong());
-      blobCount.set(blobRefs.sizeLong());
-    }
-    for (SaveState s : SaveState.values()) {
-      stateCounts.put(s, db.atomicLong("count." + s.wire()).createOrOpen());
-    }
-    Atomic.String variantsForm = db.atomicString("variantsForm").createOrOpen();
-    if (!VARIANTS_FORM.equals(variantsForm.get())) { // a store from before the SURT form: rebuild once
-      variants.clear();
-      for (Map.Entry<String, String> e : urls.entrySet()) variants.add(UrlKeys.normalize(e.getValue()) + "\0" + e.getKey());
-      variantsForm.set(VARIANTS_FORM);
-    }
-    order = new SaveOrder(db, queue, this::readSave);
-    db.commit();
+    blobs = new Blobs(db);
+    snapshots = new Snapshots(db, blobs);
+    queue = new SaveQueue(db, blobs);
+    db.commit(); // the parts' new collections and one-time migrations
     writer = new StoreWriter(db, dirOrNull);
     watches = new WatchStore(db, writer);
-    rot = new RotLedger(db, writer, pageUrls, urls);
+    rot = new RotLedger(db, writer, snapshots.pageUrls(), snapshots.urls());
     db.commit();
   }
 
@@ -127,13 +65,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
   public static MapDbArchiveStore open(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      // What DBMaker.fileDB(file).transactionEnable().fileMmapEnable().fileMmapPreclearDisable().make()
-      // builds, with the store file's volume journaled so that a commit is all or nothing.
-      VolumeFactory volumes = JournaledVolume.factory(file);
-      boolean exists = volumes.exists(file.toString());
-      StoreWAL wal = StoreWAL.make(file.toString(), volumes, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, 0L, 0L,
-          false, false, false, true, false);
-      DB db = new DB(wal, exists, true, MapDbArchiveStore.class.getClassLoader(), 0);
+      DB db = StoreOptions.ARCHIVE.open(file, JournaledVolume.factory(file));
       return new MapDbArchiveStore(db, file.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new StoreException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
@@ -147,105 +79,43 @@ public final class MapDbArchiveStore implements ArchiveStore {
     return new MapDbArchiveStore(DBMaker.memoryDB().transactionEnable().make(), null);
   }
 
-  // ---------------------------------------------------------------- queue
+  // ---------------------------------------------------------------- saves
 
   @Override
   public List<Enqueued> enqueue(List<NewSave> newSaves) {
-    List<PreparedSave> prepared = new ArrayList<>(newSaves.size());
+    List<SaveQueue.Prepared> prepared = new ArrayList<>(newSaves.size());
+    long bytes = 0;
     for (NewSave n : newSaves) {
-      String url = UrlKeys.validate(n.url());
-      List<Blob> bodies = new ArrayList<>();
-      if (n.resources() != null) for (NewResource r : n.resources()) bodies.add(Blob.of(r.body()));
-      prepared.add(new PreparedSave(n, url, UrlKeys.urlKey(url), n.html() == null ? null : Blob.of(n.html()), bodies));
-    }
-    long bytes = 1024L * prepared.size();
-    for (PreparedSave p : prepared) {
-      if (p.html != null) bytes += p.html.stored().length;
-      for (Blob b : p.resourceBodies) bytes += b.stored().length + 512;
+      SaveQueue.Prepared p = SaveQueue.Prepared.of(n); // a bad URL throws here: nothing is queued
+      prepared.add(p);
+      bytes += p.bytes();
     }
     return writer.write(bytes, () -> {
       List<Enqueued> out = new ArrayList<>(prepared.size());
       long now = System.currentTimeMillis();
-      for (PreparedSave p : prepared) {
-        Long existing = queuedByUrl.get(p.urlKey);
-        if (existing != null) {
-          Save s = readSave(existing);
-          if (s != null) {
-            out.add(new Enqueued(s, true));
-            continue;
-          }
-        }
-        long id = nextSaveId.incrementAndGet();
-        String htmlDigest = null;
-        if (p.html != null) {
-          putBlob(p.html);
-          htmlDigest = p.html.digest();
-        }
-        List<SaveResource> resources = putResources(p.n.resources(), p.resourceBodies);
-        Save s = new Save(id, p.url, p.urlKey, SaveState.QUEUED, 0, null,
-            p.n.source() == null ? "api" : p.n.source(), p.n.title(), htmlDigest, null, now, now, p.n.tags(),
-            p.n.httpStatus(), resources);
-        writeSave(s, null);
-        queue.add(id);
-        order.add(s);
-        queuedByUrl.put(p.urlKey, id);
-        out.add(new Enqueued(s, false));
-      }
+      for (SaveQueue.Prepared p : prepared) out.add(queue.enqueue(p, now));
       return out;
     });
   }
 
-  /** Stores the browser's requisite bodies (compressed beforehand, off the writer); null when there are none. */
-  private List<SaveResource> putResources(List<NewResource> given, List<Blob> bodies) {
-    if (bodies.isEmpty()) return null;
-    List<SaveResource> out = new ArrayList<>(bodies.size());
-    for (int i = 0; i < bodies.size(); i++) {
-      NewResource r = given.get(i);
-      Blob body = bodies.get(i);
-      putBlob(body);
-      out.add(new SaveResource(UrlKeys.stripFragment(r.url()), r.contentType(), r.status(), body.digest(), body.size()));
-    }
-    return out;
-  }
-
-  private record PreparedSave(NewSave n, String url, String urlKey, Blob html, List<Blob> resourceBodies) {}
-
   @Override
   public Optional<Save> save(long id) {
-    return writer.read(() -> Optional.ofNullable(readSave(id)));
+    return writer.read(() -> Optional.ofNullable(queue.get(id)));
   }
 
   @Override
   public List<Save> saves(SaveState state, long beforeId, int limit) {
-    return writer.read(() -> {
-      String prefix = state.wire() + "/";
-      String upper = prefix + pad(beforeId == Long.MAX_VALUE ? beforeId : beforeId);
-      List<Save> out = new ArrayList<>();
-      for (String key : savesByState.subSet(prefix, true, upper, false).descendingSet()) {
-        Save s = readSave(Long.parseLong(key.substring(prefix.length())));
-        if (s != null) out.add(s);
-        if (out.size() >= limit) break;
-      }
-      return out;
-    });
+    return writer.read(() -> queue.inState(state, beforeId, limit));
   }
 
   @Override
   public List<Save> queued(long afterId, int limit) {
-    return writer.read(() -> {
-      List<Save> out = new ArrayList<>();
-      for (Long id : queue.tailSet(afterId, false)) {
-        Save s = readSave(id);
-        if (s != null && s.state() == SaveState.QUEUED) out.add(s);
-        if (out.size() >= limit) break;
-      }
-      return out;
-    });
+    return writer.read(() -> queue.queued(afterId, limit));
   }
 
   @Override
   public List<SaveOrder.Entry> queuedInOrder(long afterKey, int limit) {
-    return writer.read(() -> order.after(afterKey, limit));
+    return writer.read(() -> queue.inOrder(afterKey, limit));
   }
 
   @Override
@@ -253,12 +123,8 @@ public final class MapDbArchiveStore implements ArchiveStore {
     long bytes = storedSize(page);
     for (StoredCapture r : requisites) bytes += storedSize(r);
     return writer.write(bytes, () -> {
-      Capture stored = putPage(page, requisites, save.tags() == null || save.tags().isEmpty() ? null : save.tags());
-      Save current = readSave(save.id());
-      if (current != null) {
-        writeSave(current.done(stored.timestamp(), attempts, System.currentTimeMillis()), current);
-        dequeue(current);
-      }
+      Capture stored = snapshots.putPage(page, requisites, save.tags() == null || save.tags().isEmpty() ? null : save.tags());
+      queue.leave(save.id(), current -> current.done(stored.timestamp(), attempts, System.currentTimeMillis()));
       return stored;
     });
   }
@@ -268,23 +134,9 @@ public final class MapDbArchiveStore implements ArchiveStore {
     long bytes = storedSize(page);
     for (StoredCapture r : requisites) bytes += storedSize(r);
     return writer.write(bytes, () -> {
-      if (captures.containsKey(page.capture().id())) return Optional.<Capture>empty();
-      return Optional.of(putPage(page, requisites, page.capture().tags()));
+      if (snapshots.contains(page.capture().id())) return Optional.<Capture>empty();
+      return Optional.of(snapshots.putPage(page, requisites, page.capture().tags()));
     });
-  }
-
-  /** Inside a write: the requisites, then the page naming them, with {@code tags}. */
-  private Capture putPage(StoredCapture page, List<StoredCapture> requisites, List<String> tags) {
-    List<String> resourceIds = new ArrayList<>();
-    for (StoredCapture r : requisites) {
-      Capture stored = putCapture(r, true);
-      if (stored != null) resourceIds.add(stored.id());
-    }
-    Capture p = page.capture();
-    Capture withResources = new Capture(p.urlKey(), p.url(), p.timestamp(), p.kind(), p.status(),
-        p.contentType(), p.finalUrl(), p.headers(), p.digest(), p.size(), p.title(), p.textDigest(),
-        resourceIds, p.source(), tags);
-    return putCapture(new StoredCapture(withResources, page.body(), page.text()), false);
   }
 
   @Override
@@ -298,14 +150,10 @@ public final class MapDbArchiveStore implements ArchiveStore {
   }
 
   /** A save leaves the queue in the state {@code next} gives it, without a snapshot (in one commit). */
-  private Save leaveQueue(Save save, java.util.function.UnaryOperator<Save> next) {
+  private Save leaveQueue(Save save, UnaryOperator<Save> next) {
     return writer.write(() -> {
-      Save current = readSave(save.id());
-      if (current == null) return next.apply(save);
-      Save ended = next.apply(current);
-      writeSave(ended, current);
-      dequeue(current);
-      return ended;
+      Save ended = queue.leave(save.id(), next);
+      return ended != null ? ended : next.apply(save);
     });
   }
 
@@ -321,271 +169,66 @@ public final class MapDbArchiveStore implements ArchiveStore {
     if (before.state() != SaveState.NEEDS_BROWSER) {
       throw new IllegalStateException("save " + id + " is " + before.state().wire() + ", not needs-browser");
     }
-    Blob html = Blob.of(dom.html());
-    List<Blob> bodies = new ArrayList<>();
-    if (dom.resources() != null) for (NewResource r : dom.resources()) bodies.add(Blob.of(r.body()));
-    long bytes = 1024L + html.stored().length;
-    for (Blob b : bodies) bytes += b.stored().length + 512;
-    return writer.write(bytes, () -> {
-      Save current = readSave(id);
-      if (current == null || current.state() != SaveState.NEEDS_BROWSER) return current; // changed meanwhile
-      putBlob(html);
-      if (current.htmlDigest() != null) releaseBlob(current.htmlDigest(), 0);
-      for (SaveResource r : current.resourceList()) releaseBlob(r.digest(), 0);
-      List<SaveResource> resources = putResources(dom.resources(), bodies);
-      Save queued = current.withBrowserDom(html.digest(), dom.title(), dom.httpStatus(), resources, System.currentTimeMillis());
-      writeSave(queued, current);
-      queue.add(id);
-      order.add(queued);
-      queuedByUrl.put(queued.urlKey(), id);
-      return queued;
-    });
+    SaveQueue.Prepared prepared = SaveQueue.Prepared.of(dom);
+    return writer.write(prepared.bytes(), () -> queue.browserCaptured(id, prepared, System.currentTimeMillis()));
   }
 
   @Override
   public Save retry(long id) {
-    return writer.write(() -> {
-      Save current = readSave(id);
-      if (current == null) return null;
-      if (current.state() != SaveState.FAILED && current.state() != SaveState.NEEDS_BROWSER) return current;
-      Long other = queuedByUrl.get(current.urlKey());
-      if (other != null) {
-        Save queuedOne = readSave(other);
-        if (queuedOne != null) return queuedOne;
-      }
-      Save again = current.requeued(System.currentTimeMillis());
-      writeSave(again, current);
-      queue.add(id);
-      order.add(again);
-      queuedByUrl.put(again.urlKey(), id);
-      return again;
-    });
+    return writer.write(() -> queue.retry(id, System.currentTimeMillis()));
   }
 
   @Override
   public boolean deleteSave(long id) {
-    return writer.write(() -> {
-      Save current = readSave(id);
-      if (current == null) return false;
-      dequeue(current);
-      savesByState.remove(current.state().wire() + "/" + pad(id));
-      stateCounts.get(current.state()).decrementAndGet();
-      saves.remove(id);
-      if (current.htmlDigest() != null) releaseBlob(current.htmlDigest(), 0);
-      for (SaveResource r : current.resourceList()) releaseBlob(r.digest(), 0);
-      return true;
-    });
+    return writer.write(() -> queue.delete(id));
   }
 
-  private void dequeue(Save s) {
-    queue.remove(s.id());
-    order.remove(s);
-    Long q = queuedByUrl.get(s.urlKey());
-    if (q != null && q == s.id()) queuedByUrl.remove(s.urlKey());
-  }
-
-  private Save readSave(long id) {
-    byte[] json = saves.get(id);
-    return json == null ? null : fromJson(json, Save.class);
-  }
-
-  private void writeSave(Save s, Save previous) {
-    if (previous != null) {
-      savesByState.remove(previous.state().wire() + "/" + pad(previous.id()));
-      stateCounts.get(previous.state()).decrementAndGet();
-    }
-    saves.put(s.id(), toJson(s));
-    savesByState.add(s.state().wire() + "/" + pad(s.id()));
-    stateCounts.get(s.state()).incrementAndGet();
-  }
-
-  // ---------------------------------------------------------------- captures
-
-  /**
-   * Stores a capture and its blobs. Timestamps are unique per URL: a page captured twice in one
-   * second gets the next free second. A requisite already captured at that second is shared,
-   * not overwritten (returns null so the page does not claim it).
-   */
-  private Capture putCapture(StoredCapture sc, boolean requisite) {
-    Capture c = sc.capture();
-    String ts = c.timestamp();
-    while (captures.containsKey(c.urlKey() + "/" + ts)) {
-      if (requisite) return null;
-      ts = Timestamps.format(Timestamps.parse(ts).plusSeconds(1));
-    }
-    Capture stored = c.withTimestamp(ts);
-    putBlob(sc.body());
-    if (sc.text() != null) putBlob(sc.text());
-    captures.put(stored.id(), toJson(stored));
-    logicalBytes.addAndGet(stored.size());
-    if (urls.putIfAbsent(stored.urlKey(), stored.url()) == null) {
-      variants.add(UrlKeys.normalize(stored.url()) + "\0" + stored.urlKey());
-    }
-    if (stored.isPage()) {
-      pagesByTime.add(ts + "/" + stored.urlKey());
-      if (pageUrls.merge(stored.urlKey(), 1L, Long::sum) == 1L) urlCount.incrementAndGet();
-      pageCount.incrementAndGet();
-    }
-    return stored;
-  }
-
-  private void putBlob(Blob blob) {
-    Long refs = blobRefs.get(blob.digest());
-    if (refs == null) {
-      blobs.put(blob.digest(), blob.stored());
-      storedBytes.addAndGet(blob.stored().length);
-      blobRefs.put(blob.digest(), 1L);
-      blobCount.incrementAndGet();
-    } else {
-      blobRefs.put(blob.digest(), refs + 1);
-    }
-  }
-
-  private void releaseBlob(String digest, long logical) {
-    Long refs = blobRefs.get(digest);
-    if (refs == null) return;
-    if (refs <= 1) {
-      byte[] stored = blobs.remove(digest);
-      if (stored != null) storedBytes.addAndGet(-stored.length);
-      blobRefs.remove(digest);
-      blobCount.decrementAndGet();
-    } else {
-      blobRefs.put(digest, refs - 1);
-    }
-  }
+  // ---------------------------------------------------------------- snapshots
 
   @Override
   public Optional<Capture> capture(String urlKey, String timestamp) {
-    return writer.read(() -> Optional.ofNullable(readCapture(urlKey + "/" + timestamp)));
+    return writer.read(() -> Optional.ofNullable(snapshots.get(urlKey + "/" + timestamp)));
   }
 
   @Override
   public Optional<Capture> nearest(String urlKey, String timestamp) {
-    return writer.read(() -> {
-      String prefix = urlKey + "/";
-      String key = prefix + timestamp;
-      String below = captures.floorKey(key);
-      String above = captures.ceilingKey(key);
-      if (below != null && !below.startsWith(prefix)) below = null;
-      if (above != null && !above.startsWith(prefix)) above = null;
-      if (below == null && above == null) return Optional.empty();
-      String best;
-      if (below == null) best = above;
-      else if (above == null) best = below;
-      else best = distance(below, timestamp) <= distance(above, timestamp) ? below : above;
-      return Optional.ofNullable(readCapture(best));
-    });
-  }
-
-  private static long distance(String key, String ts) {
-    Instant a = Timestamps.parse(key.substring(key.indexOf('/') + 1));
-    Instant b = Timestamps.parse(ts);
-    return Math.abs(a.getEpochSecond() - b.getEpochSecond());
+    return writer.read(() -> Optional.ofNullable(snapshots.nearest(urlKey, timestamp)));
   }
 
   @Override
   public List<Capture> versions(String urlKey) {
-    return writer.read(() -> {
-      List<Capture> out = new ArrayList<>();
-      for (byte[] json : captures.subMap(urlKey + "/", urlKey + "0").values()) {
-        Capture c = fromJson(json, Capture.class);
-        if (c.isPage()) out.add(c);
-      }
-      return out;
-    });
+    return writer.read(() -> snapshots.versions(urlKey));
   }
 
   @Override
   public List<Capture> pages(String cursor, int limit) {
-    return writer.read(() -> {
-      NavigableSet<String> view = cursor == null ? pagesByTime.descendingSet()
-          : pagesByTime.headSet(cursor, false).descendingSet();
-      List<Capture> out = new ArrayList<>();
-      for (String key : view) {
-        int slash = key.indexOf('/');
-        Capture c = readCapture(key.substring(slash + 1) + "/" + key.substring(0, slash));
-        if (c != null) out.add(c);
-        if (out.size() >= limit) break;
-      }
-      return out;
-    });
+    return writer.read(() -> snapshots.pages(cursor, limit));
   }
 
   @Override
   public List<String> resolveKey(String prefix) {
-    return writer.read(() -> new ArrayList<>(urls.subMap(prefix, prefix + "g").keySet()));
+    return writer.read(() -> snapshots.resolveKey(prefix));
   }
 
   @Override
   public List<String> keysForUrl(String url) {
-    return writer.read(() -> {
-      String norm = UrlKeys.normalize(url) + "\0";
-      List<String> out = new ArrayList<>();
-      for (String v : variants.subSet(norm, norm + "\uffff")) out.add(v.substring(norm.length()));
-      return out;
-    });
+    return writer.read(() -> snapshots.keysForUrl(url));
   }
 
   @Override
   public Optional<String> url(String urlKey) {
-    return writer.read(() -> Optional.ofNullable(urls.get(urlKey)));
+    return writer.read(() -> Optional.ofNullable(snapshots.url(urlKey)));
   }
 
   @Override
   public Optional<byte[]> blob(String digest) {
-    byte[] stored = writer.read(() -> blobs.get(digest));
+    byte[] stored = writer.read(() -> blobs.stored(digest));
     return stored == null ? Optional.empty() : Optional.of(Blob.decode(stored));
   }
 
   @Override
   public int deleteSnapshots(String urlKey, String timestampOrNull) {
-    return writer.write(() -> {
-      List<Capture> targets = new ArrayList<>();
-      if (timestampOrNull != null) {
-        Capture c = readCapture(urlKey + "/" + timestampOrNull);
-        if (c != null && c.isPage()) targets.add(c);
-      } else {
-        for (byte[] json : captures.subMap(urlKey + "/", urlKey + "0").values()) {
-          Capture c = fromJson(json, Capture.class);
-          if (c.isPage()) targets.add(c);
-        }
-      }
-      for (Capture page : targets) {
-        for (String rid : page.resources() == null ? List.<String>of() : page.resources()) {
-          Capture r = readCapture(rid);
-          if (r != null) removeCapture(r);
-        }
-        removeCapture(page);
-      }
-      return targets.size();
-    });
-  }
-
-  private void removeCapture(Capture c) {
-    if (captures.remove(c.id()) == null) return;
-    releaseBlob(c.digest(), c.size());
-    if (c.textDigest() != null) releaseBlob(c.textDigest(), 0);
-    logicalBytes.addAndGet(-c.size());
-    if (c.isPage()) {
-      pagesByTime.remove(c.timestamp() + "/" + c.urlKey());
-      pageCount.decrementAndGet();
-      Long n = pageUrls.get(c.urlKey());
-      if (n != null && n <= 1) {
-        pageUrls.remove(c.urlKey());
-        urlCount.decrementAndGet();
-      }
-      else if (n != null) pageUrls.put(c.urlKey(), n - 1);
-    }
-    if (captures.ceilingKey(c.urlKey() + "/") == null
-        || !captures.ceilingKey(c.urlKey() + "/").startsWith(c.urlKey() + "/")) {
-      String url = urls.remove(c.urlKey());
-      if (url != null) variants.remove(UrlKeys.normalize(url) + "\0" + c.urlKey());
-    }
-  }
-
-  private Capture readCapture(String id) {
-    byte[] json = captures.get(id);
-    return json == null ? null : fromJson(json, Capture.class);
+    return writer.write(() -> snapshots.delete(urlKey, timestampOrNull));
   }
 
   /**
@@ -596,80 +239,12 @@ public final class MapDbArchiveStore implements ArchiveStore {
   public List<String> verify() {
     return writer.read(() -> {
       List<String> problems = new ArrayList<>();
-      Map<String, Long> refs = new java.util.HashMap<>();
-      Map<SaveState, Long> counted = new EnumMap<>(SaveState.class);
-      for (Map.Entry<Long, byte[]> e : saves.entrySet()) {
-        Save s;
-        try {
-          s = fromJson(e.getValue(), Save.class);
-        } catch (CorruptStoreException ex) {
-          problems.add("save " + e.getKey() + ": " + ex.getMessage());
-          continue;
-        }
-        counted.merge(s.state(), 1L, Long::sum);
-        if (!savesByState.contains(s.state().wire() + "/" + pad(s.id()))) problems.add("save " + s.id() + " missing from the state index");
-        if (s.state() == SaveState.QUEUED && !queue.contains(s.id())) problems.add("queued save " + s.id() + " is not on the queue");
-        if (s.state() == SaveState.QUEUED && !order.contains(s)) problems.add("queued save " + s.id() + " is not in the admission order");
-        if (s.htmlDigest() != null) refs.merge(s.htmlDigest(), 1L, Long::sum);
-        for (SaveResource r : s.resourceList()) refs.merge(r.digest(), 1L, Long::sum);
-      }
-      for (SaveState st : SaveState.values()) {
-        long want = counted.getOrDefault(st, 0L);
-        if (stateCounts.get(st).get() != want) problems.add(st.wire() + " count is " + stateCounts.get(st).get() + ", records say " + want);
-      }
-      for (Long id : queue) if (!saves.containsKey(id)) problems.add("queue names missing save " + id);
-      if (order.size() != queue.size()) problems.add("admission order has " + order.size() + " saves, the queue " + queue.size());
-      long pages = 0;
-      long logical = 0;
-      for (Map.Entry<String, byte[]> e : captures.entrySet()) {
-        Capture c;
-        try {
-          c = fromJson(e.getValue(), Capture.class);
-        } catch (CorruptStoreException ex) {
-          problems.add("capture " + e.getKey() + ": " + ex.getMessage());
-          continue;
-        }
-        logical += c.size();
-        if (!c.id().equals(e.getKey())) problems.add("capture " + e.getKey() + " is filed under the wrong key");
-        if (!urls.containsKey(c.urlKey())) problems.add("capture " + c.id() + " has no URL entry");
-        refs.merge(c.digest(), 1L, Long::sum);
-        checkBlob(c.digest(), "body of " + c.id(), problems);
-        if (c.textDigest() != null) {
-          refs.merge(c.textDigest(), 1L, Long::sum);
-          checkBlob(c.textDigest(), "text of " + c.id(), problems);
-        }
-        if (c.isPage()) {
-          pages++;
-          if (!pagesByTime.contains(c.timestamp() + "/" + c.urlKey())) problems.add("page " + c.id() + " missing from the time index");
-        }
-      }
-      for (String key : pagesByTime) {
-        int slash = key.indexOf('/');
-        if (!captures.containsKey(key.substring(slash + 1) + "/" + key.substring(0, slash))) problems.add("time index names missing page " + key);
-      }
-      if (pageCount.get() != pages) problems.add("page count is " + pageCount.get() + ", records say " + pages);
-      if (urlCount.get() != pageUrls.sizeLong()) problems.add("URL count is " + urlCount.get() + ", records say " + pageUrls.sizeLong());
-      if (blobCount.get() != blobRefs.sizeLong()) problems.add("blob count is " + blobCount.get() + ", records say " + blobRefs.sizeLong());
-      if (logicalBytes.get() != logical) problems.add("logical bytes " + logicalBytes.get() + ", records say " + logical);
-      for (Map.Entry<String, Long> e : blobRefs.entrySet()) {
-        long want = refs.getOrDefault(e.getKey(), 0L);
-        if (want != e.getValue()) problems.add("blob " + e.getKey() + " has " + e.getValue() + " references, records say " + want);
-      }
+      Map<String, Long> named = new HashMap<>(); // digest -> records naming it, as the parts find them
+      queue.verify(named, problems);
+      snapshots.verify(named, problems);
+      blobs.verify(named, problems);
       return problems;
     });
-  }
-
-  private void checkBlob(String digest, String what, List<String> problems) {
-    byte[] stored = blobs.get(digest);
-    if (stored == null) {
-      problems.add(what + ": blob " + digest + " is missing");
-      return;
-    }
-    try {
-      if (!Blob.sha256(Blob.decode(stored)).equals(digest)) problems.add(what + ": blob " + digest + " does not match its digest");
-    } catch (CorruptStoreException e) {
-      problems.add(what + ": blob " + digest + " " + e.getMessage());
-    }
   }
 
   @Override
@@ -679,10 +254,10 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   @Override
   public Stats stats() {
-    return writer.read(() -> new Stats(pageCount.get(), urlCount.get(),
-        stateCounts.get(SaveState.QUEUED).get(), stateCounts.get(SaveState.FETCHING).get(),
-        stateCounts.get(SaveState.DONE).get(), stateCounts.get(SaveState.FAILED).get(),
-        logicalBytes.get(), storedBytes.get(), blobCount.get(), stateCounts.get(SaveState.NEEDS_BROWSER).get()));
+    return writer.read(() -> new Stats(snapshots.pageCount(), snapshots.urlCount(),
+        queue.count(SaveState.QUEUED), queue.count(SaveState.FETCHING),
+        queue.count(SaveState.DONE), queue.count(SaveState.FAILED),
+        snapshots.logicalBytes(), blobs.storedBytes(), blobs.count(), queue.count(SaveState.NEEDS_BROWSER)));
   }
 
   @Override
@@ -695,25 +270,5 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   private static long storedSize(StoredCapture c) {
     return 2048 + c.body().stored().length + (c.text() == null ? 0 : c.text().stored().length);
-  }
-
-  private static String pad(long id) {
-    return String.format("%019d", id);
-  }
-
-  private static byte[] toJson(Object o) {
-    try {
-      return JSON.writeValueAsBytes(o);
-    } catch (IOException e) {
-      throw new StoreException("cannot encode " + o.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static <T> T fromJson(byte[] json, Class<T> type) {
-    try {
-      return JSON.readValue(json, type);
-    } catch (IOException e) {
-      throw new CorruptStoreException("unreadable " + type.getSimpleName() + " record: " + e.getMessage());
-    }
   }
 }

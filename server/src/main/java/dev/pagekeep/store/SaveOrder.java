@@ -17,7 +17,7 @@ import org.mapdb.Serializer;
  * bulk ones; within a priority, oldest first. The host in the value lets the dispatcher apply its
  * per-host cap while it scans, without reading the saves it skips.
  *
- * <p>Kept in the same transactions as the queue it mirrors ({@link MapDbArchiveStore} calls
+ * <p>Kept in the same transactions as the queue it mirrors ({@link SaveQueue} calls
  * {@link #add} and {@link #remove} where it adds to and removes from its queue), so a crash never
  * leaves them apart. A store from before this index gets it built once, at open, from the queue.
  */
