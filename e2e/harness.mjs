@@ -7,7 +7,7 @@
 
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -463,4 +463,113 @@ export async function comparePixels(cmp, a, b) {
     const r = [...rows];
     return { share: same / pa.length, sizes: [ia.width, ia.height, ib.width, ib.height], firstRows: r.slice(0, 5) };
   }, [a.toString('base64'), b.toString('base64')]);
+}
+
+// ---------------------------------------------------------------- the web UI
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+export const UI_SHOTS = path.join(REPO, 'test-artifacts', 'ui');
+const SHOT_NAME = /^\d+-[a-z0-9-]+-(desktop|phone)\.png$/;
+
+/**
+ * A UI screen at both widths: test-artifacts/ui/N-screen-desktop.png and N-screen-phone.png.
+ * `prepare` sets the screen up again after each resize (for screens that lay out on load).
+ * Files there that no test makes any more (names not of that form) are removed.
+ */
+export async function shootScreen(tab, name, prepare = async () => {}) {
+  if (!/^\d+-[a-z0-9-]+$/.test(name)) throw new Error('a screenshot is named N-screen: ' + name);
+  mkdirSync(UI_SHOTS, { recursive: true });
+  for (const f of readdirSync(UI_SHOTS)) if (!SHOT_NAME.test(f)) rmSync(path.join(UI_SHOTS, f), { force: true });
+  const before = tab.viewportSize();
+  for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    await tab.setViewportSize(size);
+    await prepare();
+    await tab.screenshot({ path: path.join(UI_SHOTS, `${name}-${label}.png`), fullPage: true });
+  }
+  if (before) await tab.setViewportSize(before);
+}
+
+/** A fixture site on 127.0.0.1:0 serving `pages` (path → HTML, or { type, body }); `set` changes one. */
+export async function pagesServer(pages = {}) {
+  const map = new Map(Object.entries(pages));
+  const server = http.createServer((req, res) => {
+    const p = map.get(req.url);
+    const { type, body } = typeof p === 'string' ? { type: 'text/html; charset=utf-8', body: p } : (p || {});
+    res.writeHead(p ? 200 : 404, { 'Content-Type': p ? type : 'text/plain' });
+    res.end(p ? body : 'not here');
+  });
+  await new Promise(r => server.listen(0, '127.0.0.1', r));
+  const url = p => `http://127.0.0.1:${server.address().port}${p}`;
+  return {
+    url, set: (p, type, body) => map.set(p, { type, body }), remove: p => map.delete(p),
+    close: () => new Promise(r => server.close(r)),
+  };
+}
+
+/**
+ * `pagekeep serve --port 0` on `data` as a process: its base URL, `call(method, path, body)` with
+ * the token, `loginLink()` (a fresh one-time link, as the extension gets it), `saveAndWait`, `idle`
+ * and `stop`.
+ */
+export async function serveJar(data) {
+  const proc = spawn(JAVA, ['-jar', JAR, 'serve', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.on('data', d => { out += d; });
+  proc.stderr.on('data', () => {});
+  try {
+    await waitFor('pagekeep serve to print its port', () => {
+      if (proc.exitCode !== null) throw new Error('pagekeep serve ended: ' + out);
+      return /^port (\d+)$/m.test(out);
+    }, { intervalMs: 100 });
+  } catch (e) {
+    proc.kill('SIGKILL'); // never leave a service behind a failed start
+    throw e;
+  }
+  const base = 'http://127.0.0.1:' + out.match(/^port (\d+)$/m)[1];
+  const token = readFileSync(path.join(data, 'token'), 'utf8').trim();
+  const call = async (method, p, body) => {
+    const res = await fetch(base + p, {
+      method, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return res.json();
+  };
+  const svc = {
+    proc, base, call,
+    loginLink: async () => (await call('POST', '/api/login-links')).url,
+    /** Saves the URLs (with tags) and waits until each is done; a failed one throws. */
+    saveAndWait: async (urls, tags) => {
+      const { saves } = await call('POST', '/api/saves', tags ? { urls, tags } : { urls });
+      for (const s of saves) {
+        const state = await waitFor('save of ' + s.url, async () => {
+          const now = (await call('GET', '/api/saves/' + s.id)).state;
+          return now === 'done' || now === 'failed' ? now : null;
+        }, { intervalMs: 100 });
+        if (state !== 'done') throw new Error('save of ' + s.url + ' ended ' + state);
+      }
+    },
+    /** Waits until no save is queued or fetching. */
+    idle: () => waitFor('the queue to empty', async () => {
+      const s = (await call('GET', '/api/stats')).saves;
+      return s.queued === 0 && s.fetching === 0;
+    }, { intervalMs: 100 }),
+    stop: () => new Promise(r => { if (proc.exitCode !== null) r(); else { proc.once('exit', r); proc.kill('SIGTERM'); } }),
+  };
+  return svc;
+}
+
+/** A new tab of `browser` logged in to the web UI through a fresh one-time link. */
+export async function loggedInTab(browser, svc, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport });
+  const tab = await context.newPage();
+  await tab.goto(await svc.loginLink());
+  await tab.waitForURL(u => new URL(u).pathname === '/');
+  return tab;
+}
+
+/** The next wall-clock second: snapshot timestamps have one-second resolution. */
+export async function nextSecond() {
+  const s = Math.floor(Date.now() / 1000);
+  await waitFor('the next second', () => Math.floor(Date.now() / 1000) > s, { intervalMs: 20 });
 }
