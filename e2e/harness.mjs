@@ -568,6 +568,16 @@ export async function loggedInTab(browser, svc, viewport = DESKTOP) {
   return tab;
 }
 
+/** Runs `body` with a new logged-in tab (see loggedInTab), and closes the tab's context after it. */
+export async function withLoggedInTab(browser, svc, body) {
+  const tab = await loggedInTab(browser, svc);
+  try {
+    return await body(tab);
+  } finally {
+    await tab.context().close();
+  }
+}
+
 /** The next wall-clock second: snapshot timestamps have one-second resolution. */
 export async function nextSecond() {
   const s = Math.floor(Date.now() / 1000);

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DESKTOP, launchChromium, loggedInTab, nextSecond, pagesServer, serveJar, shootScreen } from './harness.mjs';
+import { DESKTOP, launchChromium, nextSecond, pagesServer, serveJar, shootScreen, withLoggedInTab } from './harness.mjs';
 
 const page = (title, text) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head>`
   + `<body><article><h1>${title}</h1><p>${text}</p></article></body></html>`;
@@ -56,15 +56,10 @@ describe('web UI', { timeout: 180000 }, () => {
   });
 
   /** A logged-in tab at the home list, closed after `body` runs. */
-  async function withTab(body) {
-    const tab = await loggedInTab(browser, svc);
-    try {
-      await tab.waitForSelector('#view .row');
-      await body(tab);
-    } finally {
-      await tab.context().close();
-    }
-  }
+  const withTab = (body) => withLoggedInTab(browser, svc, async (tab) => {
+    await tab.waitForSelector('#view .row');
+    await body(tab);
+  });
 
   /** The list's stats line, read from the API (what #stats shows). */
   async function statsLine() {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchChromium, loggedInTab, nextSecond, pagesServer, serveJar, shootScreen, waitFor } from './harness.mjs';
+import { launchChromium, nextSecond, pagesServer, serveJar, shootScreen, waitFor, withLoggedInTab } from './harness.mjs';
 
 const html = (title, text) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
 
@@ -48,15 +48,7 @@ describe('watches in the web UI', { timeout: 180000 }, () => {
     fs.rmSync(data, { recursive: true, force: true });
   });
 
-  /** A logged-in tab, closed after `body` runs. */
-  async function withTab(body) {
-    const tab = await loggedInTab(browser, svc);
-    try {
-      await body(tab);
-    } finally {
-      await tab.context().close();
-    }
-  }
+  const withTab = (body) => withLoggedInTab(browser, svc, body);
 
   test('the Watches screen shows each watch with its last and next check and what it added', () => withTab(async (tab) => {
     await tab.goto(svc.base + '/#/watches');
