@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { article } from './fixtures.mjs';
-import { api, badge, clickToolbar, fixtureServer, openTab, setSettings, startWorld, waitFor } from './harness.mjs';
+import { api, badge, clickToolbar, fixtureServer, openTab, setSettings, shootScreen, startWorld, waitFor } from './harness.mjs';
 
 describe('what the archive knows about a tab', { timeout: 300000 }, () => {
   let world;
@@ -17,7 +17,7 @@ describe('what the archive knows about a tab', { timeout: 300000 }, () => {
     const page = (name) => (url) => (gone.has(url.pathname)
       ? ['text/html; charset=utf-8', '<!doctype html><title>Not found</title><h1>Not found</h1>', 404]
       : ['text/html; charset=utf-8', article(name)]);
-    site = await fixtureServer({ '/kept.html': page('kept'), '/never-saved.html': page('never saved') });
+    site = await fixtureServer({ '/kept.html': page('kept'), '/never-saved.html': page('never saved'), '/lost.html': page('lost') });
     world = await startWorld({ installHost: true });
     await setSettings(world, { browserCapture: false });
   });
@@ -131,20 +131,24 @@ describe('what the archive knows about a tab', { timeout: 300000 }, () => {
   });
 
   test('the web UI shows "gone since" on a URL the link check found gone, and its Gone section lists only those', async () => {
-    const url = site.url('/kept.html'); // answers 404 since the test before last
+    // Its own page, archived and then gone: this test runs alone as well as after the others.
+    const url = site.url('/lost.html');
+    await archiveThroughToolbar(url); // starts the service through the native host when none runs yet
+    gone.add('/lost.html');
     const r = await api(world.data, 'POST', '/api/rot/check', { url });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json().results[0].verdict, 'gone');
     const link = (await api(world.data, 'POST', '/api/login-links', {})).json().url;
     const page = await world.context.newPage();
     await page.goto(link);
-    const row = page.locator('.row', { hasText: '/kept.html' });
+    const row = page.locator('.row', { hasText: '/lost.html' });
     await row.waitFor();
     assert.match(await row.locator('.gone').textContent(), /^gone since /);
     assert.match(await row.locator('.gone').getAttribute('title'), /answers 404/);
     await page.click('a[data-nav="gone"]');
     await waitFor('the Gone section', async () => (await page.locator('.row').count()) === 1
-      && /kept\.html/.test(await page.locator('.row').first().textContent()));
+      && /lost\.html/.test(await page.locator('.row').first().textContent()));
+    await shootScreen(page, '13-gone');
     await page.close();
   });
 });

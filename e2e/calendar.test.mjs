@@ -13,12 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { api, CHROMIUM, freePort, REPO, requirePrerequisites, startService } from './harness.mjs';
+import { api, CHROMIUM, DESKTOP, freePort, requirePrerequisites, shootScreen, startService } from './harness.mjs';
 
-const shots = path.join(REPO, 'test-artifacts', 'ui');
 const URL_ = 'https://calendar.test/news';
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 // [WARC-Date, edition]: one in 2023, none in 2024, five in 2025 (three of them on 14 July).
 const CAPTURES = [
@@ -42,22 +39,11 @@ function warc() {
   return Buffer.concat(records);
 }
 
-/** test-artifacts/ui/<name>-desktop.png and -phone.png; prepare() sets the screen up again at each width. */
-async function shoot(tab, name, prepare = async () => {}) {
-  for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-    await tab.setViewportSize(size);
-    await prepare();
-    await tab.screenshot({ path: path.join(shots, `${name}-${label}.png`), fullPage: true });
-  }
-  await tab.setViewportSize(DESKTOP);
-}
-
 describe('the calendar of a URL\'s captures', { timeout: 180000 }, () => {
   let data, svc, browser, tab, hashUrl, base;
 
   before(async () => {
     requirePrerequisites();
-    fs.mkdirSync(shots, { recursive: true });
     data = fs.mkdtempSync(path.join(os.tmpdir(), 'pagekeep-calendar-'));
     const port = await freePort();
     svc = await startService(data, port);
@@ -119,7 +105,7 @@ describe('the calendar of a URL\'s captures', { timeout: 180000 }, () => {
     // Under it, the versions of that year only.
     assert.equal(await tab.textContent('h2.list-year'), '5 versions in 2025');
     assert.equal(await tab.locator('#view .row').count(), 5);
-    await shoot(tab, '3-calendar');
+    await shootScreen(tab, '3-calendar');
   });
 
   test('a day with one capture opens it', async () => {
@@ -137,7 +123,7 @@ describe('the calendar of a URL\'s captures', { timeout: 180000 }, () => {
     assert.match(await pop.locator('b').textContent(), /^3 captures on 14 July 2025$/);
     assert.deepEqual(await pop.locator('li a').allTextContents(), ['08:00:00', '12:00:00', '16:30:00']);
     // A new layout closes the list (it is placed under its day): open it again at each width.
-    await shoot(tab, '3-calendar-day', async () => {
+    await shootScreen(tab, '3-calendar-day', async () => {
       if (await pop.isVisible()) await tab.keyboard.press('Escape');
       await pop.waitFor({ state: 'hidden' });
       await tab.click('a.cap[data-day="2025-07-14"]');

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchChromium, startArchive, staticServer, SITE_FIXTURE } from './replay-world.mjs';
+import { launchChromium, startArchive, staticServer, SITE_FIXTURE } from './harness.mjs';
 
 function vectors(origin, archive) {
   const ran = (what) => `${origin}/ran/${what}`;

@@ -13,11 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { api, CHROMIUM, freePort, REPO, requirePrerequisites, startService } from './harness.mjs';
+import { api, CHROMIUM, DESKTOP, freePort, requirePrerequisites, shootScreen, startService } from './harness.mjs';
 
-const shots = path.join(REPO, 'test-artifacts', 'ui');
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 /** The live site: /slow answers after `hold` resolves (so the progress can be seen), /loop redirects to itself. */
 async function site() {
@@ -53,7 +50,6 @@ describe('the not-archived page', { timeout: 180000 }, () => {
 
   before(async () => {
     requirePrerequisites();
-    fs.mkdirSync(shots, { recursive: true });
     data = fs.mkdtempSync(path.join(os.tmpdir(), 'pagekeep-not-archived-'));
     live = await site();
     const port = await freePort();
@@ -80,21 +76,13 @@ describe('the not-archived page', { timeout: 180000 }, () => {
     assert.equal(await tab.textContent('code'), target);
     const button = tab.getByRole('button', { name: 'Archive it now' });
     await button.waitFor({ state: 'visible' }); // shown by the script
-    for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-      await tab.setViewportSize(size);
-      await tab.screenshot({ path: path.join(shots, `10-not-archived-${label}.png`), fullPage: true });
-    }
-    await tab.setViewportSize(DESKTOP);
+    await shootScreen(tab, '10-not-archived');
     await button.click();
     // The site holds its answer: the save is being fetched, and the page says so.
     await tab.waitForFunction(() => /Fetching the page/.test(document.getElementById('pagekeep-archive-state').textContent));
     assert.equal(await button.isDisabled(), true);
     assert.equal(await tab.getAttribute('#pagekeep-archive-bar', 'value'), '2');
-    for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-      await tab.setViewportSize(size);
-      await tab.screenshot({ path: path.join(shots, `10-not-archived-progress-${label}.png`), fullPage: true });
-    }
-    await tab.setViewportSize(DESKTOP);
+    await shootScreen(tab, '10-not-archived-progress');
     const { saves } = (await api(data, 'GET', '/api/saves?limit=5')).json();
     assert.equal(saves.length, 1);
     assert.equal(saves[0].url, target);
@@ -131,11 +119,7 @@ describe('the not-archived page', { timeout: 180000 }, () => {
     const [save] = (await api(data, 'GET', '/api/saves?state=failed')).json().saves;
     assert.equal(save.url, target);
     assert.equal(save.source, 'ui');
-    for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-      await tab.setViewportSize(size);
-      await tab.screenshot({ path: path.join(shots, `10-not-archived-failed-${label}.png`), fullPage: true });
-    }
-    await tab.setViewportSize(DESKTOP);
+    await shootScreen(tab, '10-not-archived-failed');
   });
 
   test('no session: the login page, not the button', async () => {

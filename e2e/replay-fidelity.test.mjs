@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { REPO, SITE_FIXTURE, launchChromium, startArchive, staticServer } from './replay-world.mjs';
+import { REPO, SITE_FIXTURE, launchChromium, startArchive, staticServer } from './harness.mjs';
 
 const ARTIFACTS = path.join(REPO, 'test-artifacts');
 

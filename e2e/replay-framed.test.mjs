@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { REPO, launchChromium, startArchive, staticServer } from './replay-world.mjs';
+import { REPO, comparePixels, launchChromium, shootWholePage, startArchive, staticServer } from './harness.mjs';
 
 const LAYOUTS = path.join(REPO, 'e2e', 'layouts');
 const ARTIFACTS = path.join(REPO, 'test-artifacts', 'framed');
@@ -20,49 +20,6 @@ let origin;
 let browser;
 const live = new Map();
 
-/** Screenshot of the whole page at WIDTH, the viewport as tall as the page (so 100vh = the page). */
-async function shootLive(page, url) {
-  await page.setViewportSize({ width: WIDTH, height: 800 });
-  await page.goto(url, { waitUntil: 'load' });
-  await page.evaluate(() => document.fonts.ready);
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: WIDTH, height });
-  return { png: await page.screenshot({ type: 'png', animations: 'disabled', caret: 'hide' }), height };
-}
-
-/** Identical pixels of two PNGs of one size, counted in a blank page; and the rows that differ. */
-async function compare(cmp, a, b) {
-  return cmp.evaluate(async ([x, y]) => {
-    const load = (b64) => new Promise((ok, fail) => {
-      const img = new Image();
-      img.onload = () => ok(img);
-      img.onerror = fail;
-      img.src = `data:image/png;base64,${b64}`;
-    });
-    const [ia, ib] = await Promise.all([load(x), load(y)]);
-    const w = Math.max(ia.width, ib.width);
-    const h = Math.max(ia.height, ib.height);
-    const pixels = (img) => {
-      const c = new OffscreenCanvas(w, h);
-      const g = c.getContext('2d');
-      g.fillStyle = '#ff00ff';
-      g.fillRect(0, 0, w, h);
-      g.drawImage(img, 0, 0);
-      return new Uint32Array(g.getImageData(0, 0, w, h).data.buffer);
-    };
-    const pa = pixels(ia);
-    const pb = pixels(ib);
-    let same = 0;
-    const rows = new Set();
-    for (let i = 0; i < pa.length; i++) {
-      if (pa[i] === pb[i]) same++;
-      else rows.add(Math.floor(i / w));
-    }
-    const r = [...rows];
-    return { share: same / pa.length, sizes: [ia.width, ia.height, ib.width, ib.height], firstRows: r.slice(0, 5) };
-  }, [a.toString('base64'), b.toString('base64')]);
-}
-
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   svc = await startArchive();
@@ -73,7 +30,7 @@ before(async () => {
   browser = await launchChromium();
   const liveContext = await browser.newContext({ viewport: { width: WIDTH, height: 800 } });
   const page = await liveContext.newPage();
-  for (const p of PAGES) live.set(p, await shootLive(page, origin.url(`/${p}`)));
+  for (const p of PAGES) live.set(p, await shootWholePage(page, origin.url(`/${p}`), WIDTH));
   await liveContext.close();
   await origin.close(); // from here on, nothing may come from the origin
 });
@@ -112,7 +69,7 @@ test('each replay page shows the archived page pixel for pixel below the banner,
     const slug = p.replace('.html', '');
     writeFileSync(path.join(ARTIFACTS, `${slug}.live.png`), livePng);
     writeFileSync(path.join(ARTIFACTS, `${slug}.replay.png`), shot);
-    const c = await compare(cmp, livePng, below);
+    const c = await comparePixels(cmp, livePng, below);
     results.push({ page: p, ...c });
   }
   const notIdentical = results.filter((r) => r.share !== 1);

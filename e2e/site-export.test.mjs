@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { JAR, REPO, launchChromium, startArchive, staticServer } from './replay-world.mjs';
+import { JAR, REPO, comparePixels, launchChromium, shootWholePage, startArchive, staticServer } from './harness.mjs';
 
 const LAYOUTS = path.join(REPO, 'e2e', 'layouts');
 const ARTIFACTS = path.join(REPO, 'test-artifacts', 'site-export');
@@ -25,43 +25,6 @@ let origin;
 const live = new Map();
 const liveUrl = new Map();
 
-async function shoot(page, url) {
-  await page.setViewportSize({ width: WIDTH, height: 800 });
-  await page.goto(url, { waitUntil: 'load' });
-  await page.evaluate(() => document.fonts.ready);
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: WIDTH, height });
-  return { png: await page.screenshot({ type: 'png', animations: 'disabled', caret: 'hide' }), height };
-}
-
-/** The share of identical pixels of two PNGs (drawn in a blank page). */
-async function sameShare(cmp, a, b) {
-  return cmp.evaluate(async ([x, y]) => {
-    const load = (b64) => new Promise((ok, fail) => {
-      const img = new Image();
-      img.onload = () => ok(img);
-      img.onerror = fail;
-      img.src = `data:image/png;base64,${b64}`;
-    });
-    const [ia, ib] = await Promise.all([load(x), load(y)]);
-    const w = Math.max(ia.width, ib.width);
-    const h = Math.max(ia.height, ib.height);
-    const pixels = (img) => {
-      const c = new OffscreenCanvas(w, h);
-      const g = c.getContext('2d');
-      g.fillStyle = '#ff00ff';
-      g.fillRect(0, 0, w, h);
-      g.drawImage(img, 0, 0);
-      return new Uint32Array(g.getImageData(0, 0, w, h).data.buffer);
-    };
-    const pa = pixels(ia);
-    const pb = pixels(ib);
-    let same = 0;
-    for (let i = 0; i < pa.length; i++) if (pa[i] === pb[i]) same++;
-    return same / pa.length;
-  }, [a.toString('base64'), b.toString('base64')]);
-}
-
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const svc = await startArchive();
@@ -73,7 +36,7 @@ before(async () => {
     const page = await (await browser.newContext()).newPage();
     for (const p of PAGES) {
       liveUrl.set(p, origin.url(`/${p}`));
-      live.set(p, await shoot(page, origin.url(`/${p}`)));
+      live.set(p, await shootWholePage(page, origin.url(`/${p}`), WIDTH));
     }
     out = path.join(mkdtempSync(path.join(tmpdir(), 'pagekeep-site-export-')), 'site');
     const r = spawnSync('java', ['-jar', JAR, 'export', '--format', 'site', '--out', out, '--data', svc.data], { encoding: 'utf8' });
@@ -115,9 +78,9 @@ test('the exported site opens from file:// with its styles and images, local lin
   const cmp = await (await browser.newContext()).newPage();
   const shares = {};
   for (const p of PAGES) {
-    const shot = await shoot(page, exported.get(p));
+    const shot = await shootWholePage(page, exported.get(p), WIDTH);
     writeFileSync(path.join(ARTIFACTS, p.replace('.html', '.export.png')), shot.png);
-    shares[p] = await sameShare(cmp, live.get(p).png, shot.png);
+    shares[p] = (await comparePixels(cmp, live.get(p).png, shot.png)).share;
   }
   console.log('identical pixels, exported page vs live page:', JSON.stringify(shares));
   for (const p of PAGES) assert.equal(shares[p], 1, `${p}: the exported page looks as the live page did (see test-artifacts/site-export/)`);

@@ -29,7 +29,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO, launchChromium, startArchive, staticServer } from '../../e2e/replay-world.mjs';
+import { REPO, launchChromium, startArchive, staticServer } from '../../e2e/harness.mjs';
 import { decodePng, encodePng } from './png.mjs';
 
 const run = promisify(execFile);

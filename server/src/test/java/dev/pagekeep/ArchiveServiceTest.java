@@ -10,7 +10,9 @@ import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.store.ArchiveStore.NewSave;
 import dev.pagekeep.testing.Captures;
 import dev.pagekeep.testing.FixtureSite;
+import dev.pagekeep.testing.Await;
 import dev.pagekeep.testing.RawHttp;
+import dev.pagekeep.testing.ServiceHarness;
 import dev.pagekeep.testing.RawHttp.Reply;
 import dev.pagekeep.testing.ResetServer;
 import java.io.InputStream;
@@ -32,29 +34,26 @@ import org.junit.jupiter.api.io.TempDir;
 /** The whole service in-process on port 0: real store files, real fetcher, a real origin site. */
 class ArchiveServiceTest {
   @TempDir Path dir;
+  private ServiceHarness harness;
   private FixtureSite site;
   private Service service;
   private RawHttp http;
 
-  private Config config() {
+  @BeforeEach
+  void start() {
     FetchLimits limits = FetchLimits.defaults()
         .withRetries(3, Duration.ofMillis(20), Duration.ofMillis(100))
         .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(10))
         .withMaxBodyBytes(1024 * 1024);
-    return Config.defaults(DataDir.resolve(dir.resolve("data")), 0).withFetch(limits);
-  }
-
-  @BeforeEach
-  void start() {
-    site = new FixtureSite("core-site").start();
-    service = Service.start(config());
-    http = new RawHttp(service.port(), service.config().dataDir().readToken());
+    harness = ServiceHarness.builder(dir.resolve("data")).fetch(limits).site(new FixtureSite("core-site").start()).start();
+    site = harness.site();
+    service = harness.service();
+    http = harness.http();
   }
 
   @AfterEach
   void stop() {
-    if (service != null) service.close();
-    site.close();
+    harness.close();
   }
 
   private JsonNode save(String url) {
@@ -63,15 +62,9 @@ class ArchiveServiceTest {
     return r.json().path("saves").get(0);
   }
 
-  private JsonNode awaitFinished(long id) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      JsonNode s = http.get("/api/saves/" + id).json();
-      String state = s.path("state").asText();
-      if (state.equals("done") || state.equals("failed")) return s;
-      Thread.sleep(25);
-    }
-    throw new AssertionError("save " + id + " did not finish");
+  private JsonNode awaitFinished(long id) {
+    return Await.value("save " + id + " finished", Duration.ofSeconds(30), () -> http.get("/api/saves/" + id).json(),
+        s -> s.path("state").asText().matches("done|failed"));
   }
 
   private JsonNode archive(String url) throws InterruptedException {
@@ -167,9 +160,9 @@ class ArchiveServiceTest {
   void snapshotsAndSavesSurviveARestart() throws Exception {
     String url = site.url("/second.html");
     JsonNode done = archive(url);
-    service.close();
-    service = Service.start(config());
-    http = new RawHttp(service.port(), service.config().dataDir().readToken());
+    harness.restart();
+    service = harness.service();
+    http = harness.http();
     JsonNode again = http.get("/api/saves/" + done.path("id").asLong()).json();
     assertThat(again.path("state").asText()).isEqualTo("done");
     JsonNode snap = http.get("/api/snapshots/" + UrlKeys.hashUrl(url)).json();
@@ -213,14 +206,12 @@ class ArchiveServiceTest {
   @Test
   void aSaveBeingCapturedIsListedAsFetchingThenDone() throws Exception {
     long id = save(site.url("/slow")).path("id").asLong();
-    boolean seenFetching = false;
-    for (int i = 0; i < 100 && !seenFetching; i++) {
+    Await.until("save " + id + " listed as fetching", Duration.ofSeconds(5), () -> {
       for (JsonNode s : http.get("/api/saves?state=fetching").json().path("saves")) {
-        if (s.path("id").asLong() == id) seenFetching = s.path("state").asText().equals("fetching");
+        if (s.path("id").asLong() == id && s.path("state").asText().equals("fetching")) return true;
       }
-      if (!seenFetching) Thread.sleep(10);
-    }
-    assertThat(seenFetching).isTrue();
+      return false;
+    });
     assertThat(awaitFinished(id).path("state").asText()).isEqualTo("done");
     assertThat(http.get("/api/saves?state=fetching").json().path("saves")).isEmpty();
   }

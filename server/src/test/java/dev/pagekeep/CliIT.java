@@ -13,26 +13,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.pagekeep.testing.Cli;
+import dev.pagekeep.testing.Cli.Run;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped jar, as a person runs it: {@code pagekeep save} with no service running. */
 class CliIT {
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
   private Run pagekeep(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", System.getProperty("pagekeep.jar", "target/pagekeep.jar")));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("PAGEKEEP_HOME", dir.resolve("data").toString());
-    pb.environment().put("PAGEKEEP_PORT", "0");
-    Path out = dir.resolve("out.txt");
-    Path err = dir.resolve("err.txt");
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    return Cli.runJar(dir, dir.resolve("data"), Map.of(), args);
   }
 
   @AfterEach

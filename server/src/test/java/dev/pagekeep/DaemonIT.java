@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.pagekeep.testing.Cli;
+import dev.pagekeep.testing.Cli.Run;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,25 +42,12 @@ class DaemonIT {
   @TempDir Path dir;
   private final List<Process> started = new ArrayList<>();
 
-  record Run(int exit, String out, String err) {}
-
   private ProcessBuilder java(Map<String, String> env, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", System.getProperty("pagekeep.jar", "target/pagekeep.jar")));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("PAGEKEEP_HOME", dir.resolve("data").toString());
-    pb.environment().put("PAGEKEEP_PORT", "0");
-    pb.environment().putAll(env);
-    return pb;
+    return Cli.jar(dir.resolve("data"), env, args);
   }
 
   private Run pagekeep(Map<String, String> env, String... args) throws Exception {
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = java(env, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    return Cli.runJar(dir, dir.resolve("data"), env, args);
   }
 
   private Run pagekeep(String... args) throws Exception {

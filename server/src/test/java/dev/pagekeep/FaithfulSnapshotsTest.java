@@ -7,7 +7,9 @@ import dev.pagekeep.config.Config;
 import dev.pagekeep.config.DataDir;
 import dev.pagekeep.config.FetchLimits;
 import dev.pagekeep.model.UrlKeys;
+import dev.pagekeep.testing.Await;
 import dev.pagekeep.testing.RawHttp;
+import dev.pagekeep.testing.ServiceHarness;
 import dev.pagekeep.testing.RawHttp.Reply;
 import io.javalin.Javalin;
 import java.nio.charset.Charset;
@@ -46,6 +48,7 @@ class FaithfulSnapshotsTest {
       "/shared/font.woff2", noise(2, 30_000),
       "/shared/logo.png", noise(3, 10_000));
   private Javalin origin;
+  private ServiceHarness harness;
   private Service service;
   private RawHttp http;
 
@@ -71,14 +74,14 @@ class FaithfulSnapshotsTest {
           .result(page("<meta http-equiv=Content-Type content=\"text/html; charset=Shift_JIS\">", JAPANESE).getBytes(SJIS)));
     }).start("127.0.0.1", 0);
     FetchLimits limits = FetchLimits.defaults().withRetries(1, Duration.ofMillis(20), Duration.ofMillis(100));
-    service = Service.start(Config.defaults(DataDir.resolve(dir.resolve("data")), 0).withFetch(limits));
-    http = new RawHttp(service.port(), service.config().dataDir().readToken());
+    harness = ServiceHarness.builder(dir.resolve("data")).fetch(limits).site(origin::stop).start();
+    service = harness.service();
+    http = harness.http();
   }
 
   @AfterEach
   void stop() {
-    if (service != null) service.close();
-    origin.stop();
+    harness.close();
   }
 
   private String url(String path) {
@@ -100,13 +103,8 @@ class FaithfulSnapshotsTest {
     assertThat(r.status()).as(r.text()).isEqualTo(202);
     List<JsonNode> done = new ArrayList<>();
     for (JsonNode s : r.json().path("saves")) {
-      long deadline = System.currentTimeMillis() + 60_000;
-      JsonNode now;
-      do {
-        Thread.sleep(20);
-        now = http.get("/api/saves/" + s.path("id").asLong()).json();
-        assertThat(System.currentTimeMillis()).as("save of " + s.path("url")).isLessThan(deadline);
-      } while (!now.path("state").asText().matches("done|failed"));
+      JsonNode now = Await.value("save of " + s.path("url") + " finished", Duration.ofSeconds(60),
+          () -> http.get("/api/saves/" + s.path("id").asLong()).json(), n -> n.path("state").asText().matches("done|failed"));
       assertThat(now.path("state").asText()).as(now.toString()).isEqualTo("done");
       done.add(now);
     }

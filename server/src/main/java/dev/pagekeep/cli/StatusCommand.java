@@ -2,7 +2,6 @@ package dev.pagekeep.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagekeep.client.ServiceClient;
-import dev.pagekeep.client.ServiceUnavailableException;
 import dev.pagekeep.config.DataDir;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,10 +21,8 @@ public final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DataDir dir = data.dataDir();
-    ServiceClient client;
-    try {
-      client = ServiceClient.connect(dir, false);
-    } catch (ServiceUnavailableException e) {
+    ServiceClient client = ServiceClient.runningOrNull(dir);
+    if (client == null) {
       System.out.println("pagekeep is not running (data: " + dir + ")");
       return NOT_RUNNING;
     }

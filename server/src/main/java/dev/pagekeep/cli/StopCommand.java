@@ -1,7 +1,6 @@
 package dev.pagekeep.cli;
 
 import dev.pagekeep.client.ServiceClient;
-import dev.pagekeep.client.ServiceUnavailableException;
 import dev.pagekeep.config.DataDir;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -31,10 +30,8 @@ public final class StopCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DataDir dir = data.dataDir();
-    ServiceClient client;
-    try {
-      client = ServiceClient.connect(dir, false);
-    } catch (ServiceUnavailableException e) {
+    ServiceClient client = ServiceClient.runningOrNull(dir);
+    if (client == null) {
       System.out.println("pagekeep was not running (data: " + dir + ")");
       return 0;
     }

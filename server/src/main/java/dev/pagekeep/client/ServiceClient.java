@@ -66,6 +66,14 @@ public final class ServiceClient {
     return start(dir);
   }
 
+  /**
+   * The service running for this data directory, or null when none runs (no {@code service.json},
+   * no answer, no token): what {@code status} and {@code stop} ask first. Never starts one.
+   */
+  public static ServiceClient runningOrNull(DataDir dir) {
+    return findRunning(dir);
+  }
+
   private static ServiceClient findRunning(DataDir dir) {
     try {
       if (!Files.exists(dir.serviceFile())) return null;

@@ -7,7 +7,7 @@ import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.store.ArchiveStore.StoredCapture;
 import dev.pagekeep.store.Blob;
-import dev.pagekeep.support.RunningService;
+import dev.pagekeep.testing.ServiceHarness;
 import dev.pagekeep.testing.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,12 +27,12 @@ class GroupedListTest {
   static final String C = "https://c.example/";
 
   @TempDir static Path data; // static: an instance field is still null in a PER_CLASS @BeforeAll
-  RunningService svc;
+  ServiceHarness svc;
   RawHttp http;
 
   @BeforeAll
   void archive() {
-    svc = new RunningService(data);
+    svc = ServiceHarness.builder(data).start();
     // Interleaved: A three times (the same text twice, then new text), B twice, C once.
     put(A, "20240101000001", "one", List.of("news"));
     put(B, "20240101000002", "b", null);

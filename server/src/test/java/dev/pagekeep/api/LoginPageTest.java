@@ -2,7 +2,7 @@ package dev.pagekeep.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagekeep.support.RunningService;
+import dev.pagekeep.testing.ServiceHarness;
 import dev.pagekeep.testing.RawHttp;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,13 +18,13 @@ class LoginPageTest {
   static final Map<String, String> BROWSER = Map.of("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
 
   @TempDir static Path data; // static: an instance field is still null in a PER_CLASS @BeforeAll
-  RunningService svc;
+  ServiceHarness svc;
   RawHttp anonymous;
   RawHttp withToken;
 
   @BeforeAll
   void start() {
-    svc = new RunningService(data);
+    svc = ServiceHarness.builder(data).start();
     anonymous = new RawHttp(svc.service().port(), null);
     withToken = new RawHttp(svc.service().port(), svc.token());
   }

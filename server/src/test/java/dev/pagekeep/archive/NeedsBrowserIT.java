@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagekeep.Service;
-import dev.pagekeep.config.Config;
-import dev.pagekeep.config.DataDir;
 import dev.pagekeep.config.FetchLimits;
 import dev.pagekeep.testing.RawHttp;
 import dev.pagekeep.testing.RawHttp.Reply;
+import dev.pagekeep.testing.ServiceHarness;
 import io.javalin.Javalin;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,15 +32,9 @@ class NeedsBrowserIT {
 
   @TempDir Path dir;
   private Javalin origin;
+  private ServiceHarness harness;
   private Service service;
   private RawHttp http;
-
-  private Config config() {
-    FetchLimits limits = FetchLimits.defaults()
-        .withRetries(2, Duration.ofMillis(20), Duration.ofMillis(50))
-        .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(10));
-    return Config.defaults(DataDir.resolve(dir.resolve("data")), 0).withFetch(limits);
-  }
 
   @BeforeEach
   void start() {
@@ -54,18 +47,23 @@ class NeedsBrowserIT {
       c.routes.get("/challenge", ctx -> ctx.contentType("text/html").result(CHALLENGE));
       c.routes.get("/missing", ctx -> ctx.status(404).result("gone"));
     }).start("127.0.0.1", 0);
-    startService();
+    FetchLimits limits = FetchLimits.defaults()
+        .withRetries(2, Duration.ofMillis(20), Duration.ofMillis(50))
+        .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(10));
+    harness = ServiceHarness.builder(dir.resolve("data")).fetch(limits).site(origin::stop).start();
+    service = harness.service();
+    http = harness.http();
   }
 
-  private void startService() {
-    service = Service.start(config());
-    http = new RawHttp(service.port(), service.config().dataDir().readToken());
+  private void restartService() {
+    harness.restart();
+    service = harness.service();
+    http = harness.http();
   }
 
   @AfterEach
   void stop() {
-    if (service != null) service.close();
-    origin.stop();
+    harness.close();
   }
 
   private String url(String path) {
@@ -73,19 +71,11 @@ class NeedsBrowserIT {
   }
 
   private long save(String url) {
-    Reply r = http.post("/api/saves", Map.of("url", url, "source", "context-menu"));
-    assertThat(r.status()).as(r.text()).isEqualTo(202);
-    return r.json().path("saves").get(0).path("id").asLong();
+    return harness.save(url, "context-menu");
   }
 
-  private JsonNode awaitSettled(long id) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      JsonNode s = http.get("/api/saves/" + id).json();
-      if (Set.of("done", "failed", "needs-browser").contains(s.path("state").asText())) return s;
-      Thread.sleep(25);
-    }
-    throw new AssertionError("save " + id + " did not settle");
+  private JsonNode awaitSettled(long id) {
+    return harness.awaitSave(id, Duration.ofSeconds(30));
   }
 
   @Test
@@ -118,8 +108,7 @@ class NeedsBrowserIT {
     long id = save(url("/challenge"));
     assertThat(awaitSettled(id).path("state").asText()).isEqualTo("needs-browser");
 
-    service.close();
-    startService();
+    restartService();
     JsonNode again = http.get("/api/saves/" + id).json();
     assertThat(again.path("state").asText()).isEqualTo("needs-browser");
     assertThat(again.path("error").asText()).contains("Cloudflare challenge");

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagekeep.Main;
 import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.support.FixtureSite;
-import dev.pagekeep.support.RunningService;
+import dev.pagekeep.testing.Await;
+import dev.pagekeep.testing.ServiceHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class ExportIT {
   @TempDir static Path data;
   @TempDir static Path out;
   FixtureSite site;
-  RunningService svc;
+  ServiceHarness svc;
   byte[] logo;
   String articleHtml;
   String article;
@@ -70,9 +71,9 @@ class ExportIT {
     article = site.url("/aiohttp");
     other = site.url("/other");
     hostile = site.url("/evil?f=../../../../tmp/x&t=%3Cscript%3E");
-    svc = new RunningService(data);
+    svc = ServiceHarness.builder(data).start();
     for (JsonNode s : svc.saveAndWait(List.of(article))) assertThat(s.path("state").asText()).isEqualTo("done");
-    RunningService.pause(1100); // timestamps have one-second resolution: the logo copy must come strictly later
+    Await.nextSecond(); // timestamps have one-second resolution: the logo copy must come strictly later
     for (JsonNode s : svc.saveAndWait(List.of(other, hostile))) assertThat(s.path("state").asText()).isEqualTo("done");
   }
 

@@ -10,6 +10,7 @@ import dev.pagekeep.config.DataDir;
 import dev.pagekeep.config.FetchLimits;
 import dev.pagekeep.store.MapDbArchiveStore;
 import dev.pagekeep.testing.FixtureSite;
+import dev.pagekeep.testing.Await;
 import dev.pagekeep.testing.RawHttp;
 import dev.pagekeep.testing.RawHttp.Reply;
 import java.nio.file.Files;
@@ -54,14 +55,11 @@ class DiskFullTest {
     return Config.defaults(DataDir.resolve(data), 0).withFetch(limits);
   }
 
-  private static JsonNode await(RawHttp http, long id) throws InterruptedException {
-    for (int i = 0; i < 600; i++) {
-      JsonNode s = http.get("/api/saves/" + id).json();
-      if (!s.path("state").asText().equals("queued") && !s.path("state").asText().equals("fetching")) return s;
-      Thread.sleep(50);
-    }
-    return http.get("/api/saves/" + id).json();
+  private static JsonNode await(RawHttp http, long id) {
+    return Await.value("save " + id + " out of queued and fetching", Duration.ofSeconds(30), () -> http.get("/api/saves/" + id).json(),
+        s -> !s.path("state").asText().equals("queued") && !s.path("state").asText().equals("fetching"));
   }
+
 
   @Test
   void fullDiskRefusesSavesClearlyKeepsServingAndDamagesNothing() throws Exception {

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagekeep.Service;
-import dev.pagekeep.config.Config;
-import dev.pagekeep.config.DataDir;
 import dev.pagekeep.config.FetchLimits;
+import dev.pagekeep.testing.Await;
 import dev.pagekeep.testing.FixtureSite;
 import dev.pagekeep.testing.RawHttp;
 import dev.pagekeep.testing.RawHttp.Reply;
+import dev.pagekeep.testing.ServiceHarness;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
@@ -31,24 +31,25 @@ final class Harness implements AutoCloseable {
   /** The longest any one save may take under these caps (attempts, backoff, slack for a slow CI box). */
   static final Duration SAVE_DEADLINE = CALL_TIMEOUT.multipliedBy(ATTEMPTS).plusSeconds(4);
 
+  final ServiceHarness harness;
   final FixtureSite site;
   final Service service;
   final RawHttp http;
   final String token;
 
   Harness(Path dir) {
-    site = new FixtureSite("core-site").start();
-    service = Service.start(config(dir));
-    token = service.config().dataDir().readToken();
-    http = new RawHttp(service.port(), token);
+    harness = ServiceHarness.builder(dir.resolve("data")).fetch(limits()).site(new FixtureSite("core-site").start()).start();
+    site = harness.site();
+    service = harness.service();
+    token = harness.token();
+    http = harness.http();
   }
 
-  static Config config(Path dir) {
-    FetchLimits limits = FetchLimits.defaults()
+  static FetchLimits limits() {
+    return FetchLimits.defaults()
         .withRetries(ATTEMPTS, Duration.ofMillis(20), Duration.ofMillis(100))
         .withTimeouts(CONNECT_TIMEOUT, READ_TIMEOUT, CALL_TIMEOUT)
         .withMaxBodyBytes(BODY_CAP);
-    return Config.defaults(DataDir.resolve(dir.resolve("data")), 0).withFetch(limits);
   }
 
   int port() { return service.port(); }
@@ -68,14 +69,8 @@ final class Harness implements AutoCloseable {
     return state.equals("done") || state.equals("failed");
   }
 
-  JsonNode awaitFinished(long id, Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode s = saveState(id);
-      if (finished(s)) return s;
-      Thread.sleep(20);
-    }
-    throw new AssertionError("save " + id + " did not finish within " + within + ": " + saveState(id));
+  JsonNode awaitFinished(long id, Duration within) {
+    return Await.value("save " + id + " finished", within, () -> saveState(id), Harness::finished);
   }
 
   /** A normal page on the fixture site; under "localhost" so it is another host for the per-host limit. */
@@ -97,8 +92,7 @@ final class Harness implements AutoCloseable {
 
   @Override
   public void close() {
-    service.close();
-    site.close();
+    harness.close();
   }
 
   /** Samples the heap in use every few milliseconds and keeps the highest value seen. */

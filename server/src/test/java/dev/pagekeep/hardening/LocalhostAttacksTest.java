@@ -97,8 +97,7 @@ class LocalhostAttacksTest {
 
   /** A finished save leaves the archiver's in-flight set a moment after its state turns done. */
   private void awaitIdle() throws InterruptedException {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (h.service.archiver().inFlightCount() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+    h.harness.awaitIdle();
   }
 
   private String host() { return "127.0.0.1:" + h.port(); }

@@ -41,8 +41,7 @@ class ReplayOriginTest {
     JsonNode done = h.awaitFinished(h.save(url), Duration.ofSeconds(10));
     assertThat(done.path("state").asText()).isEqualTo("done");
     ts = done.path("snapshot").path("timestamp").asText();
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (h.service.archiver().inFlightCount() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+    h.harness.awaitIdle();
     before = everything();
   }
 

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagekeep.Main;
 import dev.pagekeep.support.Corpus;
 import dev.pagekeep.support.FixtureSite;
-import dev.pagekeep.support.RunningService;
+import dev.pagekeep.testing.Await;
+import dev.pagekeep.testing.ServiceHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,7 @@ class ImportIT {
   @TempDir Path data;
   @TempDir Path work;
   FixtureSite site;
-  RunningService svc;
+  ServiceHarness svc;
   byte[] bookmarks;
 
   @BeforeEach
@@ -34,7 +36,7 @@ class ImportIT {
     String base = site.url("");
     bookmarks = new String(getClass().getResourceAsStream("/import/chrome-bookmarks.html").readAllBytes(), StandardCharsets.UTF_8)
         .replace("{{BASE}}", base).getBytes(StandardCharsets.UTF_8);
-    svc = new RunningService(data);
+    svc = ServiceHarness.builder(data).start();
   }
 
   @AfterEach
@@ -45,7 +47,7 @@ class ImportIT {
 
   @Test
   void importsAChromeBookmarksFileAndReportsProgressUntilEverySaveFinished() {
-    RunningService.Reply r = svc.upload("/api/imports?name=bookmarks.html", "text/html", bookmarks);
+    ServiceHarness.Reply r = svc.upload("/api/imports?name=bookmarks.html", "text/html", bookmarks);
     assertThat(r.status()).isEqualTo(202);
     JsonNode job = r.json();
     assertThat(job.path("format").asText()).isEqualTo("bookmarks");
@@ -71,7 +73,7 @@ class ImportIT {
 
   @Test
   void bookmarkFoldersBecomeSearchableTags() {
-    RunningService.Reply r = svc.upload("/api/imports", "text/html", bookmarks);
+    ServiceHarness.Reply r = svc.upload("/api/imports", "text/html", bookmarks);
     awaitImport(r.json().path("id").asLong());
     JsonNode hits = svc.search("tags:astronomy");
     assertThat(hits).hasSize(1);
@@ -80,16 +82,13 @@ class ImportIT {
 
     // The tags are kept with the snapshots, so a rebuilt index has them too.
     assertThat(svc.call("POST", "/api/reindex", null).status()).isEqualTo(202);
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (svc.call("GET", "/api/reindex", null).json().path("running").asBoolean() && System.currentTimeMillis() < deadline) {
-      RunningService.pause(20);
-    }
+    Await.until("the rebuild finished", Duration.ofSeconds(30), () -> !svc.call("GET", "/api/reindex", null).json().path("running").asBoolean());
     assertThat(svc.search("tags:astronomy")).hasSize(1);
     assertThat(svc.search("research").size()).isEqualTo(2);
   }
 
   @Test
-  void theImportCommandStreamsAFileToTheRunningServiceAndWaits() throws Exception {
+  void theImportCommandStreamsAFileToTheServiceHarnessAndWaits() throws Exception {
     Path list = work.resolve("reading-list.txt");
     Files.writeString(list, "# to read\n" + site.url("/aiohttp") + "\n\n" + site.url("/espresso") + " Espresso\nnot a url\n");
     int exit = Main.run("import", list.toString(), "--data", data.toString());
@@ -146,13 +145,7 @@ class ImportIT {
   }
 
   private JsonNode awaitImport(long id) {
-    long deadline = System.currentTimeMillis() + 60_000;
-    JsonNode j = null;
-    while (System.currentTimeMillis() < deadline) {
-      j = svc.call("GET", "/api/imports/" + id, null).json();
-      if (!j.path("state").asText().equals("queued") && !j.path("state").asText().equals("reading")) return j;
-      RunningService.pause(50);
-    }
-    throw new AssertionError("import " + id + " did not finish: " + j);
+    return Await.value("import " + id + " finished", Duration.ofSeconds(60), () -> svc.call("GET", "/api/imports/" + id, null).json(),
+        j -> !j.path("state").asText().equals("queued") && !j.path("state").asText().equals("reading"));
   }
 }

@@ -8,7 +8,8 @@ import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.support.FixtureSite;
-import dev.pagekeep.support.RunningService;
+import dev.pagekeep.testing.Await;
+import dev.pagekeep.testing.ServiceHarness;
 import dev.pagekeep.testing.RawHttp;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -50,9 +51,9 @@ class WebArchiveImportIT {
       Path wacz = tmp.resolve("a.wacz");
       Map<String, String> before;
       List<String> searchBefore;
-      try (RunningService a = new RunningService(tmp.resolve("a"))) {
+      try (ServiceHarness a = ServiceHarness.builder(tmp.resolve("a")).start()) {
         a.saveAndWait(List.of(site.url("/article"), site.url("/second")));
-        RunningService.pause(1100);
+        Await.nextSecond();
         a.saveAndWait(List.of(site.url("/article"))); // a second snapshot of one URL
         assertThat(Main.run("export", "--format", "wacz", "--out", wacz.toString(), "--data", a.data().toString())).isZero();
         before = everything(a.service().store());
@@ -60,8 +61,8 @@ class WebArchiveImportIT {
       }
       assertThat(before.keySet().stream().filter(k -> k.startsWith("page ")).count()).isEqualTo(3);
 
-      try (RunningService b = new RunningService(tmp.resolve("b"))) {
-        RunningService.Reply r = b.upload("/api/imports?name=a.wacz", "application/octet-stream", Files.readAllBytes(wacz));
+      try (ServiceHarness b = ServiceHarness.builder(tmp.resolve("b")).start()) {
+        ServiceHarness.Reply r = b.upload("/api/imports?name=a.wacz", "application/octet-stream", Files.readAllBytes(wacz));
         assertThat(r.status()).as(String.valueOf(r.json())).isEqualTo(202);
         assertThat(r.json().path("format").asText()).isEqualTo("wacz");
         assertThat(r.json().path("done").asLong()).isEqualTo(3);
@@ -71,7 +72,7 @@ class WebArchiveImportIT {
         assertThat(urls(b.search("zebra OR marmoset"))).containsExactlyInAnyOrderElementsOf(searchBefore);
 
         // Importing again adds nothing: the same URL at the same second is the same snapshot.
-        RunningService.Reply again = b.upload("/api/imports?name=a.wacz", "application/octet-stream", Files.readAllBytes(wacz));
+        ServiceHarness.Reply again = b.upload("/api/imports?name=a.wacz", "application/octet-stream", Files.readAllBytes(wacz));
         assertThat(again.json().path("done").asLong()).isZero();
         assertThat(again.json().path("existing").asLong()).isEqualTo(3);
         assertThat(b.service().store().stats().pages()).isEqualTo(3);
@@ -105,7 +106,7 @@ class WebArchiveImportIT {
     Path warc = tmp.resolve("site.warc.gz");
     assertThat(warc).exists();
     // The fixture site is gone: whatever replays now comes from the archive.
-    try (RunningService svc = new RunningService(tmp.resolve("data"))) {
+    try (ServiceHarness svc = ServiceHarness.builder(tmp.resolve("data")).start()) {
       assertThat(Main.run("import", warc.toString(), "--data", svc.data().toString())).isZero();
       ArchiveStore store = svc.service().store();
       List<Capture> versions = store.versions(UrlKeys.urlKey(page));
@@ -155,8 +156,8 @@ class WebArchiveImportIT {
       byte[] cut = java.util.Arrays.copyOf(bytes, (int) (offsets.get(3) + (bytes.length - offsets.get(3)) / 2));
       Files.write(warc, cut);
 
-      try (RunningService svc = new RunningService(tmp.resolve(gzip ? "gz" : "plain"))) {
-        RunningService.Reply r = svc.upload("/api/imports?name=x", "application/octet-stream", cut);
+      try (ServiceHarness svc = ServiceHarness.builder(tmp.resolve(gzip ? "gz" : "plain")).start()) {
+        ServiceHarness.Reply r = svc.upload("/api/imports?name=x", "application/octet-stream", cut);
         assertThat(r.status()).as(String.valueOf(r.json())).isEqualTo(202);
         assertThat(r.json().path("format").asText()).isEqualTo("warc");
         assertThat(r.json().path("done").asLong()).as(r.json().toString()).isEqualTo(2);
@@ -180,8 +181,8 @@ class WebArchiveImportIT {
       z.putNextEntry(new java.util.zip.ZipEntry("hello.txt"));
       z.write("hi".getBytes(StandardCharsets.UTF_8));
     }
-    try (RunningService svc = new RunningService(tmp.resolve("zip"))) {
-      RunningService.Reply r = svc.upload("/api/imports?name=x.wacz", "application/octet-stream", zip.toByteArray());
+    try (ServiceHarness svc = ServiceHarness.builder(tmp.resolve("zip")).start()) {
+      ServiceHarness.Reply r = svc.upload("/api/imports?name=x.wacz", "application/octet-stream", zip.toByteArray());
       assertThat(r.status()).isEqualTo(400);
       assertThat(r.json().path("error").path("message").asText()).contains("datapackage.json");
     }

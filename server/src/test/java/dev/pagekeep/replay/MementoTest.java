@@ -7,7 +7,7 @@ import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.store.ArchiveStore.StoredCapture;
 import dev.pagekeep.store.Blob;
-import dev.pagekeep.support.RunningService;
+import dev.pagekeep.testing.ServiceHarness;
 import dev.pagekeep.testing.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,13 +35,13 @@ class MementoTest {
   static final String LAST = "20091027204954";
 
   @TempDir static Path data; // static: an instance field is still null in a PER_CLASS @BeforeAll (it used ~/.local/share/pagekeep)
-  RunningService svc;
+  ServiceHarness svc;
   RawHttp http;
   String origin;
 
   @BeforeAll
   void archive() {
-    svc = new RunningService(data);
+    svc = ServiceHarness.builder(data).start();
     for (String ts : List.of(FIRST, MIDDLE, LAST)) {
       Blob logo = Blob.of(("png of " + ts).getBytes(StandardCharsets.UTF_8));
       Capture image = new Capture(UrlKeys.urlKey(R + "logo.png"), R + "logo.png", ts, Capture.RESOURCE, 200, "image/png",

@@ -11,7 +11,8 @@ import dev.pagekeep.store.Blob;
 import dev.pagekeep.store.RotLedger;
 import dev.pagekeep.store.RotLedger.Target;
 import dev.pagekeep.store.RotLedger.Verdict;
-import dev.pagekeep.support.RunningService;
+import dev.pagekeep.testing.Await;
+import dev.pagekeep.testing.ServiceHarness;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LinkRotIT {
   @TempDir Path data;
-  RunningService svc;
+  ServiceHarness svc;
   HttpServer server;
   int port;
   /** "host/path" -> [status, location or body]; missing = 404. */
@@ -60,7 +61,7 @@ class LinkRotIT {
 
   @BeforeEach
   void start() throws IOException {
-    svc = new RunningService(data);
+    svc = ServiceHarness.builder(data).start();
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
     server.setExecutor(Executors.newCachedThreadPool());
     server.createContext("/", exchange -> {
@@ -232,7 +233,7 @@ class LinkRotIT {
     put(dead);
     put(alive);
 
-    RunningService.Reply r = svc.call("POST", "/api/rot/check", Map.of("urls", List.of(dead, alive)));
+    ServiceHarness.Reply r = svc.call("POST", "/api/rot/check", Map.of("urls", List.of(dead, alive)));
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().path("results").findValuesAsText("verdict")).containsExactlyInAnyOrder("gone", "alive");
 
@@ -244,7 +245,7 @@ class LinkRotIT {
         .findValuesAsText("url")).containsExactly(alive);
     assertThat(svc.call("GET", "/api/snapshots?q=" + enc("archived is:gone"), null).json().path("snapshots")
         .findValuesAsText("url")).containsExactly(dead);
-    RunningService.Reply bad = svc.call("GET", "/api/snapshots?q=" + enc("is:bogus"), null);
+    ServiceHarness.Reply bad = svc.call("GET", "/api/snapshots?q=" + enc("is:bogus"), null);
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.json().path("error").path("message").asText()).contains("unknown filter is:bogus").contains("is:gone");
 
@@ -267,7 +268,7 @@ class LinkRotIT {
     svc.call("POST", "/api/rot/check", Map.of("url", dead));
     assertThat(svc.call("GET", "/api/snapshots?q=" + enc("is:gone"), null).json().path("snapshots")).isEmpty();
     // With no URL: a pass over the whole archive, now.
-    RunningService.Reply pass = svc.call("POST", "/api/rot/check", null);
+    ServiceHarness.Reply pass = svc.call("POST", "/api/rot/check", null);
     assertThat(pass.status()).isEqualTo(202);
     assertThat(pass.json().path("passUnderway").asBoolean()).isTrue();
   }
@@ -283,10 +284,10 @@ class LinkRotIT {
     assertThat(ledger().gone(key)).isPresent();
     // The page is back and archived again: the capture unmarks it without a check.
     routes.put("127.0.0.1/page", new String[] {"200", "<title>Page</title><p>second</p>"});
-    RunningService.pause(1100); // a new second: a new version
+    Await.nextSecond(); // a new second: a new version
     svc.saveAndWait(List.of(u));
     // The listener runs once the save is done (just after it answers "done"): wait for it.
-    for (int i = 0; i < 100 && ledger().gone(key).isPresent(); i++) RunningService.pause(100);
+    Await.until("the gone mark cleared", java.time.Duration.ofSeconds(10), () -> ledger().gone(key).isEmpty());
     assertThat(ledger().gone(key)).isEmpty();
   }
 

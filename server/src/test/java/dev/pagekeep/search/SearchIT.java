@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagekeep.support.Corpus;
 import dev.pagekeep.support.FixtureSite;
-import dev.pagekeep.support.RunningService;
+import dev.pagekeep.testing.Await;
+import dev.pagekeep.testing.ServiceHarness;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SearchIT {
   @TempDir Path data;
   FixtureSite site;
-  RunningService svc;
+  ServiceHarness svc;
   String aiohttp;
 
   @BeforeEach
@@ -33,7 +35,7 @@ class SearchIT {
         "Everyone knows that asynchronous code performs better when applied to network operations.").html());
     aiohttp = site.url("/aiohttp");
     urls.add(aiohttp);
-    svc = new RunningService(data);
+    svc = ServiceHarness.builder(data).start();
     for (JsonNode s : svc.saveAndWait(urls)) assertThat(s.path("state").asText()).isEqualTo("done");
   }
 
@@ -82,8 +84,7 @@ class SearchIT {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
     svc.start();
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (urlsOf(svc.search("aiohttp")).isEmpty() && System.currentTimeMillis() < deadline) RunningService.pause(50);
+    Await.until("aiohttp found", Duration.ofSeconds(30), () -> !urlsOf(svc.search("aiohttp")).isEmpty());
     assertThat(urlsOf(svc.search("aiohttp"))).containsExactly(aiohttp);
   }
 
@@ -94,8 +95,7 @@ class SearchIT {
       for (Path p : files.toList()) java.nio.file.Files.write(p, new byte[] {1, 2, 3}); // every file torn
     }
     svc.start();
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (urlsOf(svc.search("aiohttp")).isEmpty() && System.currentTimeMillis() < deadline) RunningService.pause(50);
+    Await.until("aiohttp found", Duration.ofSeconds(30), () -> !urlsOf(svc.search("aiohttp")).isEmpty());
     assertThat(urlsOf(svc.search("aiohttp"))).containsExactly(aiohttp);
   }
 
@@ -123,15 +123,14 @@ class SearchIT {
       index.delete(aiohttpKey, null); // and once more lost, for the service's start to catch up
     }
     svc.start();
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (urlsOf(svc.search("aiohttp")).isEmpty() && System.currentTimeMillis() < deadline) RunningService.pause(50);
+    Await.until("aiohttp found", Duration.ofSeconds(30), () -> !urlsOf(svc.search("aiohttp")).isEmpty());
     assertThat(urlsOf(svc.search("\"asynchronous code performs better\""))).containsExactly(aiohttp);
     assertThat(svc.search("zyzzyva").size()).isZero();
   }
 
   @Test
   void anEmptyQueryIsABadRequestAndTheServiceKeepsAnswering() {
-    RunningService.Reply r = svc.call("GET", "/api/snapshots?q=*", null);
+    ServiceHarness.Reply r = svc.call("GET", "/api/snapshots?q=*", null);
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().path("error").path("code").asText()).isEqualTo("bad_query");
     assertThat(urlsOf(svc.search("aiohttp"))).containsExactly(aiohttp);
@@ -139,9 +138,6 @@ class SearchIT {
 
   private void rebuildAndWait() {
     assertThat(svc.call("POST", "/api/reindex", null).status()).isEqualTo(202);
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (svc.call("GET", "/api/reindex", null).json().path("running").asBoolean() && System.currentTimeMillis() < deadline) {
-      RunningService.pause(20);
-    }
+    Await.until("the rebuild finished", Duration.ofSeconds(30), () -> !svc.call("GET", "/api/reindex", null).json().path("running").asBoolean());
   }
 }

@@ -2,38 +2,18 @@ package dev.pagekeep.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagekeep.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.pagekeep.testing.Cli;
+import dev.pagekeep.testing.Cli.Run;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code pagekeep watch add|list|check|remove} against the running service, and --help on each. */
 class WatchCliIT extends WatchHarness {
-  record Run(int exit, String out, String err) {}
-
-  static synchronized Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = Main.run(args);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   private Run pk(String... args) {
     String[] all = java.util.Arrays.copyOf(args, args.length + 2);
     all[args.length] = "--data";
     all[args.length + 1] = service.config().dataDir().root().toString();
-    return run(all);
+    return Cli.run(all);
   }
 
   @Test
@@ -69,10 +49,10 @@ class WatchCliIT extends WatchHarness {
   @Test
   void everyWatchSubcommandAnswersHelp() {
     for (String sub : List.of("add", "list", "check", "remove")) {
-      Run r = run("watch", sub, "--help");
+      Run r = Cli.run("watch", sub, "--help");
       assertThat(r.exit()).as(sub).isZero();
       assertThat(r.out()).as(sub).startsWith("Usage: pagekeep watch " + sub).contains("--help");
     }
-    assertThat(run("watch", "add", "--help").out()).contains("--links").contains("--every").contains("--recapture");
+    assertThat(Cli.run("watch", "add", "--help").out()).contains("--links").contains("--every").contains("--recapture");
   }
 }

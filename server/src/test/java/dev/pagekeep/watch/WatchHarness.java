@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagekeep.Service;
-import dev.pagekeep.config.Config;
-import dev.pagekeep.config.DataDir;
 import dev.pagekeep.config.FetchLimits;
+import dev.pagekeep.testing.Await;
 import dev.pagekeep.testing.RawHttp;
 import dev.pagekeep.testing.RawHttp.Reply;
+import dev.pagekeep.testing.ServiceHarness;
 import dev.pagekeep.watch.FeedTexts.Item;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,31 +25,31 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class WatchHarness {
   @TempDir Path dir;
   FeedSite site;
+  ServiceHarness harness;
   Service service;
   RawHttp http;
 
-  private Config config() {
+  @BeforeEach
+  void start() {
     FetchLimits limits = FetchLimits.defaults()
         .withRetries(2, Duration.ofMillis(20), Duration.ofMillis(100))
         .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(20));
-    return Config.defaults(DataDir.resolve(dir.resolve("data")), 0).withFetch(limits);
-  }
-
-  @BeforeEach
-  void start() {
     site = new FeedSite();
-    startService();
+    harness = ServiceHarness.builder(dir.resolve("data")).fetch(limits).site(site).start();
+    service = harness.service();
+    http = harness.http();
   }
 
-  void startService() {
-    service = Service.start(config());
-    http = new RawHttp(service.port(), service.config().dataDir().readToken());
+  /** Stops the service and starts it again on the same data directory. */
+  void restartService() {
+    harness.restart();
+    service = harness.service();
+    http = harness.http();
   }
 
   @AfterEach
   void stop() {
-    if (service != null) service.close();
-    site.close();
+    harness.close();
   }
 
   // ---------------------------------------------------------------- helpers
@@ -63,13 +63,8 @@ abstract class WatchHarness {
 
   /** The watch once its first check (started by the add) is recorded. */
   JsonNode awaitChecked(long id) {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      JsonNode w = http.get("/api/watches/" + id).json();
-      if (w.has("lastCheck")) return w;
-      pause();
-    }
-    throw new AssertionError("watch " + id + " was not checked within 30 s");
+    return Await.value("watch " + id + " checked", Duration.ofSeconds(30), () -> http.get("/api/watches/" + id).json(),
+        w -> w.has("lastCheck"));
   }
 
   JsonNode check(long id) {
@@ -79,13 +74,7 @@ abstract class WatchHarness {
   }
 
   void awaitIdle() {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline) {
-      JsonNode saves = http.get("/api/stats").json().path("saves");
-      if (saves.path("queued").asLong() == 0 && saves.path("fetching").asLong() == 0) return;
-      pause();
-    }
-    throw new AssertionError("saves still queued after 60 s");
+    harness.awaitIdle();
   }
 
   Set<String> snapshotUrls() {
@@ -98,14 +87,6 @@ abstract class WatchHarness {
     JsonNode saves = http.get("/api/stats").json().path("saves");
     return saves.path("queued").asLong() + saves.path("fetching").asLong() + saves.path("done").asLong()
         + saves.path("failed").asLong();
-  }
-
-  static void pause() {
-    try {
-      Thread.sleep(50);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   Set<String> urls(String... paths) {

@@ -98,8 +98,7 @@ class WatchIT extends WatchHarness {
     awaitIdle();
     long saves = savesMade();
 
-    service.close();
-    startService();
+    restartService();
 
     JsonNode list = http.get("/api/watches").json().path("watches");
     assertThat(list).hasSize(1);
