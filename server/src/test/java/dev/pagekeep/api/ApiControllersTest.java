@@ -31,6 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code JavalinTest.test(app, (server, client) -> ...)}: the real {@link HttpApi} composition on
  * 127.0.0.1 port 0, the real archiver that is never started (a save is queued, nothing is fetched,
  * the fetcher points nowhere), the real search index in a temp dir. Fast: no MapDB file, no origin.
+ *
+ * <p>Not javalin-testtools itself (7.1.0 is its newest release; Javalin here is 7.2.3): its client
+ * always sends {@code Host: localhost:PORT}, the replay origin, which {@link RequestGuard} refuses
+ * for every API route by design, and it brings OkHttp 4 beside the fetcher's OkHttp 5.
  */
 class ApiControllersTest {
   private static final String TOKEN = "t0ken-for-controller-tests-0123456789";
