@@ -4,8 +4,7 @@ import dev.pagekeep.model.Capture;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
-import static dev.pagekeep.replay.Replayer.esc;
+import org.jsoup.nodes.Entities;
 
 /**
  * pagekeep's replay page, pywb's framed replay: a banner of a fixed, whole-pixel height, then a frame
@@ -98,5 +97,9 @@ public final class ReplayPage {
   private static String iso(String ts) {
     return ts.substring(0, 4) + "-" + ts.substring(4, 6) + "-" + ts.substring(6, 8) + "T" + ts.substring(8, 10) + ":"
         + ts.substring(10, 12) + ":" + ts.substring(12, 14) + "Z";
+  }
+
+  private static String esc(String s) {
+    return Entities.escape(s == null ? "" : s);
   }
 }
