@@ -2,6 +2,7 @@ package dev.pagekeep.diff;
 
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.page.DiffRow;
 import dev.pagekeep.page.Pages;
 import dev.pagekeep.replay.ReplaySite;
 import dev.pagekeep.replay.Replayer;
@@ -132,32 +133,26 @@ public final class SnapshotDiff {
     return Pages.render("diff.jte", p);
   }
 
-  /**
-   * One row of the page: a line ({@code kind} added, removed or same, with its text) or a fold of
-   * {@code folded} unchanged lines.
-   */
-  public record Row(String kind, String text, int folded) {}
-
   /** The changed lines with {@link #CONTEXT} lines around each; longer unchanged runs folded. */
-  static List<Row> rows(List<TextDiff.Line> lines) {
+  static List<DiffRow> rows(List<TextDiff.Line> lines) {
     boolean[] shown = new boolean[lines.size()];
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).op() == TextDiff.Op.SAME) continue;
       for (int j = Math.max(0, i - CONTEXT); j <= Math.min(lines.size() - 1, i + CONTEXT); j++) shown[j] = true;
     }
-    List<Row> rows = new ArrayList<>();
+    List<DiffRow> rows = new ArrayList<>();
     int folded = 0;
     for (int i = 0; i < lines.size(); i++) {
       if (!shown[i]) {
         folded++;
         continue;
       }
-      if (folded > 0) rows.add(new Row("fold", "", folded));
+      if (folded > 0) rows.add(new DiffRow("fold", "", folded));
       folded = 0;
       TextDiff.Line l = lines.get(i);
-      rows.add(new Row(l.op().name().toLowerCase(Locale.ROOT), l.text(), 0));
+      rows.add(new DiffRow(l.op().name().toLowerCase(Locale.ROOT), l.text(), 0));
     }
-    if (folded > 0) rows.add(new Row("fold", "", folded));
+    if (folded > 0) rows.add(new DiffRow("fold", "", folded));
     return rows;
   }
 }

@@ -2,7 +2,6 @@ package dev.pagekeep.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagekeep.diff.SnapshotDiff;
 import gg.jte.Content;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,8 +43,8 @@ class PagesTest {
     diff.put("added", 1);
     diff.put("removed", 1);
     diff.put("verdict", null);
-    diff.put("rows", List.of(new SnapshotDiff.Row("added", HOSTILE, 0), new SnapshotDiff.Row("removed", HOSTILE, 0),
-        new SnapshotDiff.Row("same", HOSTILE, 0), new SnapshotDiff.Row("fold", "", 7)));
+    diff.put("rows", List.of(new DiffRow("added", HOSTILE, 0), new DiffRow("removed", HOSTILE, 0),
+        new DiffRow("same", HOSTILE, 0), new DiffRow("fold", "", 7)));
     pages.put("diff.jte", diff);
     pages.put("export-index.jte", Map.of("count", 2L, "csp", "default-src 'none'", "items",
         (Content) out -> out.writeContent(Pages.render("export-item.jte", Map.of("dir", "2024/k", "title", HOSTILE, "url", HOSTILE, "day", HOSTILE)))));
