@@ -14,6 +14,9 @@ import java.util.Map;
  * is escaped for where it stands (text, attribute); the only raw inserts ({@code $unsafe{articleHtml}} in
  * {@code reader.jte} and {@code export-reader.jte}) are reader text already cleaned by jsoup
  * ({@code ReaderView}, {@code ReaderText}). Nothing here writes an {@code esc()} of its own.
+ *
+ * <p>{@code replay.jte}, the replay page (banner and frame), is the one template outside the layout:
+ * it has its own stylesheet ({@code replay.css}) and a markup kept exact for pixel-identical replay.
  */
 public final class Pages {
   /** The one stylesheet of these pages, served on the UI and the replay origin (and written into an exported site). */

@@ -57,9 +57,10 @@ class PagesTest {
   void everyTemplateIsRenderedHere() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("src/main/jte"))) {
       List<String> names = files.map(p -> p.getFileName().toString()).toList();
-      // layout.jte is drawn by every page; export-item.jte inside export-index.jte.
+      // layout.jte is drawn by every page; export-item.jte inside export-index.jte; replay.jte (the
+      // banner and frame, outside the layout: its markup is held pixel-exact by e2e/replay-framed) below.
       assertThat(names).containsExactlyInAnyOrderElementsOf(
-          Stream.concat(pages().keySet().stream(), Stream.of("layout.jte", "export-item.jte")).toList());
+          Stream.concat(pages().keySet().stream(), Stream.of("layout.jte", "export-item.jte", "replay.jte")).toList());
     }
   }
 
@@ -118,5 +119,23 @@ class PagesTest {
   @Test
   void theStylesheetIsInTheJar() {
     assertThat(new String(Pages.stylesheet(), java.nio.charset.StandardCharsets.UTF_8)).contains(".pk-reader", ".added", "#pagekeep-archive-state");
+  }
+
+  @Test
+  void theReplayPageEscapesHostileValuesToo() {
+    Map<String, Object> p = new java.util.HashMap<>();
+    for (String k : List.of("title", "day", "ts", "url", "framed", "prefix", "home", "prevHref", "prevWhen", "nextHref",
+        "nextWhen", "iso", "when", "allHref", "readerHref", "changesHref", "alone", "sandbox")) {
+      p.put(k, HOSTILE);
+    }
+    p.put("pages", 2);
+    String html = Pages.render("replay.jte", p);
+    assertThat(html).doesNotContain("<script>alert", "</style></title><img", "<img src=x");
+    Document d = Jsoup.parse(html);
+    assertThat(d.select("img, [onerror], style")).isEmpty();
+    assertThat(d.select("script").eachAttr("src")).containsExactly("/ui/replay.js");
+    assertThat(d.getElementById("pagekeep-banner").attr("data-url")).isEqualTo(HOSTILE);
+    assertThat(d.getElementById("pagekeep-live").text()).isEqualTo("live" + HOSTILE);
+    assertThat(d.getElementById("pagekeep-frame").attr("src")).isEqualTo(HOSTILE);
   }
 }
