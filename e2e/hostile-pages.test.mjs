@@ -117,7 +117,9 @@ async function visit(url) {
 function assertSealed(name, url, v) {
   const api = v.seen.filter((u) => u.startsWith(`${svc.base}/`) || /^http:\/\/localhost:\d+\/(api|login)/.test(u));
   assert.deepEqual(api, [], `${name}: requests to the API, the UI's origin or the login page`);
-  const archive = new RegExp(`^${svc.replayOrigin}/(c/[^/]+/web/|ui/replay\\.(js|css)$|ui/wayback\\.js$)`);
+  // pagekeep's own files on the replay origin: the replay page's script and style, and page.css, the
+  // stylesheet of the sealed 404 a frame of a URL never archived shows.
+  const archive = new RegExp(`^${svc.replayOrigin}/(c/[^/]+/web/|ui/replay\\.(js|css)$|ui/wayback\\.js$|ui/page\\.css$)`);
   const outside = v.seen.filter((u) => !archive.test(u) && !/^(data|blob|about):/.test(u));
   assert.deepEqual(outside, [], `${name}: requests outside the archive`);
   assert.equal(v.after.page, url, `${name}: the window stayed on its replay`);

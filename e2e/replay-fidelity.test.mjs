@@ -284,7 +284,7 @@ test('the banner leads to a readable diff and reader view, sealed like replay', 
   await page.screenshot({ path: path.join(ARTIFACTS, 'diff-news.png'), fullPage: true });
   assert.deepEqual(diff.removed, ['Repairs will cost four hundred crowns and take a week.']);
   assert.deepEqual(diff.added, ['Repairs will cost nine hundred crowns and take a month.', 'Correction: the clock was built in 1887, not 1878.']);
-  assert.equal(diff.addedBg, 'rgb(230, 255, 236)', 'the diff page is styled (its inline style is allowed by the CSP)');
+  assert.equal(diff.addedBg, 'rgb(230, 255, 236)', 'the diff page is styled (/ui/page.css loads on the replay origin under its CSP)');
 
   await page.goBack();
   await Promise.all([page.waitForNavigation(), page.click('#pagekeep-reader')]);
@@ -293,9 +293,11 @@ test('the banner leads to a readable diff and reader view, sealed like replay', 
     text: document.querySelector('article')?.textContent || '',
     images: [...document.images].map((i) => ({ src: i.src, width: i.naturalWidth })),
     title: document.title,
+    font: getComputedStyle(document.body).fontFamily,
   }));
   await page.screenshot({ path: path.join(ARTIFACTS, 'reader-news.png'), fullPage: true });
   assert.match(reader.text, /nine hundred crowns/);
+  assert.match(reader.font, /Georgia/, 'the reader view is styled by /ui/page.css on the replay origin');
   assert.doesNotMatch(reader.text, /SCRIPT RAN/);
   assert.ok(reader.images.length >= 1, 'the article image is kept');
   for (const i of reader.images) {

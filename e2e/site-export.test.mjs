@@ -63,6 +63,8 @@ test('the exported site opens from file:// with its styles and images, local lin
   await context.route(/^https?:/, (route) => route.abort()); // a leak fails here rather than reaching anything
   const page = await context.newPage();
   await page.goto(folder + 'index.html', { waitUntil: 'load' });
+  // The site's one stylesheet (page.css, beside index.html) loads from file:// under the pages' CSP.
+  assert.match(await page.evaluate(() => getComputedStyle(document.body).fontFamily), /Georgia/, 'index.html styled by page.css');
   const entries = await page.$$eval('ol > li', (lis) => lis.map((li) => ({
     page: li.querySelector('a').href, reader: li.querySelectorAll('a')[1].href, url: li.querySelector('small').textContent,
   })));
@@ -108,6 +110,7 @@ test('the exported site opens from file:// with its styles and images, local lin
   // The reader view beside each page.
   await page.goto(entries[0].reader, { waitUntil: 'load' });
   assert.ok((await page.textContent('article')).trim().length > 0, 'the reader view has the text');
+  assert.match(await page.evaluate(() => getComputedStyle(document.body).fontFamily), /Georgia/, 'reader.html styled by ../../page.css');
 
   assert.deepEqual(outside, [], 'requests outside the export folder');
   assert.deepEqual(failed, [], 'requests that failed');

@@ -2,10 +2,11 @@ package dev.pagekeep.api;
 
 import dev.pagekeep.diff.SnapshotDiff;
 import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.page.Pages;
 import dev.pagekeep.replay.ReplaySite;
 import dev.pagekeep.replay.Replayer;
 import io.javalin.http.Context;
-import org.jsoup.nodes.Entities;
+import java.util.Map;
 
 /**
  * Text diffs between two snapshots of one URL: {@code GET /diff/{from}/{to}/{url}} for people
@@ -57,8 +58,6 @@ final class DiffController {
   }
 
   private static String message(String title, String text, ReplaySite site) {
-    return "<!doctype html><meta charset=\"utf-8\"><title>" + Entities.escape(title) + "</title>"
-        + "<body style=\"font:15px system-ui,sans-serif;margin:3em\"><h1>" + Entities.escape(title) + "</h1><p>"
-        + Entities.escape(text) + "</p><p><a href=\"" + Entities.escape(site.ui("/")) + "\">Back to the archive</a></p>";
+    return Pages.render("error.jte", Map.of("title", title, "message", text, "back", site.ui("/")));
   }
 }

@@ -3,6 +3,7 @@ package dev.pagekeep.api;
 import dev.pagekeep.media.Charsets;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.page.Pages;
 import dev.pagekeep.reader.ReaderText;
 import dev.pagekeep.reader.ReaderView;
 import dev.pagekeep.replay.ReplaySite;
@@ -13,7 +14,7 @@ import io.javalin.http.Context;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.jsoup.nodes.Entities;
+import java.util.Map;
 
 /**
  * {@code GET /reader/{hashUrl}/{timestamp}}: a snapshot in reader view (the article alone).
@@ -48,19 +49,10 @@ final class ReaderController {
       img.attr("src", site.path(new WaybackUrl(ts, WaybackUrl.Modifier.IM, img.absUrl("src"))));
       img.removeAttr("srcset");
     }
-    String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-        + "<title>" + esc(title) + "</title><style>body{font:18px/1.65 Georgia,serif;max-width:40em;margin:2em auto;padding:0 1em;color:#222}"
-        + "header{font:14px/1.4 system-ui,sans-serif;color:#555;border-bottom:1px solid #ddd;margin-bottom:1.5em;padding-bottom:.5em}"
-        + "img{max-width:100%;height:auto}pre{white-space:pre-wrap}a{color:#1d4ed8}</style></head><body>"
-        + "<header><a href=\"" + esc(site.ui("/#/url/" + c.hashUrl())) + "\">&larr; all versions</a> · reader view of "
-        + "<a href=\"" + esc(site.path(WaybackUrl.framed(ts, c.url()))) + "\">the snapshot</a> of " + esc(c.url()) + " · "
-        + esc(Replayer.human(ts)) + "</header><h1>" + esc(title) + "</h1>"
-        + (a.byline().isEmpty() ? "" : "<p><i>" + esc(a.byline()) + "</i></p>")
-        + "<article>" + article.body().html() + "</article></body></html>";
+    String html = Pages.render("reader.jte", Map.of("title", title == null ? "" : title,
+        "allVersions", site.ui("/#/url/" + c.hashUrl()), "snapshot", site.path(WaybackUrl.framed(ts, c.url())),
+        "url", c.url(), "when", Replayer.human(ts), "byline", a.byline() == null ? "" : a.byline(),
+        "articleHtml", article.body().html()));
     ctx.header("Content-Security-Policy", Replayer.CSP).contentType("text/html; charset=utf-8").result(html);
-  }
-
-  private static String esc(String s) {
-    return Entities.escape(s == null ? "" : s);
   }
 }

@@ -34,7 +34,7 @@ final class RequestGuard {
   private static final Set<String> UI_NAMES = Set.of("127.0.0.1", "[::1]");
   static final String REPLAY_NAME = "localhost";
   /** What the replay site serves without a capability: the replay page's own script and style. */
-  private static final Set<String> REPLAY_ASSETS = Set.of("/ui/replay.js", "/ui/replay.css", "/ui/wayback.js");
+  private static final Set<String> REPLAY_ASSETS = Set.of("/ui/replay.js", "/ui/replay.css", "/ui/wayback.js", "/ui/page.css");
   /** Paths of archived content; on the UI site a browser is sent on to the replay site. */
   private static final List<String> ARCHIVE_PATHS = List.of("/web/", "/reader/", "/diff/", "/timemap/link/");
 
@@ -139,7 +139,7 @@ final class RequestGuard {
     return (method.equals("GET") || method.equals("HEAD"))
         && (path.equals("/api/health") || path.equals("/login") || path.equals("/favicon.ico") || isArchivePath(path)
             || path.equals("/ui/bounce.js") || path.equals("/ui/session.js")
-            || path.equals("/ui/again.js"));
+            || path.equals("/ui/again.js") || path.equals("/ui/page.css"));
   }
 
   /** Which site {@code host} names; refused unless it is a loopback name with our port. */

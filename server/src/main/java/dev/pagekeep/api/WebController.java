@@ -1,5 +1,6 @@
 package dev.pagekeep.api;
 
+import dev.pagekeep.page.Pages;
 import dev.pagekeep.replay.Memento;
 import dev.pagekeep.replay.ReplaySite;
 import dev.pagekeep.replay.Replayer;
@@ -8,7 +9,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.Map;
 import java.util.function.IntSupplier;
-import org.jsoup.nodes.Entities;
 
 /**
  * The browser-facing routes: login, replay under {@code /web/}, and the web UI's files. Archived
@@ -78,8 +78,8 @@ final class WebController {
     if (caller != RequestGuard.Caller.SESSION && caller != RequestGuard.Caller.ANONYMOUS) return false;
     ctx.status(caller == RequestGuard.Caller.SESSION ? 200 : 401).header("Content-Security-Policy", UI_CSP)
         .header("Cache-Control", "no-store").contentType("text/html; charset=utf-8")
-        .result(page("Opening the archived page", "<p id=\"bounce\">Opening the archived page…</p>"
-            + "<script type=\"module\" src=\"/ui/bounce.js\"></script>"));
+        .result(Pages.render("opening.jte", Map.of("title", "Opening the archived page", "id", "bounce",
+            "text", "Opening the archived page…", "script", "/ui/bounce.js")));
     return true;
   }
 
@@ -102,8 +102,7 @@ final class WebController {
     Sessions.Login login = sessions.login(ctx.queryParam("token"));
     if (login == null) {
       ctx.status(401).contentType("text/html; charset=utf-8").header("Content-Security-Policy", UI_CSP)
-          .result(page("Login link expired", "<h1>This login link has expired or was already used</h1>"
-              + "<p>Run <code>pagekeep open</code> for a new link, or use <b>Open archive</b> in the extension.</p>"));
+          .result(Pages.render("login-used.jte", Map.of()));
       return;
     }
     ctx.header("Set-Cookie", RequestGuard.SESSION_COOKIE + "=" + login.session()
@@ -196,10 +195,12 @@ final class WebController {
       // navigation: the browser leaves the SameSite=Strict cookie out. This page navigates again from
       // this origin, which sends it; a browser without a session then gets the login page.
       ctx.status(401).header("Content-Security-Policy", UI_CSP).contentType("text/html; charset=utf-8")
-          .result(page("pagekeep", "<p>Opening your archive…</p><script type=\"module\" src=\"/ui/again.js\"></script>"));
+          .result(Pages.render("opening.jte", Map.of("title", "pagekeep", "id", "again",
+              "text", "Opening your archive…", "script", "/ui/again.js")));
       return;
     }
-    ctx.status(401).header("Content-Security-Policy", UI_CSP).contentType("text/html; charset=utf-8").result(asset("login.html"));
+    ctx.status(401).header("Content-Security-Policy", UI_CSP).contentType("text/html; charset=utf-8")
+        .result(Pages.render("login.jte", Map.of()));
   }
 
   /** {@code /ui/{file}}: the UI's script and style, from a fixed list (nothing else on the classpath is reachable). */
@@ -215,7 +216,7 @@ final class WebController {
       Map.entry("wayback.js", "text/javascript; charset=utf-8"),
       Map.entry("replay.js", "text/javascript; charset=utf-8"),
       Map.entry("not-archived.js", "text/javascript; charset=utf-8"),
-      Map.entry("not-archived.css", "text/css; charset=utf-8"),
+      Map.entry("page.css", "text/css; charset=utf-8"),
       Map.entry("replay.css", "text/css; charset=utf-8"),
       Map.entry("bounce.js", "text/javascript; charset=utf-8"),
       Map.entry("session.js", "text/javascript; charset=utf-8"),
@@ -232,13 +233,4 @@ final class WebController {
     }
   }
 
-  private static String page(String title, String body) {
-    return "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-        + "<title>" + esc(title) + "</title><body style=\"font:15px/1.5 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em\">"
-        + body + "</body></html>";
-  }
-
-  private static String esc(String s) {
-    return Entities.escape(s == null ? "" : s);
-  }
 }

@@ -2,6 +2,8 @@ package dev.pagekeep.diff;
 
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
+import dev.pagekeep.page.DiffRow;
+import dev.pagekeep.page.Pages;
 import dev.pagekeep.replay.ReplaySite;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.replay.WaybackUrl;
@@ -12,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jsoup.nodes.Entities;
 
 /**
  * What changed between two snapshots of one URL, at the level of their text (one line per
@@ -112,51 +113,46 @@ public final class SnapshotDiff {
     return html(r, ReplaySite.SAME);
   }
 
-  /** The page for people, its links to the snapshots under {@code site}. */
+  /** The page for people, its links to the snapshots under {@code site} ({@code diff.jte}). */
   public static String html(Result r, ReplaySite site) {
     Capture from = r.from();
     Capture to = r.to();
-    StringBuilder b = new StringBuilder(4096);
-    b.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
-        .append("<title>Changes: ").append(esc(to.title() == null || to.title().isBlank() ? to.url() : to.title())).append("</title><style>")
-        .append("body{font:15px/1.5 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#111}")
-        .append("header{border-bottom:1px solid #ddd;margin-bottom:1em}a{color:#1d4ed8}")
-        .append(".line{display:block;text-decoration:none;white-space:pre-wrap;margin:0;padding:2px 8px;border-left:4px solid transparent}")
-        .append(".added{background:#e6ffec;border-color:#1a7f37}.removed{background:#ffebe9;border-color:#cf222e;text-decoration:line-through}")
-        .append(".added::before{content:'+ ';color:#1a7f37}.removed::before{content:'\\2212  ';color:#cf222e}")
-        .append(".same{color:#444}.fold{color:#777;font-style:italic;padding:4px 8px}</style></head><body><header>")
-        .append("<h1>What changed on ").append(esc(to.url())).append("</h1><p>From <a id=\"from\" href=\"").append(esc(site.path(WaybackUrl.framed(from.timestamp(), from.url())))).append("\">").append(esc(Replayer.human(from.timestamp()))).append("</a> to <a id=\"to\" href=\"")
-        .append(esc(site.path(WaybackUrl.framed(to.timestamp(), to.url())))).append("\">").append(esc(Replayer.human(to.timestamp()))).append("</a>: <b id=\"added\">")
-        .append(r.added()).append(" added</b>, <b id=\"removed\">").append(r.removed()).append(" removed</b> paragraphs.</p></header><main id=\"diff\">");
-    if (from.timestamp().equals(to.timestamp())) b.append("<p>Only one snapshot: nothing to compare yet.</p>");
-    else if (r.added() == 0 && r.removed() == 0) b.append("<p>The text did not change.</p>");
-    else appendLines(b, r.lines());
-    return b.append("</main></body></html>").toString();
+    String verdict = from.timestamp().equals(to.timestamp()) ? "Only one snapshot: nothing to compare yet."
+        : r.added() == 0 && r.removed() == 0 ? "The text did not change." : null;
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("title", to.title() == null || to.title().isBlank() ? to.url() : to.title());
+    p.put("url", to.url());
+    p.put("fromHref", site.path(WaybackUrl.framed(from.timestamp(), from.url())));
+    p.put("fromWhen", Replayer.human(from.timestamp()));
+    p.put("toHref", site.path(WaybackUrl.framed(to.timestamp(), to.url())));
+    p.put("toWhen", Replayer.human(to.timestamp()));
+    p.put("added", r.added());
+    p.put("removed", r.removed());
+    p.put("verdict", verdict);
+    p.put("rows", verdict == null ? rows(r.lines()) : List.of());
+    return Pages.render("diff.jte", p);
   }
 
-  private static void appendLines(StringBuilder b, List<TextDiff.Line> lines) {
+  /** The changed lines with {@link #CONTEXT} lines around each; longer unchanged runs folded. */
+  static List<DiffRow> rows(List<TextDiff.Line> lines) {
     boolean[] shown = new boolean[lines.size()];
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).op() == TextDiff.Op.SAME) continue;
       for (int j = Math.max(0, i - CONTEXT); j <= Math.min(lines.size() - 1, i + CONTEXT); j++) shown[j] = true;
     }
+    List<DiffRow> rows = new ArrayList<>();
     int folded = 0;
     for (int i = 0; i < lines.size(); i++) {
       if (!shown[i]) {
         folded++;
         continue;
       }
-      if (folded > 0) b.append("<p class=\"fold\">&hellip; ").append(folded).append(" unchanged</p>");
+      if (folded > 0) rows.add(new DiffRow("fold", "", folded));
       folded = 0;
       TextDiff.Line l = lines.get(i);
-      String cls = l.op().name().toLowerCase(Locale.ROOT);
-      String tag = l.op() == TextDiff.Op.ADDED ? "ins" : l.op() == TextDiff.Op.REMOVED ? "del" : "p";
-      b.append('<').append(tag).append(" class=\"line ").append(cls).append("\">").append(esc(l.text())).append("</").append(tag).append('>');
+      rows.add(new DiffRow(l.op().name().toLowerCase(Locale.ROOT), l.text(), 0));
     }
-    if (folded > 0) b.append("<p class=\"fold\">&hellip; ").append(folded).append(" unchanged</p>");
-  }
-
-  private static String esc(String s) {
-    return Entities.escape(s == null ? "" : s);
+    if (folded > 0) rows.add(new DiffRow("fold", "", folded));
+    return rows;
   }
 }

@@ -6,6 +6,7 @@ import dev.pagekeep.media.MediaTypes;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.model.UrlKeys;
+import dev.pagekeep.page.Pages;
 import dev.pagekeep.reader.ReaderText;
 import dev.pagekeep.replay.ReplayRewriter;
 import dev.pagekeep.store.ArchiveStore;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jsoup.nodes.Entities;
 
 /**
  * A static site that opens from disk, in the seed cache's layout: per article (the newest snapshot of
@@ -34,14 +34,11 @@ import org.jsoup.nodes.Entities;
  */
 public final class SiteExporter {
   static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
-  /** For pages pagekeep writes (index, reader view). */
-  private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'";
+  /** For pages pagekeep writes (index, reader view): the site's one stylesheet ({@code page.css}) and inline styles, nothing else. */
+  static final String CSP = "default-src 'none'; style-src 'self' 'unsafe-inline'";
   /** For archived pages: their own styles, images, fonts and media from beside them, nothing else. */
   static final String PAGE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
       + "font-src 'self' data:; media-src 'self' data:; form-action 'none'; base-uri 'none'";
-  private static final String STYLE = "body{font:17px/1.6 Georgia,serif;max-width:42em;margin:2em auto;padding:0 1em;color:#222}"
-      + "header{font:14px/1.4 system-ui,sans-serif;color:#555;border-bottom:1px solid #ddd;margin-bottom:1.5em;padding-bottom:.5em}"
-      + "pre{white-space:pre-wrap;overflow-wrap:anywhere}a{color:#1d4ed8}li{margin:.4em 0}small{color:#666}";
   private static final int LINK_CACHE = 4096;
 
   private final ArchiveStore store;
@@ -77,8 +74,13 @@ public final class SiteExporter {
         throw e.getCause();
       }
       long n = index.count();
-      String head = pageHead("pagekeep archive") + "<h1>pagekeep archive</h1><p>" + n + " articles</p><ol>\n";
-      index.writeTo(sink, "index.html", head, "</ol>\n</body></html>\n");
+      sink.put("page.css", Pages.stylesheet());
+      // The index's lines wait on disk: render the page around a marker and stream them in its place.
+      String marker = "<!--pagekeep-index-lines-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8)) + "-->";
+      String page = Pages.render("export-index.jte", Map.of("count", n, "csp", CSP,
+          "items", (gg.jte.Content) out -> out.writeContent(marker)));
+      int at = page.indexOf(marker);
+      index.writeTo(sink, "index.html", page.substring(0, at), page.substring(at + marker.length()));
       return n;
     }
   }
@@ -97,8 +99,7 @@ public final class SiteExporter {
       sink.put(dir + "/index.html", readerPage(c, reader));
     }
     sink.put(dir + "/reader.html", readerPage(c, reader));
-    index.add("<li><a href=\"" + dir + "/index.html\">" + esc(reader.title()) + "</a> · <a href=\"" + dir
-        + "/reader.html\">reader</a><br><small>" + esc(c.url()) + " · " + day(c) + "</small></li>");
+    index.add(Pages.render("export-item.jte", Map.of("dir", dir, "title", text(reader.title()), "url", c.url(), "day", day(c))).strip());
     return true;
   }
 
@@ -156,24 +157,15 @@ public final class SiteExporter {
   }
 
   private static String readerPage(Capture c, ReaderText.Extract a) {
-    String header = "<header><a href=\"../../index.html\">&larr; all articles</a> · <a href=\"index.html\">the page as archived</a> · archived "
-        + day(c) + " from <a href=\"" + esc(c.url()) + "\" rel=\"noreferrer\">" + esc(c.url()) + "</a> · hash_url "
-        + c.hashUrl() + "</header>";
-    return pageHead(a.title()) + header + "<h1>" + esc(a.title()) + "</h1>\n<article>" + a.html() + "</article>\n</body></html>\n";
-  }
-
-  private static String pageHead(String title) {
-    return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<meta http-equiv=\"Content-Security-Policy\" content=\"" + CSP + "\">"
-        + "<meta name=\"viewport\" content=\"width=device-width\"><title>" + esc(title) + "</title>"
-        + "<style>" + STYLE + "</style></head><body>\n";
+    return Pages.render("export-reader.jte", Map.of("title", text(a.title()), "url", c.url(), "day", day(c),
+        "hashUrl", c.hashUrl(), "articleHtml", text(a.html()), "csp", CSP));
   }
 
   static String day(Capture c) {
     return DAY.format(Timestamps.parse(c.timestamp()));
   }
 
-  private static String esc(String s) {
-    return Entities.escape(s == null ? "" : s);
+  private static String text(String s) {
+    return s == null ? "" : s;
   }
 }

@@ -1,7 +1,6 @@
 package dev.pagekeep.replay;
 
-import static dev.pagekeep.replay.Replayer.esc;
-
+import dev.pagekeep.page.Pages;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -23,25 +22,9 @@ public final class NotArchivedPage {
   private NotArchivedPage() {}
 
   static Replayer.Reply render(String url) {
-    String u = esc(url);
     boolean web = url.regionMatches(true, 0, "http://", 0, 7) || url.regionMatches(true, 0, "https://", 0, 8);
-    StringBuilder b = new StringBuilder(1500);
-    b.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Not in the archive</title>")
-        .append("<link rel=\"stylesheet\" href=\"/ui/not-archived.css\"><script type=\"module\" src=\"/ui/not-archived.js\"></script></head>")
-        .append("<body><h1>Not in the archive</h1><p>pagekeep has no copy of <code>").append(u).append("</code>.</p>");
-    if (web) { // only an http(s) address can be archived, or opened live
-      b.append("<section id=\"pagekeep-archive-now\" data-url=\"").append(u).append("\" hidden>")
-          .append("<p><button type=\"button\" id=\"pagekeep-archive-button\">Archive it now</button></p>")
-          .append("<div id=\"pagekeep-archive-progress\" hidden><progress id=\"pagekeep-archive-bar\" max=\"3\"></progress>")
-          .append("<p id=\"pagekeep-archive-state\" role=\"status\" aria-live=\"polite\"></p></div></section>");
-    }
-    b.append("<p><a href=\"/\" target=\"_top\">Back to the archive</a>");
-    if (web) {
-      b.append(" \u00b7 <a href=\"").append(u).append("\" target=\"_blank\" rel=\"noopener noreferrer\">the live page</a> (leaves the archive)");
-    }
-    b.append("</p></body></html>");
-    String html = b.toString();
+    // Only an http(s) address can be archived, or opened live: other schemes get neither the button nor the link.
+    String html = Pages.render("not-archived.jte", Map.of("url", url, "web", web));
     return new Replayer.Reply(404, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8), null,
         Map.of("Content-Security-Policy", CSP, "Cache-Control", "no-store")); // archived a minute later: never cached
   }

@@ -1,11 +1,11 @@
 package dev.pagekeep.replay;
 
 import dev.pagekeep.model.Capture;
+import dev.pagekeep.page.Pages;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static dev.pagekeep.replay.Replayer.esc;
 
 /**
  * pagekeep's replay page, pywb's framed replay: a banner of a fixed, whole-pixel height, then a frame
@@ -55,44 +55,30 @@ public final class ReplayPage {
     String title = c.title() == null || c.title().isBlank() ? c.url() : c.title().strip();
     String when = Replayer.human(ts);
 
-    StringBuilder b = new StringBuilder(2048);
-    b.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>").append(esc(title)).append(" · pagekeep ").append(esc(when.substring(0, when.length() - 13).trim())).append("</title>")
-        .append("<link rel=\"stylesheet\" href=\"/ui/replay.css\"><script type=\"module\" src=\"/ui/replay.js\"></script>")
-        .append("</head><body class=\"pk-replay\">")
-        .append("<header id=\"pagekeep-banner\" data-timestamp=\"").append(ts).append("\" data-url=\"").append(esc(c.url()))
-        .append("\" data-framed=\"").append(esc(framed)).append("\" data-prefix=\"").append(esc(site.prefix())).append("\">")
-        .append("<a class=\"pk-brand\" href=\"").append(esc(site.ui("/"))).append("\" title=\"Your archive\">pagekeep</a>")
-        .append(version("pagekeep-prev", "pk-step", previous, "\u2190", "Previous version", site))
-        .append("<time class=\"pk-when\" id=\"pagekeep-when\" datetime=\"").append(esc(iso(ts))).append("\" title=\"Captured at\">")
-        .append(esc(when)).append("</time>")
-        .append(version("pagekeep-next", "pk-step", next, "\u2192", "Next version", site))
-        .append("<a id=\"pagekeep-all\" href=\"").append(esc(site.ui("/#/url/" + c.hashUrl()))).append("\" title=\"Every version of this URL\">")
-        .append(pages).append(pages == 1 ? " version" : " versions").append("</a>")
-        .append("<a id=\"pagekeep-live\" class=\"pk-live\" href=\"").append(esc(c.url()))
-        .append("\" target=\"_blank\" rel=\"noopener noreferrer\" title=\"The live page on the web today (opens a new tab, leaves the archive)\">")
-        .append("<span class=\"pk-tag\">live</span>").append(esc(c.url())).append("</a>")
-        .append("<span class=\"pk-hint\" id=\"pagekeep-hint\" aria-live=\"polite\"></span>")
-        .append("<a id=\"pagekeep-reader\" href=\"").append(esc(site.path("/reader/" + c.hashUrl() + "/" + ts))).append("\">reader view</a>");
-    if (previous != null) {
-      b.append("<a id=\"pagekeep-changes\" href=\"").append(esc(site.path("/diff/" + previous.timestamp() + "/" + ts + "/" + c.url()))).append("\" title=\"What changed since the previous version\">what changed</a>");
-    }
-    b.append("<a id=\"pagekeep-hide\" href=\"").append(esc(alone)).append("\" title=\"Hide this bar: the archived page alone\" aria-label=\"Hide this bar\">\u00d7</a>")
-        .append("</header>")
-        .append("<iframe id=\"pagekeep-frame\" name=\"pagekeep-frame\" title=\"Archived page\" src=\"").append(esc(alone))
-        .append("\" sandbox=\"").append(FRAME_SANDBOX).append("\"></iframe>")
-        .append("</body></html>");
-    return new Replayer.Reply(200, "text/html; charset=utf-8", b.toString().getBytes(StandardCharsets.UTF_8), null,
+    // replay.jte: not in the pages' layout; its markup (no whitespace between elements) is held pixel-exact by e2e/replay-framed.
+    Map<String, Object> p = new HashMap<>();
+    p.put("title", title);
+    p.put("day", when.substring(0, when.length() - 13).trim());
+    p.put("ts", ts);
+    p.put("url", c.url());
+    p.put("framed", framed);
+    p.put("prefix", site.prefix());
+    p.put("home", site.ui("/"));
+    p.put("prevHref", previous == null ? null : site.path(WaybackUrl.framed(previous.timestamp(), previous.url())));
+    p.put("prevWhen", previous == null ? null : Replayer.human(previous.timestamp()));
+    p.put("nextHref", next == null ? null : site.path(WaybackUrl.framed(next.timestamp(), next.url())));
+    p.put("nextWhen", next == null ? null : Replayer.human(next.timestamp()));
+    p.put("iso", iso(ts));
+    p.put("when", when);
+    p.put("allHref", site.ui("/#/url/" + c.hashUrl()));
+    p.put("pages", pages);
+    p.put("readerHref", site.path("/reader/" + c.hashUrl() + "/" + ts));
+    p.put("changesHref", previous == null ? null : site.path("/diff/" + previous.timestamp() + "/" + ts + "/" + c.url()));
+    p.put("alone", alone);
+    p.put("sandbox", FRAME_SANDBOX);
+    String html = Pages.render("replay.jte", p);
+    return new Replayer.Reply(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8), null,
         Map.of("Content-Security-Policy", CSP, "Cache-Control", "no-store")); // its versions change with the next capture
-  }
-
-  private static String version(String id, String cls, Capture v, String arrow, String label, ReplaySite site) {
-    if (v == null) {
-      return "<span id=\"" + id + "\" class=\"" + cls + " pk-none\" title=\"" + label + ": none\" aria-disabled=\"true\">" + arrow + "</span>";
-    }
-    return "<a id=\"" + id + "\" class=\"" + cls + "\" href=\"" + esc(site.path(WaybackUrl.framed(v.timestamp(), v.url())))
-        + "\" title=\"" + label + ": " + esc(Replayer.human(v.timestamp())) + "\">" + arrow + "</a>";
   }
 
   private static String iso(String ts) {

@@ -6,6 +6,7 @@ import dev.pagekeep.media.MediaTypes;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.model.UrlKeys;
+import dev.pagekeep.page.Pages;
 import dev.pagekeep.store.ArchiveStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.jsoup.nodes.Entities;
 
 /**
  * Wayback-style replay: finds the capture of a URL nearest to a timestamp and serves it in the role its
@@ -241,14 +241,9 @@ public final class Replayer {
   }
 
   private Reply notArchived(String url, ReplaySite site) {
-    String html = "<!doctype html><meta charset=\"utf-8\"><title>Not in the archive</title>"
-        + "<body style=\"font:15px system-ui,sans-serif;margin:3em\"><h1>Not in the archive</h1><p>pagekeep has no copy of <code>"
-        + esc(url) + "</code>.</p><p><a href=\"" + esc(site.ui("/")) + "\" target=\"_top\">Back to the archive</a></p>";
+    String html = Pages.render("error.jte", Map.of("title", "Not in the archive", "message", "pagekeep has no copy of",
+        "code", url, "back", site.ui("/")));
     return Reply.archived(404, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
-  }
-
-  static String esc(String s) {
-    return Entities.escape(s == null ? "" : s);
   }
 
   /** For tests and the UI: a human form of a capture time, to the second. */

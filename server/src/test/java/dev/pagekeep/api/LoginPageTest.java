@@ -43,6 +43,12 @@ class LoginPageTest {
     assertThat(r.text()).contains("<h1>pagekeep</h1>").contains("personal Wayback Machine")
         .contains("<code>pagekeep open</code>").contains("Open archive")
         .doesNotContain("pagekeep serve").doesNotContain("<script").doesNotContain("\"error\"");
+    // Its one stylesheet (that of every page for people) is served to a browser without a session.
+    assertThat(org.jsoup.Jsoup.parse(r.text()).select("link[rel=stylesheet]").eachAttr("href")).containsExactly(dev.pagekeep.page.Pages.STYLESHEET);
+    RawHttp.Reply css = anonymous.send("GET", dev.pagekeep.page.Pages.STYLESHEET, null, BROWSER);
+    assertThat(css.status()).isEqualTo(200);
+    assertThat(css.header("Content-Type")).startsWith("text/css");
+    assertThat(css.text()).contains(".pk-login");
     // A session cookie that is not (or no longer) valid gets the same page.
     RawHttp.Reply stale = anonymous.send("GET", "/", null, Map.of("Accept", "text/html", "Cookie", RequestGuard.SESSION_COOKIE + "=0123abcd"));
     assertThat(stale.status()).isEqualTo(401);

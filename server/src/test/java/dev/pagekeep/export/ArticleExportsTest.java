@@ -160,4 +160,32 @@ class ArticleExportsTest {
     String index = new String(files.get("index.html"), StandardCharsets.UTF_8);
     assertThat(index).contains("href=\"" + dir + "/index.html\"").contains("href=\"" + dir + "/reader.html\"").contains("2 articles");
   }
+
+  @Test
+  void siteEscapesAHostileTitleAndUrlAndWritesTheOneStylesheet() throws Exception {
+    String evil = "https://evil.example/a?q=\"><script>alert(1)</script>";
+    String title = "\"><script>alert(2)</script></style><b>bold</b>";
+    store.putSnapshot(Captures.page(evil, "20240302000000", "<!doctype html><title>" + title.replace("<", "&lt;") + "</title>"
+        + "<p>A page whose title and address are an attacker's, with enough text for the reader view to keep it.</p>", List.of()), List.of());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipSink sink = new ZipSink(out)) {
+      assertThat(new SiteExporter(store).write(sink)).isEqualTo(3);
+    }
+    Map<String, byte[]> files = unzip(out.toByteArray());
+    assertThat(files.get("page.css")).isEqualTo(dev.pagekeep.page.Pages.stylesheet());
+    org.jsoup.nodes.Document index = org.jsoup.Jsoup.parse(new String(files.get("index.html"), StandardCharsets.UTF_8));
+    org.jsoup.nodes.Document reader = org.jsoup.Jsoup.parse(new String(files.get(dir(evil, "20240302000000") + "/reader.html"), StandardCharsets.UTF_8));
+    for (org.jsoup.nodes.Document d : List.of(index, reader)) {
+      assertThat(d.select("script, b, style")).isEmpty();
+      assertThat(d.select("meta[http-equiv=Content-Security-Policy]").attr("content")).isEqualTo(SiteExporter.CSP);
+    }
+    assertThat(index.select("link[rel=stylesheet]").attr("href")).isEqualTo("page.css");
+    assertThat(index.select("ol > li")).hasSize(3);
+    assertThat(index.select("ol > li a").eachText()).contains(title);
+    assertThat(index.select("ol > li small").eachText()).anyMatch(t -> t.startsWith(evil + " · "));
+    assertThat(reader.select("link[rel=stylesheet]").attr("href")).isEqualTo("../../page.css");
+    assertThat(reader.title()).isEqualTo(title);
+    assertThat(reader.select("h1").text()).isEqualTo(title);
+    assertThat(reader.select("header a[rel=noreferrer]").attr("href")).isEqualTo(evil);
+  }
 }

@@ -194,7 +194,7 @@ class ExportIT {
     Path dir = out.resolve("site");
     assertThat(Main.run("export", "--format", "site", "--out", dir.toString(), "--data", data.toString())).isZero();
     List<String> files = relativeFiles(dir);
-    assertThat(files).allMatch(f -> f.equals("index.html") || f.matches("\\d{4}/[0-9a-f]{32}/(index|reader)\\.html")
+    assertThat(files).allMatch(f -> f.equals("index.html") || f.equals("page.css") || f.matches("\\d{4}/[0-9a-f]{32}/(index|reader)\\.html")
         || f.matches("\\d{4}/[0-9a-f]{32}/files/[0-9a-f]{16}\\.(css|png)"));
     assertThat(files.stream().filter(f -> f.endsWith(".html"))).hasSize(7);
     String articleDir = yearNow() + "/" + UrlKeys.urlKey(article);
@@ -208,7 +208,9 @@ class ExportIT {
         .doesNotContain("<script").doesNotContain("Home | About").contains("../../index.html");
     String index = Files.readString(dir.resolve("index.html"));
     assertThat(index).contains("href=\"" + yearNow() + "/" + UrlKeys.urlKey(article) + "/index.html\"");
-    assertThat(index).doesNotContain("<script>");
+    assertThat(index).doesNotContain("<script>").contains("<link rel=\"stylesheet\" href=\"page.css\">");
+    assertThat(reader).contains("<link rel=\"stylesheet\" href=\"../../page.css\">");
+    assertThat(Files.readAllBytes(dir.resolve("page.css"))).isEqualTo(dev.pagekeep.page.Pages.stylesheet());
   }
 
   @Test

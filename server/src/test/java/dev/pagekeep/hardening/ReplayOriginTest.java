@@ -183,6 +183,12 @@ class ReplayOriginTest {
     Reply reader = send("GET", base + "/reader/" + dev.pagekeep.model.UrlKeys.hashUrl(url) + "/" + ts, headers("Host", replayHost()), null);
     assertThat(reader.status()).isEqualTo(200);
     assertThat(reader.header("Content-Security-Policy")).contains("script-src 'none'");
+    // The reader view's one stylesheet is served on the replay origin without a capability (as replay.css is).
+    String sheet = Jsoup.parse(reader.text()).selectFirst("link[rel=stylesheet]").attr("href");
+    assertThat(sheet).isEqualTo(dev.pagekeep.page.Pages.STYLESHEET);
+    Reply sheetReply = send("GET", sheet, headers("Host", replayHost()), null);
+    assertThat(sheetReply.status()).isEqualTo(200);
+    assertThat(sheetReply.header("Content-Type")).startsWith("text/css");
     // The newest, and the Memento TimeGate and TimeMap, on the replay origin.
     Reply newest = send("GET", base + "/web/" + url, headers("Host", replayHost()), null);
     assertThat(newest.status()).isEqualTo(302);

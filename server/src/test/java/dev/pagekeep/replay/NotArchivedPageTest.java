@@ -57,4 +57,18 @@ class NotArchivedPageTest {
     assertThat(d.getElementById("pagekeep-archive-now")).isNull();
     assertThat(d.select("a").eachAttr("href")).containsExactly("/");
   }
+
+  @Test
+  void theSealedPageForARequisiteEscapesAHostileUrlAndLinksTheOneStylesheet() {
+    try (dev.pagekeep.store.MapDbArchiveStore store = dev.pagekeep.store.MapDbArchiveStore.inMemory()) {
+      Replayer.Reply r = new Replayer(store).replay(WaybackUrl.parse("20240101000000im_/" + HOSTILE));
+      assertThat(r.status()).isEqualTo(404);
+      assertThat(r.headers()).containsEntry("Content-Security-Policy", Replayer.CSP);
+      Document d = parse(r);
+      assertThat(d.select("script, img, [onerror]")).isEmpty();
+      assertThat(d.select("code").text()).isEqualTo(HOSTILE);
+      assertThat(d.select("link[rel=stylesheet]").eachAttr("href")).containsExactly(dev.pagekeep.page.Pages.STYLESHEET);
+      assertThat(d.select("style, [style]")).isEmpty();
+    }
+  }
 }
