@@ -60,7 +60,8 @@ $( [ "$(id -u)" = 0 ] && echo "user root;" )
 events { worker_connections 1024; }
 http {
   include /etc/nginx/mime.types;
-  access_log off;
+  log_format bare '\$request_uri';
+  access_log $work/nginx/access.log bare;
   client_body_temp_path $work/nginx/body;
   proxy_temp_path $work/nginx/proxy;
   fastcgi_temp_path $work/nginx/fastcgi;
@@ -97,6 +98,8 @@ done
 wait "${wget_pids[@]}" || true # wget exits 8 when a requisite answers 404
 t1=$(date +%s.%N)
 wget_s=$(echo "$t1 - $t0" | bc -l)
+requests() { wc -l <"$work/nginx/access.log"; }
+wget_requests=$(requests)
 wget_bytes=$(find "$work/wget" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
 wget_files=$(find "$work/wget" -type f | wc -l)
 wget_pages=$(find "$work/wget" -path '*/library/*.html' | wc -l)
@@ -135,18 +138,23 @@ post "$work/warm.txt"
 wait_for "$warm" >/dev/null
 sleep 3 # let the search index's periodic commit land before the baseline
 before=$(store_bytes)
+ticks() { awk '{print $14 + $15}' "/proc/$serve_pid/stat"; }
+cpu0=$(ticks)
+req0=$(requests)
 [ -n "${JFR:-}" ] && jcmd "$serve_pid" JFR.start name=smallpages settings=profile >/dev/null
 t0=$(date +%s.%N)
 post "$work/pages.txt"
 failed=$(wait_for $((warm + pages)))
 t1=$(date +%s.%N)
 pk_s=$(echo "$t1 - $t0" | bc -l)
+cpu1=$(ticks)
+pk_requests=$(( $(requests) - req0 ))
 [ -n "${JFR:-}" ] && jcmd "$serve_pid" JFR.dump name=smallpages filename="$JFR" >/dev/null
 sleep 3 # the search index commits every 2 s: count its files too
 after=$(store_bytes)
 pk_bytes=$((after - before))
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
-cpu_ticks=$(awk '{print $14 + $15}' "/proc/$serve_pid/stat")
+hz=$(getconf CLK_TCK)
 
 wget_rate=$(echo "$pages / $wget_s" | bc -l)
 pk_rate=$(echo "$pages / $pk_s" | bc -l)
@@ -159,11 +167,12 @@ echo "$pages pages of the Python library reference (nginx, 127.0.0.1); pagekeep:
 echo
 echo "| client | time | pages/s | bytes | bytes per page | notes |"
 echo "|---|---|---|---|---|---|"
-printf '| wget -p -k, %s processes | %.2f s | %.0f | %s | %.0f KB | %s files, %s pages |\n' "$procs" "$wget_s" "$wget_rate" \
-  "$(mb "$wget_bytes")" "$(echo "$wget_bytes / $pages / 1000" | bc -l)" "$wget_files" "$wget_pages"
-printf '| pagekeep (warm) | %.2f s | %.0f | %s | %.0f KB | data dir growth (store, journal, search index); %s failed |\n' "$pk_s" "$pk_rate" \
-  "$(mb "$pk_bytes")" "$(echo "$pk_bytes / $pages / 1000" | bc -l)" "$failed"
+printf '| wget -p -k, %s processes | %.2f s | %.0f | %s | %.0f KB | %s files, %s pages, %s requests |\n' "$procs" "$wget_s" "$wget_rate" \
+  "$(mb "$wget_bytes")" "$(echo "$wget_bytes / $pages / 1000" | bc -l)" "$wget_files" "$wget_pages" "$wget_requests"
+printf '| pagekeep (warm) | %.2f s | %.0f | %s | %.0f KB | data dir growth (store, journal, search index); %s requests; %s failed |\n' "$pk_s" "$pk_rate" \
+  "$(mb "$pk_bytes")" "$(echo "$pk_bytes / $pages / 1000" | bc -l)" "$pk_requests" "$failed"
 echo
 printf 'pages/s: pagekeep / wget = %.2f (target >= 0.5): %s\n' "$ratio" "$(echo "$ratio >= 0.5" | bc -l | sed 's/1/met/;s/0/NOT met/')"
 printf 'bytes: pagekeep / wget = %.2f (target <= 0.5): %s\n' "$bytes_ratio" "$(echo "$bytes_ratio <= 0.5" | bc -l | sed 's/1/met/;s/0/NOT met/')"
-echo "service CPU since start (warm-up included): $(echo "$cpu_ticks * 10" | bc) ms; load average at the end: $load_end"
+printf 'pagekeep CPU (user + system) during the %s pages: %.1f s, %.1f ms per page; load average at the end: %s\n' "$pages" \
+  "$(echo "($cpu1 - $cpu0) / $hz" | bc -l)" "$(echo "($cpu1 - $cpu0) * 1000 / $hz / $pages" | bc -l)" "$load_end"
