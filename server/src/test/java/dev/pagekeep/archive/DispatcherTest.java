@@ -152,6 +152,29 @@ class DispatcherTest {
   }
 
   @Test
+  void onceTheQueueIsReadToItsEndFinishesPromoteWithoutReadingTheStoreUntilSomethingIsQueued() {
+    Dispatcher d = dispatcher(2, 2);
+    queue("api", "a.example", 3);
+    d.start();
+    executor.runAll();
+    assertEquals(2, job.started.size());
+    // Queued in the store without telling the dispatcher: a finish does not go and look (no store
+    // read on the finish path once the queue was read to its end), it takes the window's next.
+    queue("import", "b.example", 1);
+    job.finish(job.started.get(0));
+    executor.runAll();
+    assertEquals(3, job.started.size());
+    job.finish(job.started.get(1));
+    executor.runAll();
+    assertEquals(3, job.started.size(), "the unannounced save is not read on a finish");
+    // Every queueing path announces itself (API, import, watch, retry): then the store is read.
+    d.queueGrew();
+    executor.runAll();
+    assertEquals(4, job.started.size());
+    assertEquals("https://b.example/import/0", store.save(job.started.get(3)).orElseThrow().url());
+  }
+
+  @Test
   void diskFullPausesAdmissionUntilThePauseEnds() {
     Dispatcher d = dispatcher(1, 1);
     queue("api", "a.example", 2);
