@@ -99,9 +99,12 @@ public final class Dispatcher implements AutoCloseable {
   /** The highest order key this pass looked at: every queued save at or below it is ready, running or skipped. */
   private long cursor = Long.MIN_VALUE;
   /**
-   * The last pass read the queue to its end and left nothing on disk: until something is queued
-   * (an enqueue, a retry, the end of a pause), a finish promotes from the window without reading
-   * the store, whose reads wait for the commit under way (and would hold this lock meanwhile).
+   * The last pass read the queue to its end and left on disk only saves of hosts that still have
+   * at least half their quota in the window: until something is queued (an enqueue, a retry, the
+   * end of a pause) or such a host falls below half, a finish promotes from the window without
+   * reading the store, whose reads wait for the commit under way (and would hold this lock
+   * meanwhile). One host with thousands of queued saves costs a pass per half a quota, not per
+   * finish.
    */
   private boolean drained;
   /** This pass put a queued save back behind the cursor (evicted it from the window). */
@@ -288,7 +291,7 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private void promote(List<Entry> start) {
-    if (drained) {
+    if (drained && !worthAnotherPass()) {
       takeRunnable(start);
       return;
     }
@@ -306,7 +309,7 @@ public final class Dispatcher implements AutoCloseable {
       }
       if (scan == Scan.END) {
         if (wrapped || !worthAnotherPass()) {
-          drained = skippedHosts.isEmpty() && !leftBehind;
+          drained = !leftBehind && !worthAnotherPass();
           takeRunnable(start);
           return;
         }
@@ -331,11 +334,11 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  /** The pass left saves of some host on disk and that host now has room in the window. */
+  /** The pass left saves of some host on disk and that host has half its quota or less in the window. */
   private boolean worthAnotherPass() {
     for (String host : skippedHosts) {
       TreeSet<Long> keys = readyByHost.get(host);
-      if (keys == null || keys.size() < readyPerHost()) return true;
+      if (keys == null || keys.size() <= readyPerHost() / 2) return true;
     }
     return false;
   }
