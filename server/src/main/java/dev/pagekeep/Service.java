@@ -8,6 +8,8 @@ import dev.pagekeep.archive.PageCapturer;
 import dev.pagekeep.config.Config;
 import dev.pagekeep.fetch.OkHttpFetcher;
 import dev.pagekeep.imports.Importer;
+import dev.pagekeep.model.Capture;
+import dev.pagekeep.model.Save;
 import dev.pagekeep.model.SaveState;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.rot.RotChecker;
@@ -82,11 +84,21 @@ public final class Service implements AutoCloseable {
     Importer importer = new Importer(store, archiver::wake, Clock.systemUTC())
         .onImported(search::onStored).tempDir(config.dataDir().root());
     this.rot = new RotChecker(store.rot(), RotChecker.Options.defaults(), Clock.systemUTC());
-    archiver.setListener(save -> {
-      search.onFinished(save);
-      importer.onFinished(save);
-      if (save.state() == SaveState.DONE && save.snapshotTimestamp() != null) {
-        store.capture(save.urlKey(), save.snapshotTimestamp()).ifPresent(rot::onCaptured);
+    archiver.setListener(new Archiver.SaveListener() {
+      @Override
+      public void onFinished(Save save) {
+        search.onFinished(save);
+        importer.onFinished(save);
+        if (save.state() == SaveState.DONE && save.snapshotTimestamp() != null) {
+          store.capture(save.urlKey(), save.snapshotTimestamp()).ifPresent(rot::onCaptured);
+        }
+      }
+
+      @Override
+      public void onDone(Save save, Capture page, String text) { // as onFinished, with nothing read back
+        search.onDone(page, text);
+        importer.onFinished(save);
+        rot.onCaptured(page);
       }
     });
     this.watcher = new Watcher(store, mapDb.watches(), fetcher, archiver::wake, Clock.systemUTC());

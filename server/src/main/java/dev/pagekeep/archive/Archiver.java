@@ -2,12 +2,16 @@ package dev.pagekeep.archive;
 
 import dev.pagekeep.fetch.FetchException;
 import dev.pagekeep.fetch.FetchResult;
+import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Save;
 import dev.pagekeep.model.SaveResource;
 import dev.pagekeep.model.SaveState;
 import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.store.ArchiveStore;
+import dev.pagekeep.store.ArchiveStore.StoredCapture;
+import dev.pagekeep.store.Blob;
 import dev.pagekeep.store.StoreFullException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +41,15 @@ public final class Archiver implements AutoCloseable {
   /** Told when a save reaches done or failed (search indexing, progress). */
   public interface SaveListener {
     void onFinished(Save save);
+
+    /**
+     * A save reached done with this snapshot: its page as stored and the page's text, handed over
+     * so that a listener need not read them back from the store (a read waits for the writer's
+     * next commit). By default, {@link #onFinished}.
+     */
+    default void onDone(Save save, Capture page, String text) {
+      onFinished(save);
+    }
   }
 
   public Archiver(ArchiveStore store, PageCapturer capturer, int maxPagesInFlight) {
@@ -103,8 +116,12 @@ public final class Archiver implements AutoCloseable {
       try {
         Save finishedSave;
         if (error == null) {
-          var page = store.finish(save, Math.max(1, result.attempts()), result.page(), result.requisites());
-          finishedSave = store.save(save.id()).orElse(save.done(page.timestamp(), result.attempts(), System.currentTimeMillis()));
+          int attempts = Math.max(1, result.attempts());
+          Capture page = store.finish(save, attempts, result.page(), result.requisites());
+          // The save as finish recorded it, built here: a read would wait for the writer's next commit.
+          Save done = save.done(page.timestamp(), attempts, System.currentTimeMillis());
+          listener.onDone(done, page, text(result.page()));
+          return Dispatcher.Outcome.RECORDED;
         } else {
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
           int attempts = cause instanceof FetchException fe ? fe.attempts() : 1;
@@ -144,6 +161,10 @@ public final class Archiver implements AutoCloseable {
       headers.add("X-Pagekeep-Source: browser");
       return new FetchResult(url, url, r.status(), r.contentType(), headers, body, 0, List.of());
     };
+  }
+
+  private static String text(StoredCapture page) {
+    return page.text() == null ? "" : new String(Blob.decode(page.text().stored()), StandardCharsets.UTF_8);
   }
 
   /** The wall the service's fetch met, if that is why it failed (a browser's DOM never meets one). */

@@ -98,6 +98,17 @@ public final class Dispatcher implements AutoCloseable {
   private final Set<String> skippedHosts = new HashSet<>();
   /** The highest order key this pass looked at: every queued save at or below it is ready, running or skipped. */
   private long cursor = Long.MIN_VALUE;
+  /**
+   * The last pass read the queue to its end and left on disk only saves of hosts that still have
+   * at least half their quota in the window: until something is queued (an enqueue, a retry, the
+   * end of a pause) or such a host falls below half, a finish promotes from the window without
+   * reading the store, whose reads wait for the commit under way (and would hold this lock
+   * meanwhile). One host with thousands of queued saves costs a pass per half a quota, not per
+   * finish.
+   */
+  private boolean drained;
+  /** This pass put a queued save back behind the cursor (evicted it from the window). */
+  private boolean leftBehind;
   private boolean started;
   private boolean closed;
   private boolean paused;
@@ -195,6 +206,7 @@ public final class Dispatcher implements AutoCloseable {
   /** Saves were queued (or re-queued): the interactive ones are admitted ahead of bulk ones. */
   public void enqueued(Collection<Save> saves) {
     synchronized (this) {
+      drained = false;
       for (Save s : saves) {
         if (s == null || s.state() != SaveState.QUEUED) continue;
         Entry e = new Entry(SaveOrder.key(s), s.id(), SaveOrder.host(s.url()));
@@ -208,6 +220,9 @@ public final class Dispatcher implements AutoCloseable {
 
   /** Saves were queued at the end of the queue (the scan finds them). */
   public void queueGrew() {
+    synchronized (this) {
+      drained = false;
+    }
     promoteAndExecute();
   }
 
@@ -216,6 +231,7 @@ public final class Dispatcher implements AutoCloseable {
     synchronized (this) {
       cursor = Long.MIN_VALUE;
       skippedHosts.clear();
+      drained = false;
     }
     promoteAndExecute();
   }
@@ -246,6 +262,7 @@ public final class Dispatcher implements AutoCloseable {
   void resume() {
     synchronized (this) {
       paused = false;
+      drained = false;
     }
     promoteAndExecute();
   }
@@ -274,8 +291,13 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private void promote(List<Entry> start) {
+    if (drained && !worthAnotherPass()) {
+      takeRunnable(start);
+      return;
+    }
     int lowWater = windowSize() / 2;
     boolean wrapped = false;
+    leftBehind = false;
     for (int budget = SCAN_BUDGET; ; budget -= CHUNK) {
       takeRunnable(start);
       if (running.size() >= maxPages && ready.size() >= lowWater) return;
@@ -287,6 +309,7 @@ public final class Dispatcher implements AutoCloseable {
       }
       if (scan == Scan.END) {
         if (wrapped || !worthAnotherPass()) {
+          drained = !leftBehind && !worthAnotherPass();
           takeRunnable(start);
           return;
         }
@@ -311,11 +334,11 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  /** The pass left saves of some host on disk and that host now has room in the window. */
+  /** The pass left saves of some host on disk and that host has half its quota or less in the window. */
   private boolean worthAnotherPass() {
     for (String host : skippedHosts) {
       TreeSet<Long> keys = readyByHost.get(host);
-      if (keys == null || keys.size() < readyPerHost()) return true;
+      if (keys == null || keys.size() <= readyPerHost() / 2) return true;
     }
     return false;
   }
@@ -347,6 +370,8 @@ public final class Dispatcher implements AutoCloseable {
     }
     if (ready.size() >= windowSize()) {
       if (e.key() > ready.lastKey()) {
+        leftBehind = true;
+        drained = false;
         cursor = Math.min(cursor, e.key() - 1);
         return false;
       }
@@ -362,6 +387,8 @@ public final class Dispatcher implements AutoCloseable {
     Entry e = ready.remove(key);
     if (e == null) return;
     forgetReady(e);
+    leftBehind = true;
+    drained = false;
     cursor = Math.min(cursor, key - 1);
   }
 

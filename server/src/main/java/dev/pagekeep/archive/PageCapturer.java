@@ -36,12 +36,19 @@ public final class PageCapturer {
   private final Executor cpu;
   private final int maxRequisites;
   private final int frameDepth;
+  private final RecentRequisites recent;
 
+  /** A capturer that reuses requisites fetched lately while HTTP says they are fresh (see {@link RecentRequisites}). */
   public PageCapturer(Fetcher fetcher, Executor cpu, int maxRequisites, int frameDepth) {
+    this(fetcher, cpu, maxRequisites, frameDepth, RecentRequisites.defaults());
+  }
+
+  PageCapturer(Fetcher fetcher, Executor cpu, int maxRequisites, int frameDepth, RecentRequisites recent) {
     this.fetcher = fetcher;
     this.cpu = cpu;
     this.maxRequisites = maxRequisites;
     this.frameDepth = frameDepth;
+    this.recent = recent;
   }
 
   /** The page and its requisites, ready for {@code ArchiveStore.finish}. */
@@ -133,10 +140,9 @@ public final class PageCapturer {
       this.given = given;
     }
 
-    /** The browser's body when it had a usable one (a 2xx), else the fetcher's. */
-    CompletableFuture<FetchResult> fetch(Fetcher fetcher, String url) {
-      FetchResult mine = given.get(UrlKeys.stripFragment(url));
-      return mine != null ? CompletableFuture.completedFuture(mine) : fetcher.fetch(url);
+    /** The browser's body for this URL when it had a usable one (a 2xx), else null. */
+    FetchResult given(String url) {
+      return given.get(UrlKeys.stripFragment(url));
     }
   }
 
@@ -145,15 +151,41 @@ public final class PageCapturer {
     for (Requisite req : requisites) {
       if (crawl.seen.size() > maxRequisites) break;
       if (req.kind() == Requisite.Kind.FRAME && framesLeft <= 0) continue;
-      if (!crawl.seen.add(UrlKeys.stripFragment(req.url()))) continue;
-      all.add(crawl.fetch(fetcher, req.url())
-          .thenComposeAsync(r -> onRequisite(crawl, req, r, cssDepth, framesLeft), cpu)
-          .exceptionally(e -> null));
+      String key = UrlKeys.stripFragment(req.url());
+      if (!crawl.seen.add(key)) continue;
+      FetchResult mine = crawl.given(req.url());
+      RecentRequisites.Entry reused = mine != null || req.kind() == Requisite.Kind.FRAME ? null : recent.get(key);
+      CompletableFuture<Void> one;
+      if (mine != null) {
+        one = CompletableFuture.supplyAsync(() -> mine, cpu)
+            .thenCompose(r -> onRequisite(crawl, req, r, cssDepth, framesLeft, false));
+      } else if (reused != null) {
+        one = onReused(crawl, req, reused, cssDepth, framesLeft);
+      } else {
+        one = fetcher.fetch(req.url()).thenComposeAsync(r -> onRequisite(crawl, req, r, cssDepth, framesLeft, true), cpu);
+      }
+      all.add(one.exceptionally(e -> null));
     }
     return CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
   }
 
-  private CompletableFuture<Void> onRequisite(Crawl crawl, Requisite req, FetchResult r, int cssDepth, int framesLeft) {
+  /** A requisite fetched lately for another page, stored again under this page's timestamp. */
+  private CompletableFuture<Void> onReused(Crawl crawl, Requisite req, RecentRequisites.Entry e, int cssDepth,
+                                           int framesLeft) {
+    FetchResult r = e.response();
+    List<Requisite> more = List.of();
+    if (isStylesheet(req, r) && cssDepth < MAX_CSS_DEPTH && e.imports() != null) more = e.imports();
+    crawl.captured.add(new StoredCapture(
+        capture(req.url(), r, Capture.RESOURCE, e.body(), null, null, "requisite", crawl.timestamp), e.body(), null));
+    return more.isEmpty() ? CompletableFuture.completedFuture(null) : fetchAll(crawl, more, cssDepth + 1, framesLeft);
+  }
+
+  private static boolean isStylesheet(Requisite req, FetchResult r) {
+    return r.mediaType().equals("text/css") || req.kind() == Requisite.Kind.STYLESHEET && !isHtml(r.mediaType(), r.body());
+  }
+
+  private CompletableFuture<Void> onRequisite(Crawl crawl, Requisite req, FetchResult r, int cssDepth, int framesLeft,
+                                              boolean fetchedHere) {
     Blob body = Blob.of(r.body());
     String type = r.mediaType();
     List<Requisite> more = List.of();
@@ -161,9 +193,11 @@ public final class PageCapturer {
     int nextCss = cssDepth;
     String title = null;
     Blob text = null;
-    if (type.equals("text/css") || req.kind() == Requisite.Kind.STYLESHEET && !isHtml(type, r.body())) {
+    List<Requisite> imports = null;
+    if (isStylesheet(req, r)) {
       if (cssDepth < MAX_CSS_DEPTH) {
-        more = CssCapture.requisites(decode(r.body(), r.contentType()), r.finalUrl());
+        imports = CssCapture.requisites(decode(r.body(), r.contentType()), r.finalUrl());
+        more = imports;
         nextCss = cssDepth + 1;
       }
     } else if (req.kind() == Requisite.Kind.FRAME && isHtml(type, r.body())) {
@@ -172,6 +206,9 @@ public final class PageCapturer {
       nextFrames = framesLeft - 1;
       title = parsed.title();
       text = Blob.of(parsed.text().getBytes(StandardCharsets.UTF_8));
+    }
+    if (fetchedHere && req.kind() != Requisite.Kind.FRAME) {
+      recent.put(UrlKeys.stripFragment(req.url()), r, body, imports, System.currentTimeMillis());
     }
     crawl.captured.add(new StoredCapture(
         capture(req.url(), r, Capture.RESOURCE, body, title, text, "requisite", crawl.timestamp), body, text));

@@ -167,7 +167,7 @@ public final class RotChecker implements AutoCloseable {
     try {
       if (c.status() == 404 || c.status() == 410) {
         ledger.record(List.of(new Result(t, RotLedger.Verdict.GONE, "answered " + c.status() + " when captured", c.status(), at)), null, null);
-      } else if (c.status() >= 200 && c.status() < 300 && ledger.gone(c.urlKey()).isPresent()) {
+      } else if (c.status() >= 200 && c.status() < 300 && ledger.mayBeGone(c.urlKey())) {
         ledger.record(List.of(new Result(t, RotLedger.Verdict.ALIVE, "captured with " + c.status(), c.status(), at)), null, null);
       }
     } catch (RuntimeException e) {

@@ -48,6 +48,8 @@ public final class RotLedger {
   private final BTreeMap<String, String> urls;
   private final Atomic.String cursor;
   private final Atomic.Long passEnded;
+  /** False while no URL is marked gone; once true, stays true until the store is opened again. */
+  private volatile boolean anyGone;
 
   RotLedger(DB db, StoreWriter writer, BTreeMap<String, Long> pageUrls, BTreeMap<String, String> urls) {
     this.writer = writer;
@@ -56,6 +58,7 @@ public final class RotLedger {
     this.gone = db.treeMap("rot.gone", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
     this.cursor = db.atomicString("rot.cursor").createOrOpen();
     this.passEnded = db.atomicLong("rot.passEnded").createOrOpen();
+    this.anyGone = !gone.isEmpty();
   }
 
   /** Up to {@code limit} archived URLs whose key comes after {@code afterKey} ("" or null: from the start). */
@@ -108,6 +111,7 @@ public final class RotLedger {
     switch (r.verdict()) {
       case ALIVE -> gone.remove(key);
       case GONE -> {
+        anyGone = true;
         byte[] old = gone.get(key);
         Instant since = old == null ? r.at() : read(old).since();
         gone.put(key, write(new Gone(key, r.target().url(), r.reason(), r.status(), since, r.at())));
@@ -119,6 +123,15 @@ public final class RotLedger {
   public Optional<Gone> gone(String urlKey) {
     byte[] json = writer.read(() -> gone.get(urlKey));
     return json == null ? Optional.empty() : Optional.of(read(json));
+  }
+
+  /**
+   * Whether this URL is marked gone, answered at once (without a read, which would wait for the
+   * commit under way) while no URL has been marked gone since the store was opened: the common
+   * case, asked once per captured page.
+   */
+  public boolean mayBeGone(String urlKey) {
+    return anyGone && gone(urlKey).isPresent();
   }
 
   /** Gone URLs in key order after {@code afterKey}, for listings. */

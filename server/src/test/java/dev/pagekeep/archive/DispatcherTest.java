@@ -152,6 +152,54 @@ class DispatcherTest {
   }
 
   @Test
+  void onceTheQueueIsReadToItsEndFinishesPromoteWithoutReadingTheStoreUntilSomethingIsQueued() {
+    Dispatcher d = dispatcher(2, 2);
+    queue("api", "a.example", 3);
+    d.start();
+    executor.runAll();
+    assertEquals(2, job.started.size());
+    // Queued in the store without telling the dispatcher: a finish does not go and look (no store
+    // read on the finish path once the queue was read to its end), it takes the window's next.
+    queue("import", "b.example", 1);
+    job.finish(job.started.get(0));
+    executor.runAll();
+    assertEquals(3, job.started.size());
+    job.finish(job.started.get(1));
+    executor.runAll();
+    assertEquals(3, job.started.size(), "the unannounced save is not read on a finish");
+    // Every queueing path announces itself (API, import, watch, retry): then the store is read.
+    d.queueGrew();
+    executor.runAll();
+    assertEquals(4, job.started.size());
+    assertEquals("https://b.example/import/0", store.save(job.started.get(3)).orElseThrow().url());
+  }
+
+  @Test
+  void aHostWithManyQueuedSavesIsReadAgainOnlyOnceItsWindowQuotaIsHalfUsed() {
+    Dispatcher d = dispatcher(3, 2); // a.example: 2 running at most, 4 in the window
+    queue("import", "a.example", 20);
+    d.start();
+    executor.runAll();
+    assertEquals(2, job.started.size()); // 2 running, 2 ready (half the quota), 16 on disk
+    job.finish(job.started.get(0)); // a pass: 4 of a.example ready, one of them starts
+    executor.runAll();
+    assertEquals(3, job.started.size());
+    queue("import", "b.example", 1); // unannounced: found only by a pass over the store
+    job.finish(job.started.get(1));
+    executor.runAll();
+    assertEquals(4, job.started.size());
+    assertFalse(startedUrls().contains("https://b.example/import/0"),
+        "a.example had more than half its quota ready: no pass, the free slot waits");
+    job.finish(job.started.get(2)); // 3 ready before it: still no pass
+    executor.runAll();
+    assertFalse(startedUrls().contains("https://b.example/import/0"));
+    job.finish(job.started.get(3)); // 2 ready = half the quota: a pass refills it and finds b.example
+    executor.runAll();
+    assertTrue(startedUrls().contains("https://b.example/import/0"), "found by the pass: " + startedUrls());
+    assertEquals(3, d.runningCount());
+  }
+
+  @Test
   void diskFullPausesAdmissionUntilThePauseEnds() {
     Dispatcher d = dispatcher(1, 1);
     queue("api", "a.example", 2);

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# bench/smallpages.sh [PAGES=300] [WARM=100] [PROCS=8]: small real pages, pagekeep against wget.
+# The Python library reference (Debian's python3-doc) served by nginx on 127.0.0.1; PAGES of its
+# library/*.html pages fetched by `wget -p -k` in PROCS processes (timed; the bytes of the files it
+# wrote), then by `pagekeep serve --port 0` on a temp data dir, warmed first with WARM other pages
+# of the same docs (untimed), then PAGES queued in one POST /api/saves and timed until every one
+# is done or failed. Prints pages/s of both, the ratio, wget's bytes against what the data dir grew
+# by for those pages (store, journal and search index), and a verdict per target (issue 14:
+# pages/s >= 0.5 x wget's, bytes <= 0.5 x wget's).
+#
+# One host serves every page, so the service runs as a user archiving one docs site would run it:
+# `--max-pages-per-host 16` (pages of one host at once; default 4) and `--max-per-host 16`
+# (requests to one host at once; default 6). SERVICE_ARGS replaces those options, SERVICE_JAVA_OPTS
+# adds JVM options. JFR=FILE records the timed part (JFR's "profile" settings: CPU samples, parks,
+# monitor waits) into FILE; `java -cp server/target/pagekeep.jar bench/E2eBench.java --jfr-summary
+# FILE` summarises its CPU samples. Installs nginx and python3-doc with apt when they are
+# missing (as root). Traffic stays on 127.0.0.1; everything started here is stopped here.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="${PAGEKEEP_JAR:-$here/server/target/pagekeep.jar}"
+pages="${1:-300}"
+warm="${2:-100}"
+procs="${3:-8}"
+service_args="${SERVICE_ARGS:---max-pages-per-host 16 --max-per-host 16}"
+[ -f "$jar" ] || { echo "build first: mvn -B clean package -DskipTests" >&2; exit 1; }
+
+need=()
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v wget >/dev/null || need+=(wget)
+docs=/usr/share/doc/python3-doc/html
+[ -d "$docs/library" ] || need+=(python3-doc)
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || { echo "missing: ${need[*]} (apt-get install ${need[*]}, as root)" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null
+fi
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+
+work="$(mktemp -d /tmp/pagekeep-smallpages.XXXXXX)"
+chmod 755 "$work"
+nginx_pid=""
+serve_pid=""
+cleanup() {
+  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# nginx: its own config, pid, logs and temp paths in $work; no root config is read or changed.
+nport="$(free_port)"
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+events { worker_connections 1024; }
+http {
+  include /etc/nginx/mime.types;
+  log_format bare '\$request_uri';
+  access_log $work/nginx/access.log bare;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$nport;
+    root $docs;
+  }
+}
+EOF
+"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/start.log" &
+nginx_pid=$!
+for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$nport/library/json.html" && break; sleep 0.1; done
+curl -sf -o /dev/null "http://127.0.0.1:$nport/library/json.html" || { cat "$work/nginx/start.log" "$work/nginx/error.log" >&2; exit 1; }
+base="http://127.0.0.1:$nport"
+
+# The timed pages: the first PAGES of library/*.html; the warm-up: WARM pages from elsewhere.
+(cd "$docs" && ls library/*.html | sort | head -n "$pages") | sed "s|^|$base/|" >"$work/pages.txt"
+(cd "$docs" && find reference tutorial howto c-api faq using extending whatsnew -name '*.html' | sort | head -n "$warm") \
+  | sed "s|^|$base/|" >"$work/warm.txt"
+[ "$(wc -l <"$work/pages.txt")" -eq "$pages" ] || { echo "only $(wc -l <"$work/pages.txt") library pages" >&2; exit 1; }
+
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+
+# ---- wget -p -k in PROCS processes, each its own directory (as PROCS separate mirrors would be).
+split -n "r/$procs" -d "$work/pages.txt" "$work/part."
+t0=$(date +%s.%N)
+wget_pids=()
+for part in "$work"/part.*; do
+  wget -q -p -k -e robots=off -P "$work/wget/${part##*.}" -i "$part" &
+  wget_pids+=($!)
+done
+wait "${wget_pids[@]}" || true # wget exits 8 when a requisite answers 404
+t1=$(date +%s.%N)
+wget_s=$(echo "$t1 - $t0" | bc -l)
+requests() { wc -l <"$work/nginx/access.log"; }
+wget_requests=$(requests)
+wget_bytes=$(find "$work/wget" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
+wget_files=$(find "$work/wget" -type f | wc -l)
+wget_pages=$(find "$work/wget" -path '*/library/*.html' | wc -l)
+
+# ---- pagekeep, warm, on a temp data dir
+data="$work/data"
+# shellcheck disable=SC2086
+PAGEKEEP_HOME="$data" java ${SERVICE_JAVA_OPTS:-} -Xmx256m -XX:+UseG1GC -Xss512k -XX:-UsePerfData -jar "$jar" \
+  serve --port 0 $service_args >"$work/serve.log" 2>&1 &
+serve_pid=$!
+for _ in $(seq 300); do [ -s "$data/service.json" ] && break; sleep 0.1; done
+[ -s "$data/service.json" ] || { cat "$work/serve.log" >&2; exit 1; }
+pport="$(sed 's/.*"port":\([0-9]*\).*/\1/' "$data/service.json")"
+token="$(cat "$data/token")"
+api="http://127.0.0.1:$pport"
+
+post() { # queue the URLs of file $1 in one request
+  local urls; urls="$(sed 's/.*/"&"/' "$1" | paste -sd, -)"
+  curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"urls\":[$urls],\"source\":\"api\"}" "$api/api/saves"
+}
+finished() { # saves done + failed (+ needs-browser)
+  curl -s -H "Authorization: Bearer $token" "$api/api/stats" | python3 -c '
+import json, sys; s = json.load(sys.stdin)["saves"]; print(s.get("done", 0) + s.get("failed", 0) + s.get("needsBrowser", 0), s.get("failed", 0))'
+}
+wait_for() { # until $1 saves have finished
+  while :; do
+    read -r n f < <(finished)
+    [ "$n" -ge "$1" ] && { echo "$f"; return; }
+    sleep 0.02
+  done
+}
+store_bytes() { du -sb "$data" | cut -f1; }
+
+post "$work/warm.txt"
+wait_for "$warm" >/dev/null
+sleep 3 # let the search index's periodic commit land before the baseline
+before=$(store_bytes)
+ticks() { awk '{print $14 + $15}' "/proc/$serve_pid/stat"; }
+cpu0=$(ticks)
+req0=$(requests)
+[ -n "${JFR:-}" ] && jcmd "$serve_pid" JFR.start name=smallpages settings=profile >/dev/null
+t0=$(date +%s.%N)
+post "$work/pages.txt"
+failed=$(wait_for $((warm + pages)))
+t1=$(date +%s.%N)
+pk_s=$(echo "$t1 - $t0" | bc -l)
+cpu1=$(ticks)
+pk_requests=$(( $(requests) - req0 ))
+[ -n "${JFR:-}" ] && jcmd "$serve_pid" JFR.dump name=smallpages filename="$JFR" >/dev/null
+sleep 3 # the search index commits every 2 s: count its files too
+after=$(store_bytes)
+pk_bytes=$((after - before))
+load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
+hz=$(getconf CLK_TCK)
+
+wget_rate=$(echo "$pages / $wget_s" | bc -l)
+pk_rate=$(echo "$pages / $pk_s" | bc -l)
+ratio=$(echo "$pk_rate / $wget_rate" | bc -l)
+bytes_ratio=$(echo "$pk_bytes / $wget_bytes" | bc -l)
+mb() { echo "$1" | awk '{printf "%.1f MB", $1 / 1e6}'; }
+
+echo
+echo "$pages pages of the Python library reference (nginx, 127.0.0.1); pagekeep: serve $service_args, warmed with $warm other pages"
+echo
+echo "| client | time | pages/s | bytes | bytes per page | notes |"
+echo "|---|---|---|---|---|---|"
+printf '| wget -p -k, %s processes | %.2f s | %.0f | %s | %.0f KB | %s files, %s pages, %s requests |\n' "$procs" "$wget_s" "$wget_rate" \
+  "$(mb "$wget_bytes")" "$(echo "$wget_bytes / $pages / 1000" | bc -l)" "$wget_files" "$wget_pages" "$wget_requests"
+printf '| pagekeep (warm) | %.2f s | %.0f | %s | %.0f KB | data dir growth (store, journal, search index); %s requests; %s failed |\n' "$pk_s" "$pk_rate" \
+  "$(mb "$pk_bytes")" "$(echo "$pk_bytes / $pages / 1000" | bc -l)" "$pk_requests" "$failed"
+echo
+printf 'pages/s: pagekeep / wget = %.2f (target >= 0.5): %s\n' "$ratio" "$(echo "$ratio >= 0.5" | bc -l | sed 's/1/met/;s/0/NOT met/')"
+printf 'bytes: pagekeep / wget = %.2f (target <= 0.5): %s\n' "$bytes_ratio" "$(echo "$bytes_ratio <= 0.5" | bc -l | sed 's/1/met/;s/0/NOT met/')"
+printf 'pagekeep CPU (user + system) during the %s pages: %.1f s, %.1f ms per page; load average at the end: %s\n' "$pages" \
+  "$(echo "($cpu1 - $cpu0) / $hz" | bc -l)" "$(echo "($cpu1 - $cpu0) * 1000 / $hz / $pages" | bc -l)" "$load_end"
