@@ -5,6 +5,7 @@ import dev.pagekeep.api.HttpApi;
 import dev.pagekeep.api.Sessions;
 import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.archive.PageCapturer;
+import dev.pagekeep.archive.PagesInFlight;
 import dev.pagekeep.config.Config;
 import dev.pagekeep.fetch.OkHttpFetcher;
 import dev.pagekeep.imports.Importer;
@@ -46,6 +47,7 @@ public final class Service implements AutoCloseable {
   private final ArchiveStore store;
   private final OkHttpFetcher fetcher;
   private final ExecutorService cpu;
+  private final int pagesInFlight;
   private final Archiver archiver;
   private final HttpApi api;
   private final SearchIndexer search;
@@ -78,7 +80,8 @@ public final class Service implements AutoCloseable {
       return t;
     });
     PageCapturer capturer = new PageCapturer(fetcher, cpu, config.maxRequisites(), config.frameDepth());
-    this.archiver = new Archiver(store, capturer, config.maxPagesInFlight(), config.maxPagesPerHost());
+    this.pagesInFlight = PagesInFlight.cap(config.maxPagesInFlight(), Runtime.getRuntime().maxMemory());
+    this.archiver = new Archiver(store, capturer, pagesInFlight, config.maxPagesPerHost());
     this.search = new SearchIndexer(store, LuceneSearchIndex.openOrReset(config.dataDir().searchDir(),
         SearchIndexer.texts(store), config.indexedChars()));
     Importer importer = new Importer(store, archiver::wake, Clock.systemUTC())
@@ -126,6 +129,8 @@ public final class Service implements AutoCloseable {
   }
 
   public int port() { return api.port(); }
+  /** Pages captured at once: as configured, or fewer when the heap cannot hold that many ({@link PagesInFlight}). */
+  public int pagesInFlight() { return pagesInFlight; }
   public String baseUrl() { return "http://127.0.0.1:" + api.port(); }
   public ArchiveStore store() { return store; }
   public Archiver archiver() { return archiver; }

@@ -1,6 +1,7 @@
 package dev.pagekeep.cli;
 
 import dev.pagekeep.Service;
+import dev.pagekeep.archive.PagesInFlight;
 import dev.pagekeep.config.Config;
 import dev.pagekeep.config.FetchLimits;
 import java.util.concurrent.Callable;
@@ -72,6 +73,12 @@ public final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, "shutdown"));
     System.out.println("pagekeep serving " + service.baseUrl() + " (data: " + config.dataDir() + ")");
     System.out.println("port " + service.port());
+    if (service.pagesInFlight() < config.maxPagesInFlight()) {
+      System.out.println("--max-pages " + config.maxPagesInFlight() + " needs about "
+          + PagesInFlight.heapMbFor(config.maxPagesInFlight()) + " MB of heap; capturing at most "
+          + service.pagesInFlight() + " pages at once (PAGEKEEP_JAVA_OPTS=-Xmx" + PagesInFlight.heapMbFor(config.maxPagesInFlight())
+          + "m lifts it)");
+    }
     if (System.console() != null) {
       // Only to a person at a terminal: a login link has no business in a log file.
       System.out.println("open the archive (one-time login link): " + service.loginLink());
