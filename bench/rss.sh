@@ -16,6 +16,8 @@
 # One host serves every page, so the per-host caps are lifted to the service's global defaults
 # (--max-per-host 64 requests, --max-pages-per-host 16 pages); everything else is `serve`'s
 # default (16 pages, 64 requests at once). MAX_PAGES=N raises pages in flight (both caps).
+# JAVA_OPTS="..." runs the service with those JVM options instead of the launcher's (through
+# PAGEKEEP_JAVA_OPTS), to compare flag sets.
 # NMT=1 also runs the service with -XX:NativeMemoryTracking=summary (through JDK_JAVA_OPTIONS, so
 # the launcher's own options still apply) and prints `jcmd VM.native_memory summary` per phase.
 # Everything is on 127.0.0.1, on a temp data dir and port 0, and stopped on exit.
@@ -53,6 +55,7 @@ nmt_opts=""
 [ "${NMT:-0}" = 1 ] && nmt_opts="-XX:NativeMemoryTracking=summary"
 # The launcher execs java, so $! is the service's JVM.
 envargs=(-u PAGEKEEP_JAVA_OPTS -u JAVA_TOOL_OPTIONS -u JDK_JAVA_OPTIONS PAGEKEEP_HOME="$data")
+[ -n "${JAVA_OPTS:-}" ] && envargs+=(PAGEKEEP_JAVA_OPTS="$JAVA_OPTS")
 [ -n "$nmt_opts" ] && envargs+=(JDK_JAVA_OPTIONS="$nmt_opts")
 env "${envargs[@]}" "$here/pagekeep" serve --port 0 \
   --max-pages "$MAXPAGES" --max-pages-per-host "$MAXPAGES" --max-in-flight "$MAXREQ" --max-per-host "$MAXREQ" \

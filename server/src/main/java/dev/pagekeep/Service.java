@@ -45,6 +45,7 @@ public final class Service implements AutoCloseable {
   private final OkHttpFetcher fetcher;
   private final ExecutorService cpu;
   private final Archiver archiver;
+  private IdleCollector idleCollector;
   private final HttpApi api;
   private final SearchIndexer search;
   private final Watcher watcher;
@@ -106,6 +107,7 @@ public final class Service implements AutoCloseable {
       s.rot.start();
       s.api.start(config.port());
       s.writeServiceFile();
+      s.idleCollector = new IdleCollector(() -> s.archiver.dispatcher().runningCount() + s.archiver.dispatcher().readyCount() > 0);
       return s;
     } catch (RuntimeException e) {
       s.close();
@@ -184,6 +186,7 @@ public final class Service implements AutoCloseable {
     } catch (RuntimeException ignored) {
       // closing anyway
     }
+    if (idleCollector != null) idleCollector.close();
     watcher.close();
     archiver.close();
     rot.close();
