@@ -77,7 +77,8 @@ sampler() {
   done
 }
 phase() { echo "$1" > "$work/phase"; date +%s > "$work/start-$1"; }
-heap() { jcmd "$svc" GC.heap_info 2>/dev/null | awk '/total/ {for (i=1;i<=NF;i++) {if ($i=="total") t=$(i+1); if ($i=="used") u=$(i+1)}; gsub(/[K,]/,"",t); gsub(/[K,]/,"",u); printf "%d/%d", t/1024, u/1024; exit}'; }
+# Summed over the generations (serial has two lines: def new and tenured; G1 one).
+heap() { jcmd "$svc" GC.heap_info 2>/dev/null | awk '/ total / {for (i=1;i<=NF;i++) {if ($i=="total") t=$(i+1); if ($i=="used") u=$(i+1)}; gsub(/[K,]/,"",t); gsub(/[K,]/,"",u); T+=t; U+=u} END {printf "%d/%d", T/1024, U/1024}'; }
 nmt() {
   [ -n "$nmt_opts" ] || return 0
   echo "NMT at the end of $1 (committed, MB):" >> "$work/nmt.txt"

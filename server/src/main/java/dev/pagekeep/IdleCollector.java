@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 final class IdleCollector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IdleCollector.class);
-  static final long TICK_MS = 5_000;
+  static final long TICK_MS = 2_000;
   static final long IDLE_MS = 30_000;
-  static final long QUIET_BYTES_PER_TICK = 8L << 20;
+  static final int FULL_COLLECTIONS = 4;
+  static final long QUIET_BYTES_PER_TICK = 4L << 20;
 
   /** When to collect: fed one reading per tick, answers whether to collect now. */
   static final class Policy {
@@ -78,7 +79,10 @@ final class IdleCollector implements AutoCloseable {
       try {
         if (policy.tick(System.nanoTime() / 1_000_000, busy.getAsBoolean(), allocated.getAsLong())) {
           long t0 = System.nanoTime();
-          System.gc();
+          // The serial collector damps shrinking of the old generation over successive full
+          // collections (0%, 10%, 40%, then 100% of the excess: CardGeneration::compute_new_size),
+          // so one collection would hand nothing back; four in a row shrink it to MaxHeapFreeRatio.
+          for (int i = 0; i < FULL_COLLECTIONS; i++) System.gc();
           log.debug("idle: full collection in {} ms", (System.nanoTime() - t0) / 1_000_000);
         }
       } catch (RuntimeException e) {
