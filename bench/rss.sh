@@ -11,8 +11,8 @@
 #               client unpacks it)
 #   idle-after  IDLE_SECONDS of nothing
 # Prints, per phase, the peak and final RssAnon, the heap the JVM had committed and used at the end
-# (jcmd GC.heap_info), the load average, and pass/fail against issue 14's targets: <= 150 MB idle,
-# <= 400 MB under load. Exit code 1 when a target is missed.
+# (jcmd GC.heap_info), the load average, and pass/fail against issue 14's targets: <= 150 MB idle
+# (the final figure of an idle phase), <= 400 MB under load (the peak). Exit code 1 on a miss.
 # One host serves every page, so the per-host caps are lifted to the service's global defaults
 # (--max-per-host 64 requests, --max-pages-per-host 16 pages); everything else is `serve`'s
 # default (16 pages, 64 requests at once). MAX_PAGES=N raises pages in flight (both caps).
@@ -131,7 +131,9 @@ for p in idle-start archive idle export idle-after; do
   case "$p" in archive|export) target=400 ;; *) target=150 ;; esac
   secs=$(( $(cat "$work/end-$p") - $(cat "$work/start-$p") ))
   read -r peak final lmin lmax < <(awk -v p="$p" '$2==p {if ($3>pk) pk=$3; f=$3; if (lmin=="" || $4<lmin) lmin=$4; if ($4>lmax) lmax=$4} END {print pk+0, f+0, lmin, lmax}' "$work/samples")
-  ok=pass; [ "$peak" -le "$target" ] || { ok=FAIL; fail=1; }
+  # Under load the peak counts; idle, the final figure (the peak is what the load before left).
+  judged=$peak; [ "$target" = 150 ] && judged=$final
+  ok=pass; [ "$judged" -le "$target" ] || { ok=FAIL; fail=1; }
   echo "| $p | $secs | $peak | $final | $(cat "$work/heap-$p") | $lmin-$lmax | <= $target | $ok |"
 done
 echo
