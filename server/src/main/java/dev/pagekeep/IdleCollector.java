@@ -26,7 +26,6 @@ final class IdleCollector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IdleCollector.class);
   static final long TICK_MS = 2_000;
   static final long IDLE_MS = 30_000;
-  static final int FULL_COLLECTIONS = 4;
   static final long QUIET_BYTES_PER_TICK = 4L << 20;
 
   /** When to collect: fed one reading per tick, answers whether to collect now. */
@@ -74,15 +73,17 @@ final class IdleCollector implements AutoCloseable {
   /** Starts ticking: {@code busy} says whether saves are running or ready. */
   IdleCollector(BooleanSupplier busy) {
     Policy policy = new Policy(IDLE_MS, QUIET_BYTES_PER_TICK);
+    // G1 shrinks the heap to MaxHeapFreeRatio at one full collection. The serial collector damps
+    // the old generation's shrinking over successive ones (0%, 10%, 40%, then 100% of the excess:
+    // CardGeneration::compute_new_size), so with it (PAGEKEEP_JAVA_OPTS) four in a row.
+    int collections = ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .anyMatch(b -> b.getName().equals("MarkSweepCompact")) ? 4 : 1;
     LongSupplier allocated = allocatedBytes();
     timer.scheduleWithFixedDelay(() -> {
       try {
         if (policy.tick(System.nanoTime() / 1_000_000, busy.getAsBoolean(), allocated.getAsLong())) {
           long t0 = System.nanoTime();
-          // The serial collector damps shrinking of the old generation over successive full
-          // collections (0%, 10%, 40%, then 100% of the excess: CardGeneration::compute_new_size),
-          // so one collection would hand nothing back; four in a row shrink it to MaxHeapFreeRatio.
-          for (int i = 0; i < FULL_COLLECTIONS; i++) System.gc();
+          for (int i = 0; i < collections; i++) System.gc();
           log.debug("idle: full collection in {} ms", (System.nanoTime() - t0) / 1_000_000);
         }
       } catch (RuntimeException e) {

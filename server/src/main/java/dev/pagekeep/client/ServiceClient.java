@@ -28,15 +28,16 @@ public final class ServiceClient {
   /**
    * JVM flags of the service this class starts, chosen for a daemon a user forgets is running (the
    * same as the {@code pagekeep} launcher's for {@code serve}): a heap cap (the JVM would otherwise
-   * take a quarter of the machine and keep it); the serial collector, whose own structures are ~1 MB
-   * (G1's are 40-56 MB and do not shrink); a heap that starts at 32 MB (serial never shrinks below
-   * the initial size) and keeps 10-30% free after a full collection, which the service's
-   * {@code IdleCollector} runs 30 s after the work stops. {@code $PAGEKEEP_JAVA_OPTS}, when set,
-   * replaces them. bench/README.md has the measured RssAnon ({@code bench/rss.sh}).
+   * take a quarter of the machine and keep it); G1 with a full collection after 30 s without one
+   * ({@code -G1PeriodicGCInvokesConcurrent}: a concurrent cycle leaves old garbage committed); a heap
+   * that keeps 10-30% free after a full collection (the default keeps up to 70%); glibc's free
+   * native memory trimmed every 60 s. The service's {@code IdleCollector} also runs a full
+   * collection 30 s after the work stops. {@code $PAGEKEEP_JAVA_OPTS}, when set, replaces them.
+   * bench/README.md has the measured RssAnon ({@code bench/rss.sh}) and why not the serial collector.
    */
   public static final List<String> SERVICE_JVM_FLAGS = List.of(
-      "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
-      "-Xss512k", "-XX:-UsePerfData", "-Xshare:auto");
+      "-Xmx256m", "-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=30000", "-XX:-G1PeriodicGCInvokesConcurrent",
+      "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TrimNativeHeapInterval=60000", "-Xss512k", "-XX:-UsePerfData", "-Xshare:auto");
 
   private final URI base;
   private final String token;
