@@ -45,7 +45,7 @@ public final class Service implements AutoCloseable {
   private final OkHttpFetcher fetcher;
   private final ExecutorService cpu;
   private final Archiver archiver;
-  private IdleCollector idleCollector;
+  private volatile IdleCollector idleCollector;
   private final HttpApi api;
   private final SearchIndexer search;
   private final Watcher watcher;
