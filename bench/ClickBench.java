@@ -114,6 +114,8 @@ public class ClickBench {
     System.out.printf(Locale.ROOT, "| %s | %d | %d ms | %d ms | %d ms | %d | %s |%n",
         html ? "toolbar save with the DOM" : "toolbar save, fetched by the service", clicks,
         pct(millis, 50), pct(millis, 95), millis.get(millis.size() - 1), late, find(QUEUED, after));
+    origin.stop(0);
+    System.exit(0); // the origin's pool threads are not daemons
   }
 
   private static long pct(List<Long> sorted, int p) {

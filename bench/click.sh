@@ -4,7 +4,8 @@
 # (ClickBench.java). Prints each click and a table row with p50/p95/max.
 # usage: bench/click.sh [COUNT=10000] [CLICKS=20] [MAX_DELAY_MS=1000]
 # CLICK_ARGS adds ClickBench options (--html: the click carries the DOM, as the extension's does);
-# SERVICE_ARGS adds `pagekeep serve` options; JAR=other.jar measures another build.
+# SERVICE_ARGS adds `pagekeep serve` options; JAR=other.jar measures another build;
+# SERVICE_JAVA_OPTS replaces the service's JVM options (default -Xmx256m), e.g. the launcher's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-10000}; CLICKS=${2:-20}; MAXDELAY=${3:-1000}
@@ -15,12 +16,12 @@ trap cleanup EXIT
 java -Xmx256m -cp "$JAR" bench/DelayServer.java --max-delay-ms "$MAXDELAY" --max-seconds 3600 \
   --port-file "$WORK/port" > "$WORK/server.log" 2>&1 &
 SERVER=$!
-java -Xmx256m -jar "$JAR" serve --port 0 --data "$DATA" ${SERVICE_ARGS:-} > "$WORK/service.log" 2>&1 &
+java ${SERVICE_JAVA_OPTS:--Xmx256m} -jar "$JAR" serve --port 0 --data "$DATA" ${SERVICE_ARGS:-} > "$WORK/service.log" 2>&1 &
 SVC=$!
 for _ in $(seq 300); do [ -s "$WORK/port" ] && grep -q '^port ' "$WORK/service.log" && break; sleep 0.2; done
 PAGES="http://127.0.0.1:$(cat "$WORK/port")/"
 SERVICE="http://127.0.0.1:$(awk '/^port /{print $2}' "$WORK/service.log")"
-echo "delay server $PAGES (0..${MAXDELAY} ms, 450 KB pages); pagekeep $SERVICE -Xmx256m ${SERVICE_ARGS:-}; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "delay server $PAGES (0..${MAXDELAY} ms, 450 KB pages); pagekeep $SERVICE ${SERVICE_JAVA_OPTS:--Xmx256m} ${SERVICE_ARGS:-}; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 seq 0 $((COUNT - 1)) | sed "s#^#$PAGES#" > "$WORK/urls.txt"
 PAGEKEEP_HOME="$DATA" java -jar "$JAR" import --no-wait "$WORK/urls.txt"
 sleep 5 # let the import saves take every page slot

@@ -60,4 +60,5 @@ echo "|---|---|---|---|---|---|"
 measure "jvm-defaults" -Xshare:auto
 measure "serial-256m" -Xmx256m -XX:+UseSerialGC -Xss512k -XX:-UsePerfData -Xshare:auto
 measure "g1-concurrent-periodic" -Xmx256m -XX:+UseG1GC -XX:G1PeriodicGCInterval=30000 -Xss512k -XX:-UsePerfData -Xshare:auto
-measure "shipped" -Xmx256m -XX:+UseG1GC -XX:G1PeriodicGCInterval=30000 -XX:-G1PeriodicGCInvokesConcurrent -Xss512k -XX:-UsePerfData -Xshare:auto
+measure "g1-full-periodic" -Xmx256m -XX:+UseG1GC -XX:G1PeriodicGCInterval=30000 -XX:-G1PeriodicGCInvokesConcurrent -Xss512k -XX:-UsePerfData -Xshare:auto
+measure "shipped" -Xmx256m -XX:+UseG1GC -XX:G1PeriodicGCInterval=30000 -XX:-G1PeriodicGCInvokesConcurrent -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=60000 -Xss512k -XX:-UsePerfData -Xshare:auto

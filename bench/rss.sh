@@ -11,11 +11,13 @@
 #               client unpacks it)
 #   idle-after  IDLE_SECONDS of nothing
 # Prints, per phase, the peak and final RssAnon, the heap the JVM had committed and used at the end
-# (jcmd GC.heap_info), the load average, and pass/fail against issue 14's targets: <= 150 MB idle,
-# <= 400 MB under load. Exit code 1 when a target is missed.
+# (jcmd GC.heap_info), the load average, and pass/fail against issue 14's targets: <= 150 MB idle
+# (the final figure of an idle phase), <= 400 MB under load (the peak). Exit code 1 on a miss.
 # One host serves every page, so the per-host caps are lifted to the service's global defaults
 # (--max-per-host 64 requests, --max-pages-per-host 16 pages); everything else is `serve`'s
 # default (16 pages, 64 requests at once). MAX_PAGES=N raises pages in flight (both caps).
+# JAVA_OPTS="..." runs the service with those JVM options instead of the launcher's (through
+# PAGEKEEP_JAVA_OPTS), to compare flag sets.
 # NMT=1 also runs the service with -XX:NativeMemoryTracking=summary (through JDK_JAVA_OPTIONS, so
 # the launcher's own options still apply) and prints `jcmd VM.native_memory summary` per phase.
 # Everything is on 127.0.0.1, on a temp data dir and port 0, and stopped on exit.
@@ -53,6 +55,7 @@ nmt_opts=""
 [ "${NMT:-0}" = 1 ] && nmt_opts="-XX:NativeMemoryTracking=summary"
 # The launcher execs java, so $! is the service's JVM.
 envargs=(-u PAGEKEEP_JAVA_OPTS -u JAVA_TOOL_OPTIONS -u JDK_JAVA_OPTIONS PAGEKEEP_HOME="$data")
+[ -n "${JAVA_OPTS:-}" ] && envargs+=(PAGEKEEP_JAVA_OPTS="$JAVA_OPTS")
 [ -n "$nmt_opts" ] && envargs+=(JDK_JAVA_OPTIONS="$nmt_opts")
 env "${envargs[@]}" "$here/pagekeep" serve --port 0 \
   --max-pages "$MAXPAGES" --max-pages-per-host "$MAXPAGES" --max-in-flight "$MAXREQ" --max-per-host "$MAXREQ" \
@@ -74,7 +77,8 @@ sampler() {
   done
 }
 phase() { echo "$1" > "$work/phase"; date +%s > "$work/start-$1"; }
-heap() { jcmd "$svc" GC.heap_info 2>/dev/null | awk '/total/ {for (i=1;i<=NF;i++) {if ($i=="total") t=$(i+1); if ($i=="used") u=$(i+1)}; gsub(/[K,]/,"",t); gsub(/[K,]/,"",u); printf "%d/%d", t/1024, u/1024; exit}'; }
+# Summed over the generations (serial has two lines: def new and tenured; G1 one).
+heap() { jcmd "$svc" GC.heap_info 2>/dev/null | awk '/ total / {for (i=1;i<=NF;i++) {if ($i=="total") t=$(i+1); if ($i=="used") u=$(i+1)}; gsub(/[K,]/,"",t); gsub(/[K,]/,"",u); T+=t; U+=u} END {printf "%d/%d", T/1024, U/1024}'; }
 nmt() {
   [ -n "$nmt_opts" ] || return 0
   echo "NMT at the end of $1 (committed, MB):" >> "$work/nmt.txt"
@@ -127,7 +131,9 @@ for p in idle-start archive idle export idle-after; do
   case "$p" in archive|export) target=400 ;; *) target=150 ;; esac
   secs=$(( $(cat "$work/end-$p") - $(cat "$work/start-$p") ))
   read -r peak final lmin lmax < <(awk -v p="$p" '$2==p {if ($3>pk) pk=$3; f=$3; if (lmin=="" || $4<lmin) lmin=$4; if ($4>lmax) lmax=$4} END {print pk+0, f+0, lmin, lmax}' "$work/samples")
-  ok=pass; [ "$peak" -le "$target" ] || { ok=FAIL; fail=1; }
+  # Under load the peak counts; idle, the final figure (the peak is what the load before left).
+  judged=$peak; [ "$target" = 150 ] && judged=$final
+  ok=pass; [ "$judged" -le "$target" ] || { ok=FAIL; fail=1; }
   echo "| $p | $secs | $peak | $final | $(cat "$work/heap-$p") | $lmin-$lmax | <= $target | $ok |"
 done
 echo

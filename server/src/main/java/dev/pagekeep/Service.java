@@ -49,6 +49,7 @@ public final class Service implements AutoCloseable {
   private final ExecutorService cpu;
   private final int pagesInFlight;
   private final Archiver archiver;
+  private volatile IdleCollector idleCollector;
   private final HttpApi api;
   private final SearchIndexer search;
   private final Watcher watcher;
@@ -121,6 +122,7 @@ public final class Service implements AutoCloseable {
       s.rot.start();
       s.api.start(config.port());
       s.writeServiceFile();
+      s.idleCollector = new IdleCollector(() -> s.archiver.dispatcher().runningCount() + s.archiver.dispatcher().readyCount() > 0);
       return s;
     } catch (RuntimeException e) {
       s.close();
@@ -201,6 +203,7 @@ public final class Service implements AutoCloseable {
     } catch (RuntimeException ignored) {
       // closing anyway
     }
+    if (idleCollector != null) idleCollector.close();
     watcher.close();
     archiver.close();
     rot.close();

@@ -26,17 +26,18 @@ public final class ServiceClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int START_TIMEOUT_MS = 30_000;
   /**
-   * JVM flags of the service this class starts, chosen for a daemon a user forgets is running: a
-   * heap cap (the JVM would otherwise take a quarter of the machine and keep it), and G1 with a
-   * periodic collection after 30 s without one, a full one ({@code -G1PeriodicGCInvokesConcurrent}):
-   * a concurrent cycle leaves the old regions' garbage in place (after 5,000 pages, 41 MB used of
-   * 147 MB kept), a full collection compacts to the live set (15-20 MB) and hands the rest back to the
-   * OS. {@code $PAGEKEEP_JAVA_OPTS}, when set, replaces them. bench/README.md has the measured RssAnon
-   * ({@code bench/rss.sh}).
+   * JVM flags of the service this class starts, chosen for a daemon a user forgets is running (the
+   * same as the {@code pagekeep} launcher's for {@code serve}): a heap cap (the JVM would otherwise
+   * take a quarter of the machine and keep it); G1 with a full collection after 30 s without one
+   * ({@code -G1PeriodicGCInvokesConcurrent}: a concurrent cycle leaves old garbage committed); a heap
+   * that keeps 10-30% free after a full collection (the default keeps up to 70%); glibc's free
+   * native memory trimmed every 60 s. The service's {@code IdleCollector} also runs a full
+   * collection 30 s after the work stops. {@code $PAGEKEEP_JAVA_OPTS}, when set, replaces them.
+   * bench/README.md has the measured RssAnon ({@code bench/rss.sh}) and why not the serial collector.
    */
   public static final List<String> SERVICE_JVM_FLAGS = List.of(
       "-Xmx256m", "-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=30000", "-XX:-G1PeriodicGCInvokesConcurrent",
-      "-Xss512k", "-XX:-UsePerfData", "-Xshare:auto");
+      "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TrimNativeHeapInterval=60000", "-Xss512k", "-XX:-UsePerfData", "-Xshare:auto");
 
   private final URI base;
   private final String token;
