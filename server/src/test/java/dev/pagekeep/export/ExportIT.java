@@ -1,12 +1,11 @@
 package dev.pagekeep.export;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.Main;
 import dev.pagekeep.model.UrlKeys;
-import dev.pagekeep.support.FixtureSite;
 import dev.pagekeep.testing.Await;
+import dev.pagekeep.testing.PathSite;
 import dev.pagekeep.testing.ServiceHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,26 +19,27 @@ import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.netpreserve.jwarc.URIs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.netpreserve.jwarc.MessageVersion;
+import org.netpreserve.jwarc.URIs;
 import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcRequest;
 import org.netpreserve.jwarc.WarcResponse;
 import org.netpreserve.jwarc.WarcRevisit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** Exports of a real archive (pages captured from a local site) read back from disk. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExportIT {
   @TempDir static Path data;
   @TempDir static Path out;
-  FixtureSite site;
+  PathSite site;
   ServiceHarness svc;
   byte[] logo;
   String articleHtml;
@@ -58,7 +58,7 @@ class ExportIT {
         + "<p>Async programming is not easy. It’s not easy because using callbacks and thinking in terms of events and event "
         + "handlers requires more effort than usual synchronous programming.</p><img src=\"/logo.png\">"
         + "<script>alert('kept out')</script><ul><li>first point</li><li>second point</li></ul></article></body></html>";
-    site = new FixtureSite()
+    site = new PathSite()
         .html("/aiohttp", articleHtml)
         .html("/other", "<!doctype html><html><head><title>Another page</title></head><body><article><p>"
             + "A second article that shows the same logo under another name, so the export can deduplicate it. ".repeat(3)

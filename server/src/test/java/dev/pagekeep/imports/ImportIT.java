@@ -1,12 +1,10 @@
 package dev.pagekeep.imports;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagekeep.Main;
-import dev.pagekeep.support.Corpus;
-import dev.pagekeep.support.FixtureSite;
 import dev.pagekeep.testing.Await;
+import dev.pagekeep.testing.Corpus;
+import dev.pagekeep.testing.PathSite;
 import dev.pagekeep.testing.ServiceHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,17 +15,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** A Chrome bookmarks export imported into the running service, archived from a real local site. */
 class ImportIT {
   @TempDir Path data;
   @TempDir Path work;
-  FixtureSite site;
+  PathSite site;
   ServiceHarness svc;
   byte[] bookmarks;
 
   @BeforeEach
   void start() throws Exception {
-    site = new FixtureSite();
+    site = new PathSite();
     site.html("/aiohttp", new Corpus.Page("/aiohttp", "Making 1 million requests with python-aiohttp",
         "Everyone knows that asynchronous code performs better.").html());
     site.html("/sourdough", new Corpus.Page("/sourdough", "Sourdough", "Flour, water and patience.").html());

@@ -1,16 +1,14 @@
 package dev.pagekeep.imports;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pagekeep.Main;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.store.ArchiveStore;
-import dev.pagekeep.support.FixtureSite;
 import dev.pagekeep.testing.Await;
-import dev.pagekeep.testing.ServiceHarness;
+import dev.pagekeep.testing.PathSite;
 import dev.pagekeep.testing.RawHttp;
+import dev.pagekeep.testing.ServiceHarness;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +29,8 @@ import org.netpreserve.jwarc.WarcCompression;
 import org.netpreserve.jwarc.WarcResponse;
 import org.netpreserve.jwarc.WarcWriter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** Web archives in: pagekeep's own WACZ (a round trip), a WARC written by wget, and damaged WARCs. */
 class WebArchiveImportIT {
   @TempDir Path tmp;
@@ -39,7 +39,7 @@ class WebArchiveImportIT {
   void waczRoundTripGivesTheSameSnapshotsBodiesAndSearchResults() throws Exception {
     byte[] logo = new byte[4000];
     new Random(7).nextBytes(logo);
-    try (FixtureSite site = new FixtureSite()
+    try (PathSite site = new PathSite()
         .html("/article", "<!doctype html><html><head><title>Round trip article</title><link rel=stylesheet href=/style.css></head>"
             + "<body><p>The quick zebra crossed the archive twice, unchanged.</p><img src=/logo.png></body></html>")
         .html("/second", "<!doctype html><html><head><title>Second page</title></head><body><p>A marmoset reads the WACZ.</p>"
@@ -87,7 +87,7 @@ class WebArchiveImportIT {
     String css = "@import url(/print.css); h1{color:#123} .hero{background:url(img/hero.png)}";
     Path warcBase = tmp.resolve("site");
     String page;
-    try (FixtureSite site = new FixtureSite()
+    try (PathSite site = new PathSite()
         .html("/", "<!doctype html><html><head><title>wget fixture</title><link rel=stylesheet href=/site.css></head>"
             + "<body><h1>Fixture home</h1><p>An ocelot guards the fixture.</p><img src=/photo.jpg><a href=/about>about</a></body></html>")
         .html("/about", "<!doctype html><html><head><title>About</title></head><body><p>About this site.</p></body></html>")

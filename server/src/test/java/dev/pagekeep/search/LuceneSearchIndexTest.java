@@ -1,10 +1,7 @@
 package dev.pagekeep.search;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.pagekeep.model.UrlKeys;
-import dev.pagekeep.support.Corpus;
+import dev.pagekeep.testing.Corpus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +10,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LuceneSearchIndexTest {
   private static final String AIOHTTP = "http://pawelmhm.github.io/asyncio/python/aiohttp/2016/04/22/asyncio-aiohttp.html";

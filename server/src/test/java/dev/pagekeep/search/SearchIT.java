@@ -1,11 +1,9 @@
 package dev.pagekeep.search;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pagekeep.support.Corpus;
-import dev.pagekeep.support.FixtureSite;
 import dev.pagekeep.testing.Await;
+import dev.pagekeep.testing.Corpus;
+import dev.pagekeep.testing.PathSite;
 import dev.pagekeep.testing.ServiceHarness;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,16 +14,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** Search through the running service: pages captured from a real site become searchable and leave on delete. */
 class SearchIT {
   @TempDir Path data;
-  FixtureSite site;
+  PathSite site;
   ServiceHarness svc;
   String aiohttp;
 
   @BeforeEach
   void archiveSomePages() throws Exception {
-    site = new FixtureSite();
+    site = new PathSite();
     List<String> urls = new ArrayList<>();
     for (Corpus.Page p : Corpus.pages(40, 7)) {
       site.html(p.path(), p.html());

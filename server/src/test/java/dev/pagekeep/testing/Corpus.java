@@ -1,4 +1,4 @@
-package dev.pagekeep.support;
+package dev.pagekeep.testing;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.pagekeep.support;
+package dev.pagekeep.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -10,14 +10,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
-/** A real HTTP server on 127.0.0.1, port 0, serving fixed bodies by path (404 otherwise). */
-public final class FixtureSite implements AutoCloseable {
+/**
+ * A real HTTP server on 127.0.0.1, port 0, serving bodies a test puts by path (404 otherwise);
+ * {@link FixtureSite} serves a fixture site from test resources instead.
+ */
+public final class PathSite implements AutoCloseable {
   public record Body(String contentType, byte[] bytes) {}
 
   private final HttpServer server;
   private final Map<String, Body> bodies = new ConcurrentHashMap<>();
 
-  public FixtureSite() throws IOException {
+  public PathSite() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newFixedThreadPool(8));
     server.createContext("/", exchange -> {
@@ -37,12 +40,12 @@ public final class FixtureSite implements AutoCloseable {
     server.start();
   }
 
-  public FixtureSite html(String path, String html) {
+  public PathSite html(String path, String html) {
     bodies.put(path, new Body("text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8)));
     return this;
   }
 
-  public FixtureSite file(String path, String contentType, byte[] bytes) {
+  public PathSite file(String path, String contentType, byte[] bytes) {
     bodies.put(path, new Body(contentType, bytes));
     return this;
   }
