@@ -1,7 +1,5 @@
 package dev.pagekeep.api;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.pagekeep.Service;
@@ -9,8 +7,9 @@ import dev.pagekeep.config.Config;
 import dev.pagekeep.config.DataDir;
 import dev.pagekeep.config.FetchLimits;
 import dev.pagekeep.model.UrlKeys;
-import dev.pagekeep.testing.RawHttp;
+import dev.pagekeep.testing.Await;
 import dev.pagekeep.testing.RawHttp.Reply;
+import dev.pagekeep.testing.RawHttp;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code POST /api/saves} with {@code "resources"} and {@code "status"}: the requisites the browser
@@ -88,17 +89,13 @@ class BrowserResourcesTest {
     return body;
   }
 
-  private JsonNode awaitDone(Reply accepted) throws InterruptedException {
+  private JsonNode awaitDone(Reply accepted) {
     assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
     long id = accepted.json().at("/saves/0/id").asLong();
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      JsonNode s = http.get("/api/saves/" + id).json();
-      if (s.path("state").asText().equals("done")) return s;
+    return Await.value("save " + id + " done", Duration.ofSeconds(30), () -> http.get("/api/saves/" + id).json(), s -> {
       assertThat(s.path("state").asText()).as(s.toString()).isNotEqualTo("failed");
-      Thread.sleep(25);
-    }
-    throw new AssertionError("save " + id + " did not finish");
+      return s.path("state").asText().equals("done");
+    });
   }
 
   private void assertRefused(Object body, int status, String messagePart) {
@@ -142,11 +139,9 @@ class BrowserResourcesTest {
     JsonNode done = awaitDone(http.post("/api/saves", save(List.of(resource(site("/secret.png"), "image/png", null,
         Base64.getEncoder().encodeToString(SECRET))))));
     assertThat(http.delete("/api/snapshots/" + done.at("/snapshot/hashUrl").asText()).status()).isEqualTo(200);
-    long deadline = System.currentTimeMillis() + 10_000; // the archiver lets go of a save just after it is done
-    int status;
-    while ((status = http.delete("/api/saves/" + done.path("id").asLong()).status()) == 409 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(25);
-    }
+    // The archiver lets go of a save just after it is done: until then a delete answers 409.
+    int status = Await.value("the save deletable", Duration.ofSeconds(10),
+        () -> http.delete("/api/saves/" + done.path("id").asLong()).status(), st -> st != 409);
     assertThat(status).isEqualTo(200);
     assertThat(http.get("/api/stats").json().at("/bytes/stored").asLong()).isZero();
   }

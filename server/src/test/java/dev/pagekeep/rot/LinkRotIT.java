@@ -1,16 +1,14 @@
 package dev.pagekeep.rot;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.store.ArchiveStore.StoredCapture;
 import dev.pagekeep.store.Blob;
-import dev.pagekeep.store.RotLedger;
 import dev.pagekeep.store.RotLedger.Target;
 import dev.pagekeep.store.RotLedger.Verdict;
+import dev.pagekeep.store.RotLedger;
 import dev.pagekeep.testing.Await;
 import dev.pagekeep.testing.ServiceHarness;
 import java.io.IOException;
@@ -35,6 +33,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Link rot against real local servers: one HTTP server on 127.0.0.1 answers for several host names
@@ -209,8 +209,7 @@ class LinkRotIT {
     delayMs = 40; // long enough for checks to the same host to overlap if the cap let them
     checker.start();
     checker.checkAllNow();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (checker.passesFinished() < 1 && System.nanoTime() < deadline) Thread.sleep(50);
+    Await.until("a whole pass finished", Duration.ofSeconds(60), () -> checker.passesFinished() >= 1);
     assertThat(checker.passesFinished()).isEqualTo(1);
     for (int h = 0; h < 3; h++) assertThat(maxInFlight.get("host" + h + ".test").get()).isBetween(1, 2);
     assertThat(ledger().goneCount()).isEqualTo(9);
