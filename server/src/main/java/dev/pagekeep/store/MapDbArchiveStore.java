@@ -54,7 +54,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
     db.commit(); // the parts' new collections and one-time migrations
     writer = new StoreWriter(db, dirOrNull);
     watches = new WatchStore(db, writer);
-    rot = new RotLedger(db, writer, snapshots.pageUrls(), snapshots.urls());
+    rot = new RotLedger(db, writer, snapshots);
     db.commit();
   }
 

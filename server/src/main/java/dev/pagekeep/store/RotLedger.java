@@ -24,7 +24,7 @@ import org.mapdb.Serializer;
  * rot.cursor     the last urlKey of the pass under way ("" between passes)
  * rot.passEnded  epoch millis when the last full pass ended (0: never)
  * </pre>
- * A URL is walked through the archive's own {@code pageUrls} (urlKey order), a page at a time,
+ * A URL is walked through {@link Snapshots#pagesAfter} (urlKey order; the ledger never touches its collections), a page at a time,
  * never all at once. A gone mark whose URL no longer has a snapshot is dropped when next met.
  */
 public final class RotLedger {
@@ -44,17 +44,15 @@ public final class RotLedger {
 
   private final StoreWriter writer;
   private final BTreeMap<String, byte[]> gone;
-  private final BTreeMap<String, Long> pageUrls;
-  private final BTreeMap<String, String> urls;
+  private final Snapshots snapshots;
   private final Atomic.String cursor;
   private final Atomic.Long passEnded;
   /** False while no URL is marked gone; once true, stays true until the store is opened again. */
   private volatile boolean anyGone;
 
-  RotLedger(DB db, StoreWriter writer, BTreeMap<String, Long> pageUrls, BTreeMap<String, String> urls) {
+  RotLedger(DB db, StoreWriter writer, Snapshots snapshots) {
     this.writer = writer;
-    this.pageUrls = pageUrls;
-    this.urls = urls;
+    this.snapshots = snapshots;
     this.gone = db.treeMap("rot.gone", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
     this.cursor = db.atomicString("rot.cursor").createOrOpen();
     this.passEnded = db.atomicLong("rot.passEnded").createOrOpen();
@@ -65,12 +63,7 @@ public final class RotLedger {
   public List<Target> after(String afterKey, int limit) {
     return writer.read(() -> {
       List<Target> out = new ArrayList<>(Math.min(limit, 1024));
-      var view = afterKey == null || afterKey.isEmpty() ? pageUrls.keySet() : pageUrls.tailMap(afterKey, false).keySet();
-      for (String key : view) {
-        String url = urls.get(key);
-        if (url != null) out.add(new Target(key, url));
-        if (out.size() >= limit) break;
-      }
+      for (var e : snapshots.pagesAfter(afterKey, limit)) out.add(new Target(e.getKey(), e.getValue()));
       return out;
     });
   }
@@ -104,7 +97,7 @@ public final class RotLedger {
 
   private void apply(Result r) {
     String key = r.target().urlKey();
-    if (!pageUrls.containsKey(key)) { // deleted meanwhile
+    if (!snapshots.hasPage(key)) { // deleted meanwhile
       gone.remove(key);
       return;
     }

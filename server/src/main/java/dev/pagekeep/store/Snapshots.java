@@ -239,13 +239,24 @@ final class Snapshots {
     return logicalBytes.get();
   }
 
-  /** URLs with pages, and every URL's address: what {@link RotLedger} walks (read only). */
-  BTreeMap<String, Long> pageUrls() {
-    return pageUrls;
+  /**
+   * Inside a read: up to {@code limit} URLs that have a page, as (urlKey, url) in key order after
+   * {@code afterKey} ("" or null: from the start). The walk {@link RotLedger} makes over the archive.
+   */
+  List<Map.Entry<String, String>> pagesAfter(String afterKey, int limit) {
+    List<Map.Entry<String, String>> out = new ArrayList<>(Math.min(limit, 1024));
+    var keys = afterKey == null || afterKey.isEmpty() ? pageUrls.keySet() : pageUrls.tailMap(afterKey, false).keySet();
+    for (String key : keys) {
+      String url = urls.get(key);
+      if (url != null) out.add(Map.entry(key, url));
+      if (out.size() >= limit) break;
+    }
+    return out;
   }
 
-  BTreeMap<String, String> urls() {
-    return urls;
+  /** Inside a read or write: whether {@code urlKey} still has a page snapshot. */
+  boolean hasPage(String urlKey) {
+    return pageUrls.containsKey(urlKey);
   }
 
   /**
