@@ -295,6 +295,10 @@ public final class Dispatcher implements AutoCloseable {
       takeRunnable(start);
       return;
     }
+    // Only a pass that reads to the end may say "drained" again: one that stops early (the window
+    // full, or its read budget spent) after a wrap has cleared skippedHosts would otherwise leave
+    // saves on disk that no finish ever reads (a one-host run stalled so with 177 saves queued).
+    drained = false;
     int lowWater = windowSize() / 2;
     boolean wrapped = false;
     leftBehind = false;
