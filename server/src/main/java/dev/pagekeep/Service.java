@@ -11,7 +11,6 @@ import dev.pagekeep.fetch.OkHttpFetcher;
 import dev.pagekeep.imports.Importer;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.model.Save;
-import dev.pagekeep.model.SaveState;
 import dev.pagekeep.replay.Replayer;
 import dev.pagekeep.rot.RotChecker;
 import dev.pagekeep.search.LuceneSearchIndex;
@@ -90,16 +89,12 @@ public final class Service implements AutoCloseable {
     this.rot = new RotChecker(store.rot(), RotChecker.Options.defaults(), Clock.systemUTC());
     archiver.setListener(new Archiver.SaveListener() {
       @Override
-      public void onFinished(Save save) {
-        search.onFinished(save);
+      public void onFinished(Save save) { // failed, or needs the browser: nothing to index or check
         importer.onFinished(save);
-        if (save.state() == SaveState.DONE && save.snapshotTimestamp() != null) {
-          store.capture(save.urlKey(), save.snapshotTimestamp()).ifPresent(rot::onCaptured);
-        }
       }
 
       @Override
-      public void onDone(Save save, Capture page, String text) { // as onFinished, with nothing read back
+      public void onDone(Save save, Capture page, String text) { // the stored page handed over, nothing read back
         search.onDone(page, text);
         importer.onFinished(save);
         rot.onCaptured(page);

@@ -38,8 +38,9 @@ public final class Archiver implements AutoCloseable {
   private final Dispatcher dispatcher;
   private volatile SaveListener listener = (save) -> {};
 
-  /** Told when a save reaches done or failed (search indexing, progress). */
+  /** Told when a save is finished (search indexing, import progress, link rot). */
   public interface SaveListener {
+    /** A save failed or needs the browser. */
     void onFinished(Save save);
 
     /**

@@ -1,8 +1,6 @@
 package dev.pagekeep.search;
 
 import dev.pagekeep.model.Capture;
-import dev.pagekeep.model.Save;
-import dev.pagekeep.model.SaveState;
 import dev.pagekeep.store.ArchiveStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,16 +33,6 @@ public final class SearchIndexer {
   }
 
   public SearchIndex index() { return index; }
-
-  /** The archiver's listener: a finished save's snapshot becomes searchable (its tags too). */
-  public void onFinished(Save save) {
-    if (save.state() != SaveState.DONE || save.snapshotTimestamp() == null) return;
-    try {
-      store.capture(save.urlKey(), save.snapshotTimestamp()).ifPresent(this::add);
-    } catch (RuntimeException e) {
-      log.error("could not index {} ({}): {}", save.url(), save.snapshotTimestamp(), e.getMessage());
-    }
-  }
 
   /** A finished save's snapshot, with its text, becomes searchable (nothing is read back from the store). */
   public void onDone(Capture page, String text) {
