@@ -77,8 +77,8 @@ describe('watches in the web UI', { timeout: 180000 }, () => {
     await shootScreen(tab, '12-changes');
     const diff = change.locator('a.diff');
     await diff.waitFor();
-    await diff.click();
-    await tab.waitForLoadState();
+    // the UI's link goes through the bounce page to the replay origin: wait for that page, not the bounce
+    await Promise.all([tab.waitForURL(/^http:\/\/localhost:\d+\/c\/[^/]+\/diff\/\d{14}\/\d{14}\//), diff.click()]);
     const body = await tab.textContent('body');
     assert.match(body, /Apples cost 3 euros/);
     assert.match(body, /Apples cost 5 euros/);
