@@ -11,7 +11,7 @@ command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 DATA=$(mktemp -d); LOG=$DATA.log
 trap 'kill "$SVC" 2>/dev/null || true; wait "$SVC" 2>/dev/null || true; rm -rf "$DATA" "$LOG"' EXIT
-java -Xmx256m -jar "$JAR" serve --port 0 --data "$DATA" --max-pages 1 > "$LOG" 2>&1 &
+java -Xmx256m ${SERVICE_JAVA_OPTS:-} -jar "$JAR" serve --port 0 --data "$DATA" --max-pages 1 > "$LOG" 2>&1 &
 SVC=$!
 for _ in $(seq 150); do grep -q '^port ' "$LOG" && break; sleep 0.2; done
 PORT=$(awk '/^port /{print $2}' "$LOG")

@@ -48,6 +48,12 @@ import org.slf4j.LoggerFactory;
  *   so a host with 10,000 queued pages cannot fill it.</li>
  *   <li><b>Promotion, not polling.</b> {@link #promoteAndExecute()} runs on every enqueue, every
  *   finish, and when a pause ends; nothing sleeps or polls.</li>
+ *   <li><b>No store read on the caller's thread, none under the lock.</b> An enqueue places the
+ *   saves it announces in the window itself and starts what may start, so a request thread never
+ *   waits for the store (whose reads wait for the group commit under way). Refilling the window
+ *   from the store is a <i>pass</i> on the executor, one at a time (events during it ask for one
+ *   more), reading each chunk outside the lock and applying it under the lock only if nothing
+ *   moved the cursor back meanwhile.</li>
  *   <li><b>Disk full.</b> A job that reports {@link Outcome#DISK_FULL} pauses admission for
  *   {@code DISK_FULL_PAUSE_MS}; its save goes back to the window (it is still queued on disk).</li>
  *   <li><b>Executors.</b> The executor that starts captures and records their results, and the
@@ -63,6 +69,12 @@ public final class Dispatcher implements AutoCloseable {
   /** Order entries read from the store per chunk, and at most per promotion (a few of them). */
   static final int CHUNK = 512;
   static final int SCAN_BUDGET = 4 * CHUNK;
+
+  /** The store's admission order, read a chunk at a time ({@link ArchiveStore#queuedInOrder}). */
+  @FunctionalInterface
+  public interface QueueReader {
+    List<Entry> queuedInOrder(long afterKey, int limit);
+  }
 
   /** Captures one save: reads it, captures it, records the result. */
   @FunctionalInterface
@@ -81,7 +93,7 @@ public final class Dispatcher implements AutoCloseable {
 
   private enum Scan { PROGRESS, FULL, END }
 
-  private final ArchiveStore store;
+  private final QueueReader queue;
   private final Job job;
   private final Executor executor;
   private final Timer timer;
@@ -111,6 +123,18 @@ public final class Dispatcher implements AutoCloseable {
   private boolean leftBehind;
   private boolean started;
   private boolean closed;
+  /** A pass is queued on the executor or running (at most one at a time). */
+  private boolean passActive;
+  /** An event came while the pass was active: it looks once more when it ends. */
+  private boolean passAgain;
+  /** A pass's chunk is being read outside the lock. */
+  private boolean reading;
+  /** Bumped when the cursor moves back or saves are queued unannounced: a chunk read before is stale. */
+  private long epoch;
+  /** Saves that finished while a chunk was read: the chunk may still list them as queued. */
+  private final Set<Long> finishedDuringRead = new HashSet<>();
+  /** A finish left the pass to say whether the archive went idle. */
+  private boolean idleCheck;
   private boolean paused;
   private long finished;
   private Runnable idleCallback = () -> {};
@@ -119,11 +143,11 @@ public final class Dispatcher implements AutoCloseable {
    * A dispatcher that runs jobs on {@code executor} and ends pauses with {@code timer} (tests give
    * recording ones); {@link #create} makes one that owns real ones.
    */
-  Dispatcher(ArchiveStore store, Job job, int maxPages, int maxPagesPerHost, Executor executor, Timer timer,
+  Dispatcher(QueueReader queue, Job job, int maxPages, int maxPagesPerHost, Executor executor, Timer timer,
              Runnable shutdown) {
     require(maxPages >= 1, "maxPages < 1: " + maxPages);
     require(maxPagesPerHost >= 1, "maxPagesPerHost < 1: " + maxPagesPerHost);
-    this.store = store;
+    this.queue = queue;
     this.job = job;
     this.maxPages = maxPages;
     this.maxPagesPerHost = maxPagesPerHost;
@@ -144,7 +168,7 @@ public final class Dispatcher implements AutoCloseable {
         new LinkedBlockingQueue<>(), r -> daemon(r, "archive-" + n.incrementAndGet()));
     pool.allowCoreThreadTimeOut(true);
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "archive-timer"));
-    return new Dispatcher(store, job, maxPages, maxPagesPerHost, pool,
+    return new Dispatcher(store::queuedInOrder, job, maxPages, maxPagesPerHost, pool,
         (task, delayMs) -> timer.schedule(task, delayMs, TimeUnit.MILLISECONDS), () -> {
           pool.shutdown();
           timer.shutdownNow();
@@ -203,16 +227,18 @@ public final class Dispatcher implements AutoCloseable {
     promoteAndExecute();
   }
 
-  /** Saves were queued (or re-queued): the interactive ones are admitted ahead of bulk ones. */
+  /**
+   * Saves were queued (or re-queued): each is placed in the window here (the interactive ones sort
+   * ahead of bulk ones), without reading the store, so the caller (a request being acknowledged)
+   * never waits for a commit. A save the window has no room for stays queued on disk, and the
+   * window's bookkeeping (cursor, skipped hosts) makes a pass find it later.
+   */
   public void enqueued(Collection<Save> saves) {
     synchronized (this) {
-      drained = false;
       for (Save s : saves) {
         if (s == null || s.state() != SaveState.QUEUED) continue;
         Entry e = new Entry(SaveOrder.key(s), s.id(), SaveOrder.host(s.url()));
-        if (e.key() <= cursor && !running.containsKey(e.id()) && !ready.containsKey(e.key())) {
-          admit(e); // behind the cursor, the scan will not meet it: place it now
-        }
+        if (!running.containsKey(e.id()) && !ready.containsKey(e.key())) admit(e);
       }
     }
     promoteAndExecute();
@@ -222,6 +248,7 @@ public final class Dispatcher implements AutoCloseable {
   public void queueGrew() {
     synchronized (this) {
       drained = false;
+      epoch++;
     }
     promoteAndExecute();
   }
@@ -232,15 +259,17 @@ public final class Dispatcher implements AutoCloseable {
       cursor = Long.MIN_VALUE;
       skippedHosts.clear();
       drained = false;
+      epoch++;
     }
     promoteAndExecute();
   }
 
   private void finished(Entry e, Outcome outcome) {
-    boolean idle;
     synchronized (this) {
       if (running.remove(e.id()) == null) return;
       runningByHost.merge(e.host(), -1, (a, b) -> a + b == 0 ? null : a + b);
+      if (reading) finishedDuringRead.add(e.id());
+      idleCheck = true;
       if (outcome == Outcome.DISK_FULL) {
         if (!paused) {
           paused = true;
@@ -252,11 +281,19 @@ public final class Dispatcher implements AutoCloseable {
         finished++;
       }
     }
-    idle = promoteAndExecute();
-    if (idle) idleCallback().run();
+    if (promoteAndExecute()) runIdleCallbackIfAsked();
   }
 
-  private synchronized Runnable idleCallback() { return idleCallback; }
+  /** Runs the idle callback once for the finishes that asked since it last ran. */
+  private void runIdleCallbackIfAsked() {
+    Runnable callback;
+    synchronized (this) {
+      if (!idleCheck) return;
+      idleCheck = false;
+      callback = idleCallback;
+    }
+    callback.run();
+  }
 
   /** The disk-full pause is over: admission resumes. */
   void resume() {
@@ -274,52 +311,126 @@ public final class Dispatcher implements AutoCloseable {
   // ---------------------------------------------------------------- promotion
 
   /**
-   * Moves saves from ready to running under the policy, refilling the window from the store when
-   * it runs low or everything in it is held back by a host cap, then starts them outside the lock.
-   * Returns true when nothing is running or ready afterwards (idle).
+   * Moves saves from ready to running under the policy and starts them outside the lock; when the
+   * window runs low (or everything in it is held back by a host cap) and the queue on disk may hold
+   * more, asks for a {@link #pass()}. Never reads the store. Returns true when nothing is running or
+   * ready and no pass is under way (idle).
    */
   boolean promoteAndExecute() {
     List<Entry> start = new ArrayList<>();
     boolean idle;
+    boolean schedule = false;
     synchronized (this) {
       if (!started || closed) return false;
-      if (!paused) promote(start);
-      idle = !paused && running.isEmpty() && ready.isEmpty();
+      if (!paused) {
+        boolean unread = mayHaveMoreOnDisk(); // before taking: a host's quota is judged as the finish found it
+        takeRunnable(start);
+        if (unread && !windowFull()) {
+          if (passActive) passAgain = true;
+          else schedule = passActive = true;
+        }
+      }
+      idle = !paused && !passActive && running.isEmpty() && ready.isEmpty();
     }
     for (Entry e : start) execute(e);
+    if (schedule) schedulePass();
     return idle;
   }
 
-  private void promote(List<Entry> start) {
-    if (drained && !worthAnotherPass()) {
-      takeRunnable(start);
-      return;
+  /** The queue on disk may hold saves the window wants: the last pass did not read to the end, or a skipped host runs low. */
+  private boolean mayHaveMoreOnDisk() {
+    return !drained || worthAnotherPass();
+  }
+
+  /** Every page slot is taken and the window holds at least half its size: no read is worth it now. */
+  private boolean windowFull() {
+    return running.size() >= maxPages && ready.size() >= windowSize() / 2;
+  }
+
+  private void schedulePass() {
+    try {
+      executor.execute(this::pass);
+    } catch (RejectedExecutionException ex) {
+      synchronized (this) { // shut down: the queue stays on disk for the next start
+        passActive = false;
+      }
     }
+  }
+
+  /**
+   * Refills the window from the store's admission order, a chunk at a time from the cursor (at
+   * most {@code SCAN_BUDGET} entries), wrapping once to the front when a host left on disk runs low.
+   * Each chunk is read outside the lock; if the cursor moved back or saves were queued unannounced
+   * meanwhile, the chunk is dropped and read again. Runs on the executor, one pass at a time.
+   */
+  private void pass() {
+    try {
+      readChunks();
+    } catch (RuntimeException e) { // the store closing under a pass: the next event (or start) reads again
+      log.warn("reading the queue: {}", e.toString());
+    }
+    List<Entry> start = new ArrayList<>();
+    boolean again = false;
+    boolean idle;
+    synchronized (this) {
+      reading = false;
+      finishedDuringRead.clear();
+      passActive = false;
+      if (started && !closed && !paused) {
+        boolean unread = passAgain && mayHaveMoreOnDisk();
+        takeRunnable(start);
+        if (unread && !windowFull()) again = passActive = true;
+      }
+      passAgain = false;
+      idle = !paused && !passActive && running.isEmpty() && ready.isEmpty();
+    }
+    for (Entry e : start) execute(e);
+    if (again) schedulePass();
+    if (idle) runIdleCallbackIfAsked();
+  }
+
+  /** The reads of one pass; each chunk read outside the lock, applied under it. */
+  private void readChunks() {
     // Only a pass that reads to the end may say "drained" again: one that stops early (the window
     // full, or its read budget spent) after a wrap has cleared skippedHosts would otherwise leave
     // saves on disk that no finish ever reads (a one-host run stalled so with 177 saves queued).
-    drained = false;
-    int lowWater = windowSize() / 2;
+    synchronized (this) {
+      drained = false;
+      leftBehind = false;
+    }
     boolean wrapped = false;
-    leftBehind = false;
-    for (int budget = SCAN_BUDGET; ; budget -= CHUNK) {
-      takeRunnable(start);
-      if (running.size() >= maxPages && ready.size() >= lowWater) return;
-      if (budget <= 0) return;
-      Scan scan = scan(CHUNK);
-      if (scan == Scan.FULL) {
+    for (int budget = SCAN_BUDGET; budget > 0; budget -= CHUNK) { // spent: the next event starts another pass
+      List<Entry> start = new ArrayList<>();
+      long from;
+      long seen;
+      boolean enough;
+      synchronized (this) {
+        if (!started || closed || paused) return;
         takeRunnable(start);
-        return;
+        enough = windowFull();
+        from = cursor;
+        seen = epoch;
+        reading = !enough;
+        finishedDuringRead.clear();
       }
-      if (scan == Scan.END) {
-        if (wrapped || !worthAnotherPass()) {
-          drained = !leftBehind && !worthAnotherPass();
-          takeRunnable(start);
-          return;
+      for (Entry e : start) execute(e);
+      if (enough) return;
+      List<Entry> chunk = queue.queuedInOrder(from, CHUNK);
+      synchronized (this) {
+        reading = false;
+        if (epoch != seen) continue; // the cursor moved back, or saves were queued behind the read: read again
+        Scan scan = apply(chunk, CHUNK);
+        finishedDuringRead.clear();
+        if (scan == Scan.FULL) return;
+        if (scan == Scan.END) {
+          if (wrapped || !worthAnotherPass()) {
+            drained = !leftBehind && !worthAnotherPass();
+            return;
+          }
+          wrapped = true;
+          cursor = Long.MIN_VALUE;
+          skippedHosts.clear();
         }
-        wrapped = true;
-        cursor = Long.MIN_VALUE;
-        skippedHosts.clear();
       }
     }
   }
@@ -347,11 +458,11 @@ public final class Dispatcher implements AutoCloseable {
     return false;
   }
 
-  /** Reads the next chunk of the admission order after the cursor into the window. */
-  private Scan scan(int limit) {
-    List<Entry> chunk = store.queuedInOrder(cursor, limit);
+  /** Places a chunk of the admission order read after the cursor in the window. */
+  private Scan apply(List<Entry> chunk, int limit) {
     for (Entry e : chunk) {
-      if (!ready.containsKey(e.key()) && !running.containsKey(e.id()) && !admit(e)) return Scan.FULL;
+      boolean known = ready.containsKey(e.key()) || running.containsKey(e.id()) || finishedDuringRead.contains(e.id());
+      if (!known && !admit(e)) return Scan.FULL;
       cursor = Math.max(cursor, e.key());
     }
     return chunk.size() < limit ? Scan.END : Scan.PROGRESS;
@@ -377,6 +488,7 @@ public final class Dispatcher implements AutoCloseable {
         leftBehind = true;
         drained = false;
         cursor = Math.min(cursor, e.key() - 1);
+        epoch++;
         return false;
       }
       evict(ready.lastKey());
@@ -394,6 +506,7 @@ public final class Dispatcher implements AutoCloseable {
     leftBehind = true;
     drained = false;
     cursor = Math.min(cursor, key - 1);
+    epoch++;
   }
 
   private void forgetReady(Entry e) {
