@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Dns;
 
 /**
  * The composition root of a running archive: store, fetcher, capture pipeline, archiver and
@@ -56,7 +57,7 @@ public final class Service implements AutoCloseable {
   private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
   private boolean closing; // guarded by this
 
-  private Service(Config config) {
+  private Service(Config config, Dns dns) {
     this.config = config;
     config.dataDir().create();
     this.lockChannel = openLock(config.dataDir().lockFile());
@@ -72,7 +73,7 @@ public final class Service implements AutoCloseable {
     String token = config.dataDir().readOrCreateToken();
     MapDbArchiveStore mapDb = MapDbArchiveStore.open(config.dataDir().storeFile());
     this.store = mapDb;
-    this.fetcher = new OkHttpFetcher(config.fetch());
+    this.fetcher = new OkHttpFetcher(config.fetch(), dns);
     AtomicInteger n = new AtomicInteger();
     this.cpu = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
       Thread t = new Thread(r, "capture-" + n.incrementAndGet());
@@ -86,7 +87,7 @@ public final class Service implements AutoCloseable {
         SearchIndexer.texts(store), config.indexedChars()));
     Importer importer = new Importer(store, archiver::wake, Clock.systemUTC())
         .onImported(search::onStored).tempDir(config.dataDir().root());
-    this.rot = new RotChecker(store.rot(), RotChecker.Options.defaults(), Clock.systemUTC());
+    this.rot = new RotChecker(store.rot(), RotChecker.Options.defaults().withDns(dns), Clock.systemUTC());
     archiver.setListener(new Archiver.SaveListener() {
       @Override
       public void onFinished(Save save) { // failed, or needs the browser: nothing to index or check
@@ -109,7 +110,12 @@ public final class Service implements AutoCloseable {
 
   /** Opens everything, starts the archiver and the API, and writes service.json. */
   public static Service start(Config config) {
-    Service s = new Service(config);
+    return start(config, Dns.SYSTEM);
+  }
+
+  /** As {@link #start(Config)}, resolving host names with {@code dns} (tests map names to 127.0.0.1). */
+  public static Service start(Config config, Dns dns) {
+    Service s = new Service(config, dns);
     try {
       s.search.catchUp();
       s.archiver.start();

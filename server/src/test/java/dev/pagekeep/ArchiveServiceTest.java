@@ -16,6 +16,7 @@ import dev.pagekeep.testing.ServiceHarness;
 import dev.pagekeep.testing.RawHttp.Reply;
 import dev.pagekeep.testing.ResetServer;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import okhttp3.Dns;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -45,7 +47,10 @@ class ArchiveServiceTest {
         .withRetries(3, Duration.ofMillis(20), Duration.ofMillis(100))
         .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(10))
         .withMaxBodyBytes(1024 * 1024);
-    harness = ServiceHarness.builder(dir.resolve("data")).fetch(limits).site(new FixtureSite("core-site").start()).start();
+    // bücher.example (an IDN host) is the fixture site, as a resolver would answer for it.
+    Dns dns = name -> name.equals("xn--bcher-kva.example") ? List.of(InetAddress.getLoopbackAddress()) : Dns.SYSTEM.lookup(name);
+    harness = ServiceHarness.builder(dir.resolve("data")).fetch(limits).dns(dns)
+        .site(new FixtureSite("core-site").start()).start();
     site = harness.site();
     service = harness.service();
     http = harness.http();
@@ -118,6 +123,30 @@ class ArchiveServiceTest {
     }
     // The script was not captured, so replay answers from the archive: 404, never the live site.
     assertThat(http.get(replay.replace("index.html", "js/app.js")).status()).isEqualTo(404);
+  }
+
+  @Test
+  void anInternationalisedHostIsArchivedAndReplayedUnderEitherSpelling() {
+    int port = java.net.URI.create(site.url("/")).getPort();
+    String typed = "http://bücher.example:" + port + "/page/idn?q=a|b"; // as the address bar shows it
+    String saved = "http://xn--bcher-kva.example:" + port + "/page/idn?q=a|b"; // as OkHttp asks for it
+    JsonNode queued = save(typed);
+    assertThat(queued.path("url").asText()).isEqualTo(saved);
+    JsonNode done = awaitFinished(queued.path("id").asLong());
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("done");
+    String ts = done.path("snapshot").path("timestamp").asText();
+    site.close(); // replayed from the archive alone
+
+    Reply page = http.get("/web/" + ts + "id_/" + saved);
+    assertThat(page.status()).as(page.text()).isEqualTo(200);
+    assertThat(page.text()).contains("<title>Page idn</title>");
+    // A link or a typed URL in Unicode, percent-encoded by the browser, finds the same snapshot.
+    Reply unicode = http.get("/web/" + ts + "id_/http://b%C3%BCcher.example:" + port + "/page/idn?q=a|b");
+    assertThat(unicode.status()).as(unicode.text()).isEqualTo(200);
+    assertThat(unicode.text()).contains("<title>Page idn</title>");
+    Reply framed = http.get("/web/" + ts + "/" + saved);
+    assertThat(framed.status()).isEqualTo(200);
+    assertThat(Jsoup.parse(framed.text()).getElementById("pagekeep-frame").attr("src")).isEqualTo("/web/" + ts + "mp_/" + saved);
   }
 
   @Test

@@ -27,6 +27,7 @@ import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.Dns;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -52,6 +53,11 @@ public final class OkHttpFetcher implements Fetcher {
   private final ScheduledExecutorService retries;
 
   public OkHttpFetcher(FetchLimits limits) {
+    this(limits, Dns.SYSTEM);
+  }
+
+  /** A fetcher that resolves names with {@code dns} (tests map names such as IDN hosts to 127.0.0.1). */
+  public OkHttpFetcher(FetchLimits limits, Dns dns) {
     this.limits = limits;
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
@@ -65,6 +71,7 @@ public final class OkHttpFetcher implements Fetcher {
     dispatcher.setMaxRequestsPerHost(limits.maxPerHost());
     this.client = new OkHttpClient.Builder()
         .dispatcher(dispatcher)
+        .dns(dns)
         .connectionPool(new ConnectionPool(Math.min(limits.maxInFlight(), 2048), 2, TimeUnit.MINUTES))
         .followRedirects(false)
         .followSslRedirects(false)

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import okhttp3.Dns;
 
 /**
  * The one harness for tests of the whole service: the real {@link Service} in-process on port 0
@@ -47,6 +48,7 @@ public final class ServiceHarness implements AutoCloseable {
   private final Path data;
   private final UnaryOperator<Config> configure;
   private final AutoCloseable site;
+  private final Dns dns;
   private final HttpClient client = HttpClient.newHttpClient();
   private Service service;
   private RawHttp http;
@@ -55,6 +57,7 @@ public final class ServiceHarness implements AutoCloseable {
     this.data = b.data;
     this.site = b.site;
     this.configure = b.configure;
+    this.dns = b.dns;
     start();
   }
 
@@ -66,8 +69,15 @@ public final class ServiceHarness implements AutoCloseable {
     private final Path data;
     private UnaryOperator<Config> configure = c -> c;
     private AutoCloseable site;
+    private Dns dns = Dns.SYSTEM;
 
     private Builder(Path data) { this.data = data; }
+
+    /** How the service resolves host names (to reach {@code bücher.example} on 127.0.0.1, say). */
+    public Builder dns(Dns resolver) {
+      this.dns = resolver;
+      return this;
+    }
 
     /** The fetcher's limits (retries, timeouts, body cap) instead of the defaults. */
     public Builder fetch(FetchLimits limits) { return config(c -> c.withFetch(limits)); }
@@ -90,7 +100,7 @@ public final class ServiceHarness implements AutoCloseable {
 
   /** Starts the service again (after {@link #stop()}) on the same data directory. */
   public void start() {
-    service = Service.start(configure.apply(Config.defaults(DataDir.resolve(data), 0)));
+    service = Service.start(configure.apply(Config.defaults(DataDir.resolve(data), 0)), dns);
     http = new RawHttp(service.port(), token());
   }
 
