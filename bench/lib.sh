@@ -26,3 +26,19 @@ delay_server() {
   fi
   delay_port="$(cat "$dir/delay.port")"
 }
+
+# stop_pids PID...: SIGTERM to each, then SIGKILL to what is left after 15 s (a JVM out of memory
+# may never finish its shutdown hooks). Pass the variables unquoted: empty ones drop out.
+stop_pids() {
+  local p
+  for p in "$@"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 30); do kill -0 "$@" 2>/dev/null || break; sleep 0.5; done
+  for p in "$@"; do kill -9 "$p" 2>/dev/null || true; done
+}
+
+# show_logs_on_error DIR: an ERR trap that names the failed line and command and shows the last
+# lines of DIR/*.err and DIR/serve.log.
+show_logs_on_error() {
+  bench_log_dir="$1"
+  trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND" >&2; for f in "$bench_log_dir"/*.err "$bench_log_dir"/serve.log; do [ -s "$f" ] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done' ERR
+}

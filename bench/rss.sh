@@ -33,17 +33,12 @@ work="$(mktemp -d)"
 data="$work/data"
 svc=""; delay_pid=""; sampler_pid=""
 cleanup() {
-  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null || true
-  [ -n "$svc" ] && kill "$svc" 2>/dev/null || true
-  [ -n "$delay_pid" ] && kill "$delay_pid" 2>/dev/null || true
-  # A JVM out of memory may never finish its shutdown hooks: SIGKILL what is left after 15 s.
-  for _ in $(seq 30); do kill -0 $svc $delay_pid 2>/dev/null || break; sleep 0.5; done
-  for p in $svc $delay_pid; do kill -9 "$p" 2>/dev/null || true; done
+  stop_pids $sampler_pid $svc $delay_pid
   wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND" >&2; for f in "$work"/*.err "$work"/serve.log; do [ -s "$f" ] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done' ERR
+show_logs_on_error "$work"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 delay_server "$jar" "$work" "$MAXDELAY" 7200
