@@ -8,18 +8,17 @@
 # SERVICE_JAVA_OPTS replaces the service's JVM options (default -Xmx256m), e.g. the launcher's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 COUNT=${1:-10000}; CLICKS=${2:-20}; MAXDELAY=${3:-1000}
 JAR=${JAR:-server/target/pagekeep.jar}
 WORK=$(mktemp -d); DATA=$WORK/data
-cleanup() { kill "${SVC:-}" "${SERVER:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() { kill ${SVC:-} ${delay_pid:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-java -Xmx256m -cp "$JAR" bench/DelayServer.java --max-delay-ms "$MAXDELAY" --max-seconds 3600 \
-  --port-file "$WORK/port" > "$WORK/server.log" 2>&1 &
-SERVER=$!
+delay_server "$JAR" "$WORK" "$MAXDELAY" 3600
 java ${SERVICE_JAVA_OPTS:--Xmx256m} -jar "$JAR" serve --port 0 --data "$DATA" ${SERVICE_ARGS:-} > "$WORK/service.log" 2>&1 &
 SVC=$!
-for _ in $(seq 300); do [ -s "$WORK/port" ] && grep -q '^port ' "$WORK/service.log" && break; sleep 0.2; done
-PAGES="http://127.0.0.1:$(cat "$WORK/port")/"
+for _ in $(seq 300); do grep -q '^port ' "$WORK/service.log" && break; sleep 0.2; done
+PAGES="http://127.0.0.1:$delay_port/"
 SERVICE="http://127.0.0.1:$(awk '/^port /{print $2}' "$WORK/service.log")"
 echo "delay server $PAGES (0..${MAXDELAY} ms, 450 KB pages); pagekeep $SERVICE ${SERVICE_JAVA_OPTS:--Xmx256m} ${SERVICE_ARGS:-}; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 seq 0 $((COUNT - 1)) | sed "s#^#$PAGES#" > "$WORK/urls.txt"

@@ -9,42 +9,38 @@
 # server comes back on its old port, the service on the same data, and nothing is queued again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 COUNT=${1:-1000000}; MAXDELAY=${2:-100}; MAXPAGES=${3:-256}
 JAR=server/target/pagekeep.jar
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 RESUME=no
 if [ -n "${E2E_DIR:-}" ]; then
   WORK=$E2E_DIR; mkdir -p "$WORK"
-  [ -s "$WORK/data/archive.db" ] && [ -s "$WORK/port" ] && RESUME=yes
+  [ -s "$WORK/data/archive.db" ] && [ -s "$WORK/delay.port" ] && RESUME=yes
 else
   WORK=$(mktemp -d)
 fi
 DATA=$WORK/data; JFR=$WORK/service.jfr
 cleanup() {
-  kill "$SVC" "$SERVER" ${BENCH:-} 2>/dev/null || true; wait 2>/dev/null || true
+  kill ${SVC:-} ${delay_pid:-} ${BENCH:-} 2>/dev/null || true; wait 2>/dev/null || true
   [ -n "${E2E_DIR:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 # The server runs long enough for the slowest run (20 pages/s), and a resumed run needs its old
 # port: the queued URLs name it.
 SECONDS_MAX=$(( COUNT / 20 > 14400 ? COUNT / 20 : 14400 ))
-if [ "$RESUME" = yes ]; then
-  SERVER_PORT=$(cat "$WORK/port"); rm -f "$WORK/port"
-else
-  SERVER_PORT=0
-fi
-java -Xmx512m -cp "$JAR" bench/DelayServer.java --max-delay-ms "$MAXDELAY" --max-seconds "$SECONDS_MAX" \
-  --port "$SERVER_PORT" --port-file "$WORK/port" >> "$WORK/server.log" 2>&1 &
-SERVER=$!
+SERVER_PORT=0
+[ "$RESUME" = yes ] && SERVER_PORT=$(cat "$WORK/delay.port")
+delay_server "$JAR" "$WORK" "$MAXDELAY" "$SECONDS_MAX" "$SERVER_PORT"
 : > "$WORK/service.log.new"
 java -Xmx256m ${SERVICE_JAVA_OPTS:-} -XX:StartFlightRecording=name=bench,settings=profile,maxsize=200m \
   -jar "$JAR" serve --port 0 --data "$DATA" --max-in-flight 1000 --max-per-host 1000 --max-pages "$MAXPAGES" --max-pages-per-host "$MAXPAGES" \
   ${SERVICE_ARGS:-} > "$WORK/service.log.new" 2>&1 &
 SVC=$!
-for _ in $(seq 300); do [ -s "$WORK/port" ] && grep -q '^port ' "$WORK/service.log.new" && break; sleep 0.2; done
+for _ in $(seq 300); do grep -q '^port ' "$WORK/service.log.new" && break; sleep 0.2; done
 [ -f "$WORK/service.log" ] && cat "$WORK/service.log" >> "$WORK/service.log.old"
 mv "$WORK/service.log.new" "$WORK/service.log"
-PAGES="http://127.0.0.1:$(cat "$WORK/port")/"
+PAGES="http://127.0.0.1:$delay_port/"
 SERVICE="http://127.0.0.1:$(awk '/^port /{print $2}' "$WORK/service.log")"
 echo "delay server $PAGES (0..${MAXDELAY} ms); pagekeep $SERVICE -Xmx256m --max-pages $MAXPAGES ${SERVICE_ARGS:-}; $(nproc) cores"
 FEED=()

@@ -5,16 +5,16 @@
 # the table prints that phase's cold rate too. WARMUP=0 times the cold start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 COUNT=${1:-100000}; CONC=${2:-1000}; MAXDELAY=${3:-1000}; WARMUP=${4:-20000}
 JAR=server/target/pagekeep.jar
 [ -f "$JAR" ] || { echo "build first: mvn -B clean package -DskipTests" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-WORK=$(mktemp -d); trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+WORK=$(mktemp -d); delay_pid=""
+trap 'kill $delay_pid 2>/dev/null || true; wait $delay_pid 2>/dev/null || true; rm -rf "$WORK"' EXIT
 # The server stops itself after an hour even if this script is killed.
-java -Xmx512m -cp "$JAR" bench/DelayServer.java --max-delay-ms "$MAXDELAY" --max-seconds 3600 --port-file "$WORK/port" > "$WORK/server.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.2; done
-PORT=$(cat "$WORK/port")
+delay_server "$JAR" "$WORK" "$MAXDELAY" 3600
+PORT=$delay_port
 echo "delay server on 127.0.0.1:$PORT (0..${MAXDELAY} ms), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 # Throughput GC with a young generation big enough for 1000 bodies of 450 KB in flight: measured
 # 0.87 of the bound at 100k vs 0.58-0.68 with the default G1 (bench/README.md).

@@ -4,6 +4,7 @@
 # 450 KB pages, and after IDLE_SECONDS of doing nothing. One service at a time, on a temp data
 # dir, port 0; everything started here is stopped here. Needs server/target/pagekeep.jar.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$here/server/target/pagekeep.jar"
 pages="${1:-300}"
@@ -16,11 +17,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java -cp "$jar" "$here/bench/DelayServer.java" --max-delay-ms 0 --max-seconds 3600 --port-file "$work/delay.port" \
-  >"$work/delay.log" 2>&1 &
-delay_pid=$!
-for _ in $(seq 100); do [ -s "$work/delay.port" ] && break; sleep 0.2; done
-dport="$(cat "$work/delay.port")"
+delay_server "$jar" "$work" 0 3600
+dport="$delay_port"
 
 rss() { awk '/^RssAnon/ {printf "%d", $2/1024}' "/proc/$1/status"; }
 

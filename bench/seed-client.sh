@@ -13,6 +13,7 @@
 # SERVICE_JAVA_OPTS=... runs the service with those JVM options instead of the launcher's (through
 # PAGEKEEP_JAVA_OPTS; the table says so). Needs aiohttp for /usr/bin/python3: installed with apt-get (python3-aiohttp) when missing.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$here/server/target/pagekeep.jar"
 [ -f "$jar" ] || { echo "build first: mvn -B -ntp clean package -DskipTests" >&2; exit 2; }
@@ -26,22 +27,16 @@ work="$(mktemp -d)"
 data="$work/data"
 svc=""; delay_pid=""; sampler_pid=""; client_pid=""
 cleanup() {
-  for p in $sampler_pid $client_pid $svc $delay_pid; do kill "$p" 2>/dev/null || true; done
-  # A JVM out of memory may never finish its shutdown hooks: SIGKILL what is left after 15 s.
-  for _ in $(seq 30); do kill -0 $svc $delay_pid $client_pid 2>/dev/null || break; sleep 0.5; done
-  for p in $client_pid $svc $delay_pid; do kill -9 "$p" 2>/dev/null || true; done
+  stop_pids $sampler_pid $client_pid $svc $delay_pid
   wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'echo "$0: failed at line $LINENO: $BASH_COMMAND" >&2; for f in "$work"/*.err "$work"/serve.log; do [ -s "$f" ] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done' ERR
+show_logs_on_error "$work"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-java -Xmx512m -cp "$jar" "$here/bench/DelayServer.java" --max-delay-ms "$MAXDELAY" --max-seconds 7200 \
-  --port-file "$work/delay.port" >"$work/delay.log" 2>&1 &
-delay_pid=$!
-for _ in $(seq 150); do [ -s "$work/delay.port" ] && break; sleep 0.2; done
-dport="$(cat "$work/delay.port")"
+delay_server "$jar" "$work" "$MAXDELAY" 7200
+dport="$delay_port"
 seq 1 "$COUNT" | sed "s#^#http://127.0.0.1:$dport/#" > "$work/urls.txt"
 
 # sample PID NAME: peak RssAnon and VmRSS (MB) of PID, once a second, into $work/NAME.peak

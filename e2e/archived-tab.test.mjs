@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { article } from './fixtures.mjs';
-import { api, badge, clickToolbar, fixtureServer, openTab, setSettings, shootScreen, startWorld, waitFor } from './harness.mjs';
+import { api, badge, clickToolbar, fixtureServer, openTab, setSettings, shootScreen, startWorld, teardown, waitFor } from './harness.mjs';
 
 describe('what the archive knows about a tab', { timeout: 300000 }, () => {
   let world;
@@ -22,10 +22,7 @@ describe('what the archive knows about a tab', { timeout: 300000 }, () => {
     await setSettings(world, { browserCapture: false });
   });
 
-  after(async () => {
-    if (world) await world.close();
-    if (site) await site.close();
-  });
+  after(() => teardown(world, site));
 
   async function archiveThroughToolbar(url) {
     const { page, tabId } = await openTab(world, url);

@@ -9,11 +9,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { api, CHROMIUM, DESKTOP, freePort, requirePrerequisites, shootScreen, startService } from './harness.mjs';
+import { api, CHROMIUM, DESKTOP, freePort, requirePrerequisites, shootScreen, startService, teardown, tempDir } from './harness.mjs';
 
 const URL_ = 'https://calendar.test/news';
 
@@ -44,7 +43,7 @@ describe('the calendar of a URL\'s captures', { timeout: 180000 }, () => {
 
   before(async () => {
     requirePrerequisites();
-    data = fs.mkdtempSync(path.join(os.tmpdir(), 'pagekeep-calendar-'));
+    data = tempDir('calendar');
     const port = await freePort();
     svc = await startService(data, port);
     base = `http://127.0.0.1:${port}`;
@@ -69,11 +68,7 @@ describe('the calendar of a URL\'s captures', { timeout: 180000 }, () => {
     await tab.waitForSelector('#view .row');
   });
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (svc) await svc.stop();
-    if (data) fs.rmSync(data, { recursive: true, force: true });
-  });
+  after(() => teardown(browser, svc, data));
 
   async function openTimeline() {
     await tab.goto(base + '/#/url/' + hashUrl);

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { SCRIPTED_PAGE } from './fixtures.mjs';
 import {
   badge, clickToolbar, fixtureServer, freePort, openTab, outbox, presetToken, replayed, serviceInfo,
-  setSettings, startService, startWorld, waitFor,
+  setSettings, startService, startWorld, teardown, waitFor,
 } from './harness.mjs';
 
 const PAGE = ['text/html; charset=utf-8', SCRIPTED_PAGE];
@@ -24,10 +24,7 @@ describe('transport fallbacks', { timeout: 300000 }, () => {
     site = await fixtureServer({ '/a.html': PAGE, '/b.html': PAGE, '/c.html': PAGE, '/d.html': PAGE });
   });
 
-  after(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => {});
-    if (site) await site.close();
-  });
+  after(() => teardown(...cleanups.reverse(), site));
 
   test('without the native host, a save waits until a token is pasted, then goes over HTTP', async () => {
     const world = await startWorld({ installHost: false });

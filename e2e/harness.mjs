@@ -583,3 +583,36 @@ export async function nextSecond() {
   const s = Math.floor(Date.now() / 1000);
   await waitFor('the next second', () => Math.floor(Date.now() / 1000) > s, { intervalMs: 20 });
 }
+
+/** A new temp directory, `pagekeep-NAME-XXXXXX` (teardown removes it). */
+export function tempDir(name) {
+  return mkdtempSync(path.join(tmpdir(), `pagekeep-${name}-`));
+}
+
+/**
+ * The one teardown of a test file, for its `after`: ends what it is given, in that order, each
+ * whatever became of the ones before it. A function is called; a service (`stop()`, a world's or an
+ * archive's included) is stopped; a browser, origin or world (`close()`) is closed; a string is a
+ * temp directory, removed unless PAGEKEEP_E2E_KEEP is set; null and undefined (a `before` that
+ * failed early) are passed over. What fails is reported on stderr, and the others still run.
+ *
+ *   after(() => teardown(browser, svc, site, data));
+ */
+export async function teardown(...things) {
+  for (const thing of things) {
+    if (thing === null || thing === undefined) continue;
+    try {
+      if (typeof thing === 'string') {
+        if (!process.env.PAGEKEEP_E2E_KEEP) rmSync(thing, { recursive: true, force: true });
+      } else if (typeof thing === 'function') {
+        await thing();
+      } else if (typeof thing.stop === 'function') {
+        await thing.stop();
+      } else {
+        await thing.close();
+      }
+    } catch (e) {
+      console.error(`teardown: ${e.message}`);
+    }
+  }
+}

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchChromium, startArchive, staticServer, SITE_FIXTURE } from './harness.mjs';
+import { launchChromium, startArchive, staticServer, SITE_FIXTURE, teardown } from './harness.mjs';
 
 function vectors(origin, archive) {
   const ran = (what) => `${origin}/ran/${what}`;
@@ -87,10 +87,7 @@ before(async () => {
   context.on('page', (p) => p.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); }));
 });
 
-after(async () => {
-  await browser?.close();
-  await svc?.stop();
-});
+after(() => teardown(browser, svc));
 
 /** Opens a replay, lets it settle, and returns what it asked for and where its frames went. */
 async function visit(url) {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { api, clickMenu, fixtureServer, openTab, setSettings, startWorld, waitFor } from './harness.mjs';
+import { api, clickMenu, fixtureServer, openTab, setSettings, startWorld, teardown, waitFor } from './harness.mjs';
 
 /** Text that exists only after the page's script ran, some time after load. */
 function latePage(word) {
@@ -74,10 +74,7 @@ describe('links captured through the browser', { timeout: 300000 }, () => {
     });
   });
 
-  after(async () => {
-    if (world) await world.close();
-    if (site) await site.close();
-  });
+  after(() => teardown(world, site));
 
   /** The archived document alone (/web/{ts}mp_/{url}) of url's newest snapshot, or null. */
   async function archivedDocument(url) {

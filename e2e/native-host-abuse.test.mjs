@@ -3,11 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { pagekeep, requirePrerequisites } from './harness.mjs';
+import { pagekeep, requirePrerequisites, teardown, tempDir } from './harness.mjs';
 
 const MAX_INCOMING = 64 * 1024 * 1024;
 
@@ -39,12 +37,12 @@ describe('native host under abuse', { timeout: 180000 }, () => {
 
   before(async () => {
     requirePrerequisites();
-    root = mkdtempSync(path.join(tmpdir(), 'pagekeep-abuse-'));
+    root = tempDir('abuse');
     await pagekeep(['install-host', '--user-data-dir', path.join(root, 'profile'), '--data', path.join(root, 'data')]);
     launcher = path.join(root, 'profile', 'NativeMessagingHosts', 'pagekeep-native-host');
   });
 
-  after(() => rmSync(root, { recursive: true, force: true }));
+  after(() => teardown(root));
 
   /** Runs the host with `input` on stdin; resolves with {code, replies, stderr}; fails if it hangs. */
   function runHost(input, { timeoutMs = 60000 } = {}) {

@@ -7,13 +7,10 @@
 
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { api, CHROMIUM, DESKTOP, freePort, requirePrerequisites, shootScreen, startService } from './harness.mjs';
+import { api, CHROMIUM, DESKTOP, freePort, requirePrerequisites, shootScreen, startService, teardown, tempDir } from './harness.mjs';
 
 
 /** The live site: /slow answers after `hold` resolves (so the progress can be seen), /loop redirects to itself. */
@@ -50,7 +47,7 @@ describe('the not-archived page', { timeout: 180000 }, () => {
 
   before(async () => {
     requirePrerequisites();
-    data = fs.mkdtempSync(path.join(os.tmpdir(), 'pagekeep-not-archived-'));
+    data = tempDir('not-archived');
     live = await site();
     const port = await freePort();
     svc = await startService(data, port);
@@ -61,12 +58,7 @@ describe('the not-archived page', { timeout: 180000 }, () => {
     await tab.goto(login);
   });
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (svc) await svc.stop();
-    if (live) await live.close();
-    if (data) fs.rmSync(data, { recursive: true, force: true });
-  });
+  after(() => teardown(browser, svc, live, data));
 
   test('"Archive it now" queues a save, shows its progress and opens the capture', async () => {
     const target = live.url('/slow');

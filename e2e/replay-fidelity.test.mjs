@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { REPO, SITE_FIXTURE, launchChromium, startArchive, staticServer } from './harness.mjs';
+import { REPO, SITE_FIXTURE, launchChromium, startArchive, staticServer, teardown } from './harness.mjs';
 
 const ARTIFACTS = path.join(REPO, 'test-artifacts');
 
@@ -112,11 +112,7 @@ before(async () => {
   });
 });
 
-after(async () => {
-  await browser?.close();
-  await svc?.stop();
-  await origin?.close().catch(() => {});
-});
+after(() => teardown(browser, svc, origin));
 
 /** Opens the replay of an origin path; resolves with the page once fonts and frames are in. */
 async function openReplay(p, shot) {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { REPO, comparePixels, launchChromium, shootWholePage, startArchive, staticServer } from './harness.mjs';
+import { REPO, comparePixels, launchChromium, shootWholePage, startArchive, staticServer, teardown } from './harness.mjs';
 
 const LAYOUTS = path.join(REPO, 'e2e', 'layouts');
 const ARTIFACTS = path.join(REPO, 'test-artifacts', 'framed');
@@ -35,11 +35,7 @@ before(async () => {
   await origin.close(); // from here on, nothing may come from the origin
 });
 
-after(async () => {
-  await browser?.close();
-  await svc?.stop();
-  await origin?.close().catch(() => {});
-});
+after(() => teardown(browser, svc, origin));
 
 test('each replay page shows the archived page pixel for pixel below the banner, sealed', async () => {
   const context = await browser.newContext({ viewport: { width: WIDTH, height: 800 } });

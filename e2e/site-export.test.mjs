@@ -7,12 +7,11 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { JAR, REPO, comparePixels, launchChromium, shootWholePage, startArchive, staticServer } from './harness.mjs';
+import { JAR, REPO, comparePixels, launchChromium, shootWholePage, startArchive, staticServer, teardown, tempDir } from './harness.mjs';
 
 const LAYOUTS = path.join(REPO, 'e2e', 'layouts');
 const ARTIFACTS = path.join(REPO, 'test-artifacts', 'site-export');
@@ -38,7 +37,7 @@ before(async () => {
       liveUrl.set(p, origin.url(`/${p}`));
       live.set(p, await shootWholePage(page, origin.url(`/${p}`), WIDTH));
     }
-    out = path.join(mkdtempSync(path.join(tmpdir(), 'pagekeep-site-export-')), 'site');
+    out = path.join(tempDir('site-export'), 'site');
     const r = spawnSync('java', ['-jar', JAR, 'export', '--format', 'site', '--out', out, '--data', svc.data], { encoding: 'utf8' });
     assert.equal(r.status, 0, `pagekeep export failed: ${r.stderr}`);
     assert.match(r.stdout, /wrote \d+ files to /);
@@ -48,10 +47,7 @@ before(async () => {
   }
 });
 
-after(async () => {
-  await browser?.close();
-  if (out && !process.env.PAGEKEEP_E2E_KEEP) rmSync(path.dirname(out), { recursive: true, force: true });
-});
+after(() => teardown(browser, out && path.dirname(out)));
 
 test('the exported site opens from file:// with its styles and images, local links and no request outside it', async () => {
   const context = await browser.newContext({ viewport: { width: WIDTH, height: 800 } });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { article, linksPage, oneLinkPage, SCRIPTED_PAGE } from './fixtures.mjs';
 import {
-  api, badge, clickMenu, clickToolbar, fixtureServer, openTab, replayed, serviceInfo, setSettings, startWorld, waitFor,
+  api, badge, clickMenu, clickToolbar, fixtureServer, openTab, replayed, serviceInfo, setSettings, startWorld, teardown, waitFor,
 } from './harness.mjs';
 
 describe('extension with the native host', { timeout: 300000 }, () => {
@@ -26,10 +26,7 @@ describe('extension with the native host', { timeout: 300000 }, () => {
     await setSettings(world, { browserCapture: false });
   });
 
-  after(async () => {
-    if (world) await world.close();
-    if (site) await site.close();
-  });
+  after(() => teardown(world, site));
 
   test('install-host wrote the manifest into the profile and the pinned extension id loaded', () => {
     assert.match(world.installOutput, /NativeMessagingHosts\/dev\.pagekeep\.host\.json/);

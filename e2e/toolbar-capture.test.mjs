@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
-import { api, clickToolbar, openTab, startWorld, waitFor } from './harness.mjs';
+import { api, clickToolbar, openTab, startWorld, teardown, waitFor } from './harness.mjs';
 
 const SECRET = 'pagekeep-session=s3cret-42';
 
@@ -154,10 +154,7 @@ describe('toolbar capture of what the tab shows', { timeout: 600000 }, () => {
     world = await startWorld({ installHost: true });
   });
 
-  after(async () => {
-    if (world) await world.close();
-    if (site) await site.close();
-  });
+  after(() => teardown(world, site));
 
   /** Saves the tab with the toolbar handler; resolves with {result, snapshot:{hashUrl,timestamp}} once done. */
   async function save(tabId) {

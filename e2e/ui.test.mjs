@@ -8,11 +8,8 @@
 // Needs: server/target/pagekeep.jar (mvn -B package -DskipTests), /usr/bin/chromium, playwright-core.
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DESKTOP, launchChromium, nextSecond, pagesServer, serveJar, shootScreen, withLoggedInTab } from './harness.mjs';
+import { DESKTOP, launchChromium, nextSecond, pagesServer, serveJar, shootScreen, teardown, tempDir, withLoggedInTab } from './harness.mjs';
 
 const page = (title, text) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head>`
   + `<body><article><h1>${title}</h1><p>${text}</p></article></body></html>`;
@@ -38,7 +35,7 @@ describe('web UI', { timeout: 180000 }, () => {
   let site, svc, browser, data;
 
   before(async () => {
-    data = fs.mkdtempSync(path.join(os.tmpdir(), 'pagekeep-ui-'));
+    data = tempDir('ui');
     site = await pagesServer(PAGES);
     svc = await serveJar(data);
     await svc.saveAndWait(['/aiohttp', '/comets', '/sphinx'].map(p => site.url(p)));
@@ -48,12 +45,7 @@ describe('web UI', { timeout: 180000 }, () => {
     browser = await launchChromium();
   });
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (svc) await svc.stop();
-    if (site) await site.close();
-    fs.rmSync(data, { recursive: true, force: true });
-  });
+  after(() => teardown(browser, svc, site, data));
 
   /** A logged-in tab at the home list, closed after `body` runs. */
   const withTab = (body) => withLoggedInTab(browser, svc, async (tab) => {

@@ -7,11 +7,8 @@
 // Needs: server/target/pagekeep.jar (mvn -B package -DskipTests), /usr/bin/chromium, playwright-core.
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchChromium, nextSecond, pagesServer, serveJar, shootScreen, waitFor, withLoggedInTab } from './harness.mjs';
+import { launchChromium, nextSecond, pagesServer, serveJar, shootScreen, teardown, tempDir, waitFor, withLoggedInTab } from './harness.mjs';
 
 const html = (title, text) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
 
@@ -19,7 +16,7 @@ describe('watches in the web UI', { timeout: 180000 }, () => {
   let site, svc, browser, data, feedWatch, pageWatch;
 
   before(async () => {
-    data = fs.mkdtempSync(path.join(os.tmpdir(), 'pagekeep-watches-'));
+    data = tempDir('watches');
     site = await pagesServer();
     site.set('/post/1', 'text/html', html('First post', 'It links to a reference.'));
     site.set('/ref/a', 'text/html', html('A reference', 'Cited by the first post.'));
@@ -41,12 +38,7 @@ describe('watches in the web UI', { timeout: 180000 }, () => {
     browser = await launchChromium();
   });
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (svc) await svc.stop();
-    if (site) await site.close();
-    fs.rmSync(data, { recursive: true, force: true });
-  });
+  after(() => teardown(browser, svc, site, data));
 
   const withTab = (body) => withLoggedInTab(browser, svc, body);
 

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pagekeep.config.Config;
-import dev.pagekeep.config.DataDir;
 import dev.pagekeep.nativehost.NativeBridge;
 import dev.pagekeep.nativehost.ServiceClientGateway;
+import dev.pagekeep.testing.Await;
 import dev.pagekeep.testing.FixtureSite;
 import dev.pagekeep.testing.RawHttp;
+import dev.pagekeep.testing.ServiceHarness;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,21 +62,23 @@ class DaemonIT {
     Process p = java(env, args.toArray(String[]::new)).redirectErrorStream(true)
         .redirectOutput(dir.resolve("serve-" + started.size() + ".log").toFile()).start();
     started.add(p);
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline && p.isAlive()) {
-      JsonNode info = serviceJson();
-      if (info != null && info.path("pid").asLong() == p.pid()) return p;
-      Thread.sleep(50);
+    Path log = dir.resolve("serve-" + (started.size() - 1) + ".log");
+    try {
+      Await.until("service.json naming serve's pid (or serve ended)", ServiceHarness.DEADLINE,
+          () -> !p.isAlive() || serviceJson() != null && serviceJson().path("pid").asLong() == p.pid());
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; serve's output: " + Files.readString(log), e);
     }
-    throw new AssertionError("serve did not start: " + Files.readString(dir.resolve("serve-" + (started.size() - 1) + ".log")));
+    if (!p.isAlive()) throw new AssertionError("serve ended (exit " + p.exitValue() + "): " + Files.readString(log));
+    return p;
   }
 
-  private JsonNode serviceJson() throws IOException {
+  private JsonNode serviceJson() {
     Path f = dir.resolve("data/service.json");
     try {
       return Files.exists(f) ? JSON.readTree(Files.readString(f)) : null;
     } catch (IOException e) {
-      return null; // being replaced
+      return null; // being replaced (or not readable yet)
     }
   }
 
@@ -139,11 +142,9 @@ class DaemonIT {
 
   @Test
   void shutdownTakesTheTokenOnlyAndClosesTheServiceTheNormalWay() throws Exception {
-    Config config = Config.defaults(DataDir.resolve(dir.resolve("data")), 0);
-    Service service = Service.start(config);
-    try {
-      int port = service.port();
-      String token = config.dataDir().readToken();
+    try (ServiceHarness h = ServiceHarness.builder(dir.resolve("data")).start()) {
+      int port = h.port();
+      String token = h.token();
       RawHttp anonymous = new RawHttp(port, null);
       assertThat(anonymous.send("POST", "/api/shutdown", null, Map.of()).status()).isEqualTo(401);
       // A browser session (what a page on pagekeep's own origin holds) cannot stop the service.
@@ -160,18 +161,16 @@ class DaemonIT {
       RawHttp.Reply byToken = new RawHttp(port, token).send("POST", "/api/shutdown", null, Map.of());
       assertThat(byToken.status()).isEqualTo(202);
       assertThat(byToken.json().path("status").asText()).isEqualTo("stopping");
-      service.awaitClosed();
+      h.service().awaitClosed();
       assertThat(dir.resolve("data/service.json")).doesNotExist();
       assertThat(lockFree()).isTrue();
       try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
         assertThat(probe.getLocalPort()).as("the port is released").isEqualTo(port);
       }
-    } finally {
-      service.close();
-    }
-    // Opens again where it left off.
-    try (Service again = Service.start(config)) {
-      assertThat(again.port()).isPositive();
+      // Opens again where it left off.
+      h.restart();
+      assertThat(h.port()).isPositive();
+      assertThat(h.http().get("/api/stats").status()).isEqualTo(200);
     }
   }
 
@@ -206,9 +205,9 @@ class DaemonIT {
 
   @Test
   void aBatchWithOneBadUrlQueuesTheOthersThroughTheApi() throws Exception {
-    try (FixtureSite site = new FixtureSite("core-site").start();
-         Service service = Service.start(Config.defaults(DataDir.resolve(dir.resolve("data")), 0))) {
-      RawHttp http = new RawHttp(service.port(), service.config().dataDir().readToken());
+    try (ServiceHarness h = ServiceHarness.builder(dir.resolve("data")).site(new FixtureSite("core-site").start()).start()) {
+      FixtureSite site = h.site();
+      RawHttp http = h.http();
       RawHttp.Reply r = http.post("/api/saves", Map.of("urls",
           List.of(site.url("/index.html"), BAD, site.url("/second.html"))));
       assertThat(r.status()).as(r.text()).isEqualTo(202);
@@ -242,9 +241,9 @@ class DaemonIT {
 
   @Test
   void aBatchWithOneBadUrlQueuesTheOthersThroughTheNativeHost() throws Exception {
-    try (FixtureSite site = new FixtureSite("core-site").start();
-         Service service = Service.start(Config.defaults(DataDir.resolve(dir.resolve("data")), 0))) {
-      NativeBridge host = new NativeBridge(new ServiceClientGateway(service.config().dataDir()), JSON, "test");
+    try (ServiceHarness h = ServiceHarness.builder(dir.resolve("data")).site(new FixtureSite("core-site").start()).start()) {
+      FixtureSite site = h.site();
+      NativeBridge host = new NativeBridge(new ServiceClientGateway(h.service().config().dataDir()), JSON, "test");
       ObjectNode request = (ObjectNode) JSON.readTree(JSON.writeValueAsString(Map.of("type", "save", "source", "links-on-page",
           "urls", List.of(site.url("/index.html"), BAD, site.url("/second.html")))));
       JsonNode result = host.handle("save", request);

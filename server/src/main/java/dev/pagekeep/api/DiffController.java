@@ -6,7 +6,6 @@ import dev.pagekeep.page.Pages;
 import dev.pagekeep.replay.ReplaySite;
 import dev.pagekeep.replay.Replayer;
 import io.javalin.http.Context;
-import java.util.Map;
 
 /**
  * Text diffs between two snapshots of one URL: {@code GET /diff/{from}/{to}/{url}} for people
@@ -58,6 +57,6 @@ final class DiffController {
   }
 
   private static String message(String title, String text, ReplaySite site) {
-    return Pages.render("error.jte", Map.of("title", title, "message", text, "back", site.ui("/")));
+    return Pages.error(title, text, site.ui("/"));
   }
 }

@@ -66,6 +66,10 @@ public final class HttpApi {
 
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      // Loopback only, and the guard learns the port, however the app is started (javalin-testtools
+      // starts it with app.start(0) in ApiControllersTest).
+      config.jetty.host = "127.0.0.1";
+      config.events.serverStarted(this::learnPort);
       config.http.maxRequestSize = SavesController.MAX_REQUEST_BYTES;
       config.jsonMapper(new JavalinJackson(json, false));
       // Replay paths carry whole URLs ("/web/2024.../https://host/a//b"): keep them as sent.
@@ -202,6 +206,11 @@ public final class HttpApi {
   }
 
   public int port() { return port.get(); }
+
+  private void learnPort() { port.set(app.port()); }
+
+  /** The Javalin app, for tests that start it themselves ({@code JavalinTest.test}). */
+  Javalin javalin() { return app; }
 
   public Sessions sessions() { return sessions; }
 

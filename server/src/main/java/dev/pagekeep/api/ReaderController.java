@@ -14,7 +14,6 @@ import io.javalin.http.Context;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import java.util.Map;
 
 /**
  * {@code GET /reader/{hashUrl}/{timestamp}}: a snapshot in reader view (the article alone).
@@ -49,10 +48,9 @@ final class ReaderController {
       img.attr("src", site.path(new WaybackUrl(ts, WaybackUrl.Modifier.IM, img.absUrl("src"))));
       img.removeAttr("srcset");
     }
-    String html = Pages.render("reader.jte", Map.of("title", title == null ? "" : title,
-        "allVersions", site.ui("/#/url/" + c.hashUrl()), "snapshot", site.path(WaybackUrl.framed(ts, c.url())),
-        "url", c.url(), "when", Replayer.human(ts), "byline", a.byline() == null ? "" : a.byline(),
-        "articleHtml", article.body().html()));
+    String html = Pages.reader(title == null ? "" : title, site.ui("/#/url/" + c.hashUrl()),
+        site.path(WaybackUrl.framed(ts, c.url())), c.url(), Replayer.human(ts), a.byline() == null ? "" : a.byline(),
+        article.body().html());
     ctx.header("Content-Security-Policy", Replayer.CSP).contentType("text/html; charset=utf-8").result(html);
   }
 }

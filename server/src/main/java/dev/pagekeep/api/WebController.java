@@ -78,8 +78,7 @@ final class WebController {
     if (caller != RequestGuard.Caller.SESSION && caller != RequestGuard.Caller.ANONYMOUS) return false;
     ctx.status(caller == RequestGuard.Caller.SESSION ? 200 : 401).header("Content-Security-Policy", UI_CSP)
         .header("Cache-Control", "no-store").contentType("text/html; charset=utf-8")
-        .result(Pages.render("opening.jte", Map.of("title", "Opening the archived page", "id", "bounce",
-            "text", "Opening the archived page…", "script", "/ui/bounce.js")));
+        .result(Pages.opening("Opening the archived page", "bounce", "Opening the archived page…", "/ui/bounce.js"));
     return true;
   }
 
@@ -102,7 +101,7 @@ final class WebController {
     Sessions.Login login = sessions.login(ctx.queryParam("token"));
     if (login == null) {
       ctx.status(401).contentType("text/html; charset=utf-8").header("Content-Security-Policy", UI_CSP)
-          .result(Pages.render("login-used.jte", Map.of()));
+          .result(Pages.loginUsed());
       return;
     }
     ctx.header("Set-Cookie", RequestGuard.SESSION_COOKIE + "=" + login.session()
@@ -195,12 +194,11 @@ final class WebController {
       // navigation: the browser leaves the SameSite=Strict cookie out. This page navigates again from
       // this origin, which sends it; a browser without a session then gets the login page.
       ctx.status(401).header("Content-Security-Policy", UI_CSP).contentType("text/html; charset=utf-8")
-          .result(Pages.render("opening.jte", Map.of("title", "pagekeep", "id", "again",
-              "text", "Opening your archive…", "script", "/ui/again.js")));
+          .result(Pages.opening("pagekeep", "again", "Opening your archive…", "/ui/again.js"));
       return;
     }
     ctx.status(401).header("Content-Security-Policy", UI_CSP).contentType("text/html; charset=utf-8")
-        .result(Pages.render("login.jte", Map.of()));
+        .result(Pages.login());
   }
 
   /** {@code /ui/{file}}: the UI's script and style, from a fixed list (nothing else on the classpath is reachable). */

@@ -119,18 +119,10 @@ public final class SnapshotDiff {
     Capture to = r.to();
     String verdict = from.timestamp().equals(to.timestamp()) ? "Only one snapshot: nothing to compare yet."
         : r.added() == 0 && r.removed() == 0 ? "The text did not change." : null;
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("title", to.title() == null || to.title().isBlank() ? to.url() : to.title());
-    p.put("url", to.url());
-    p.put("fromHref", site.path(WaybackUrl.framed(from.timestamp(), from.url())));
-    p.put("fromWhen", Replayer.human(from.timestamp()));
-    p.put("toHref", site.path(WaybackUrl.framed(to.timestamp(), to.url())));
-    p.put("toWhen", Replayer.human(to.timestamp()));
-    p.put("added", r.added());
-    p.put("removed", r.removed());
-    p.put("verdict", verdict);
-    p.put("rows", verdict == null ? rows(r.lines()) : List.of());
-    return Pages.render("diff.jte", p);
+    return Pages.diff(to.title() == null || to.title().isBlank() ? to.url() : to.title(), to.url(),
+        site.path(WaybackUrl.framed(from.timestamp(), from.url())), Replayer.human(from.timestamp()),
+        site.path(WaybackUrl.framed(to.timestamp(), to.url())), Replayer.human(to.timestamp()),
+        r.added(), r.removed(), verdict, verdict == null ? rows(r.lines()) : List.of());
   }
 
   /** The changed lines with {@link #CONTEXT} lines around each; longer unchanged runs folded. */

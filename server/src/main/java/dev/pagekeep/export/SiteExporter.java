@@ -77,8 +77,7 @@ public final class SiteExporter {
       sink.put("page.css", Pages.stylesheet());
       // The index's lines wait on disk: render the page around a marker and stream them in its place.
       String marker = "<!--pagekeep-index-lines-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8)) + "-->";
-      String page = Pages.render("export-index.jte", Map.of("count", n, "csp", CSP,
-          "items", (gg.jte.Content) out -> out.writeContent(marker)));
+      String page = Pages.exportIndex(n, out -> out.writeContent(marker), CSP);
       int at = page.indexOf(marker);
       index.writeTo(sink, "index.html", page.substring(0, at), page.substring(at + marker.length()));
       return n;
@@ -99,7 +98,7 @@ public final class SiteExporter {
       sink.put(dir + "/index.html", readerPage(c, reader));
     }
     sink.put(dir + "/reader.html", readerPage(c, reader));
-    index.add(Pages.render("export-item.jte", Map.of("dir", dir, "title", text(reader.title()), "url", c.url(), "day", day(c))).strip());
+    index.add(Pages.exportItem(dir, text(reader.title()), c.url(), day(c)).strip());
     return true;
   }
 
@@ -157,8 +156,7 @@ public final class SiteExporter {
   }
 
   private static String readerPage(Capture c, ReaderText.Extract a) {
-    return Pages.render("export-reader.jte", Map.of("title", text(a.title()), "url", c.url(), "day", day(c),
-        "hashUrl", c.hashUrl(), "articleHtml", text(a.html()), "csp", CSP));
+    return Pages.exportReader(text(a.title()), c.url(), day(c), c.hashUrl(), text(a.html()), CSP);
   }
 
   static String day(Capture c) {

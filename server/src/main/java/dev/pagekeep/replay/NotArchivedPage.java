@@ -24,7 +24,7 @@ public final class NotArchivedPage {
   static Replayer.Reply render(String url) {
     boolean web = url.regionMatches(true, 0, "http://", 0, 7) || url.regionMatches(true, 0, "https://", 0, 8);
     // Only an http(s) address can be archived, or opened live: other schemes get neither the button nor the link.
-    String html = Pages.render("not-archived.jte", Map.of("url", url, "web", web));
+    String html = Pages.notArchived(url, web);
     return new Replayer.Reply(404, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8), null,
         Map.of("Content-Security-Policy", CSP, "Cache-Control", "no-store")); // archived a minute later: never cached
   }

@@ -3,7 +3,6 @@ package dev.pagekeep.replay;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.page.Pages;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,27 +55,26 @@ public final class ReplayPage {
     String when = Replayer.human(ts);
 
     // replay.jte: not in the pages' layout; its markup (no whitespace between elements) is held pixel-exact by e2e/replay-framed.
-    Map<String, Object> p = new HashMap<>();
-    p.put("title", title);
-    p.put("day", when.substring(0, when.length() - 13).trim());
-    p.put("ts", ts);
-    p.put("url", c.url());
-    p.put("framed", framed);
-    p.put("prefix", site.prefix());
-    p.put("home", site.ui("/"));
-    p.put("prevHref", previous == null ? null : site.path(WaybackUrl.framed(previous.timestamp(), previous.url())));
-    p.put("prevWhen", previous == null ? null : Replayer.human(previous.timestamp()));
-    p.put("nextHref", next == null ? null : site.path(WaybackUrl.framed(next.timestamp(), next.url())));
-    p.put("nextWhen", next == null ? null : Replayer.human(next.timestamp()));
-    p.put("iso", iso(ts));
-    p.put("when", when);
-    p.put("allHref", site.ui("/#/url/" + c.hashUrl()));
-    p.put("pages", pages);
-    p.put("readerHref", site.path("/reader/" + c.hashUrl() + "/" + ts));
-    p.put("changesHref", previous == null ? null : site.path("/diff/" + previous.timestamp() + "/" + ts + "/" + c.url()));
-    p.put("alone", alone);
-    p.put("sandbox", FRAME_SANDBOX);
-    String html = Pages.render("replay.jte", p);
+    String html = Pages.replay(new Pages.Replay(
+        title,
+        when.substring(0, when.length() - 13).trim(), // day
+        ts,
+        c.url(),
+        framed,
+        site.prefix(),
+        site.ui("/"), // home
+        previous == null ? null : site.path(WaybackUrl.framed(previous.timestamp(), previous.url())), // prevHref
+        previous == null ? null : Replayer.human(previous.timestamp()), // prevWhen
+        next == null ? null : site.path(WaybackUrl.framed(next.timestamp(), next.url())), // nextHref
+        next == null ? null : Replayer.human(next.timestamp()), // nextWhen
+        iso(ts),
+        when,
+        site.ui("/#/url/" + c.hashUrl()), // allHref
+        pages,
+        site.path("/reader/" + c.hashUrl() + "/" + ts), // readerHref
+        previous == null ? null : site.path("/diff/" + previous.timestamp() + "/" + ts + "/" + c.url()), // changesHref
+        alone,
+        FRAME_SANDBOX));
     return new Replayer.Reply(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8), null,
         Map.of("Content-Security-Policy", CSP, "Cache-Control", "no-store")); // its versions change with the next capture
   }

@@ -241,8 +241,7 @@ public final class Replayer {
   }
 
   private Reply notArchived(String url, ReplaySite site) {
-    String html = Pages.render("error.jte", Map.of("title", "Not in the archive", "message", "pagekeep has no copy of",
-        "code", url, "back", site.ui("/")));
+    String html = Pages.error("Not in the archive", "pagekeep has no copy of", site.ui("/"), url);
     return Reply.archived(404, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
   }
 

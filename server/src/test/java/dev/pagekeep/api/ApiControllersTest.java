@@ -2,6 +2,8 @@ package dev.pagekeep.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.archive.Archiver;
 import dev.pagekeep.archive.PageCapturer;
 import dev.pagekeep.config.FetchLimits;
@@ -14,7 +16,13 @@ import dev.pagekeep.store.ArchiveStore.NewSave;
 import dev.pagekeep.store.MapDbArchiveStore;
 import dev.pagekeep.testing.Captures;
 import dev.pagekeep.testing.RawHttp;
-import dev.pagekeep.testing.RawHttp.Reply;
+import io.javalin.testtools.HttpClient;
+import io.javalin.testtools.JavalinTest;
+import io.javalin.testtools.Response;
+import io.javalin.testtools.TestCase;
+import io.javalin.testtools.TestConfig;
+import java.io.IOException;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -27,18 +35,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The API's controllers over an in-memory store, in the shape of Javalin's
- * {@code JavalinTest.test(app, (server, client) -> ...)}: the real {@link HttpApi} composition on
- * 127.0.0.1 port 0, the real archiver that is never started (a save is queued, nothing is fetched,
- * the fetcher points nowhere), the real search index in a temp dir. Fast: no MapDB file, no origin.
+ * The API's controllers over an in-memory store, through javalin-testtools'
+ * {@code JavalinTest.test(app, config, (app, client) -> ...)}: the real {@link HttpApi} composition
+ * (started by the test tool on 127.0.0.1 port 0), the real archiver that is never started (a save is
+ * queued, nothing is fetched, the fetcher points nowhere), the real search index in a temp dir. Fast:
+ * no MapDB file, no origin.
  *
- * <p>Not javalin-testtools itself (7.1.0 is its newest release; Javalin here is 7.2.3): its client
- * always sends {@code Host: localhost:PORT}, the replay origin, which {@link RequestGuard} refuses
- * for every API route by design, and it brings OkHttp 4 beside the fetcher's OkHttp 5.
+ * <p>The tool's client (7.1.0, on {@code java.net.http}) asks {@code http://127.0.0.1:PORT}, the UI
+ * origin where the API lives; {@link #theReplayOriginServesNoApi} points it at the replay origin,
+ * {@code http://localhost:PORT}, where {@link RequestGuard} refuses every API route by design. A
+ * foreign Host (DNS rebinding) cannot be sent through {@code java.net.http} (Host is a restricted
+ * header there), so that one probe goes through {@link RawHttp}.
  */
 class ApiControllersTest {
   private static final String TOKEN = "t0ken-for-controller-tests-0123456789";
   private static final String PAGE = "https://example.org/article";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
   private MapDbArchiveStore store;
@@ -68,13 +80,21 @@ class ApiControllersTest {
     store.close();
   }
 
-  /** Starts the API on port 0, hands a token-holding client to the test, stops the API after it. */
-  private void test(java.util.function.BiConsumer<HttpApi, RawHttp> body) {
-    api.start(0);
+  /** {@code JavalinTest.test} with a client that holds the token; no cookie clearing (it would add a route to the running app). */
+  private void test(TestCase body) {
+    var config = new TestConfig(false, false, java.net.http.HttpClient.newHttpClient(), Map.of("Authorization", "Bearer " + TOKEN));
+    JavalinTest.test(api.javalin(), config, body);
+  }
+
+  private static String text(Response r) {
+    return r.body().string();
+  }
+
+  private static JsonNode json(Response r) {
     try {
-      body.accept(api, new RawHttp(api.port(), TOKEN));
-    } finally {
-      api.stop();
+      return JSON.readTree(text(r));
+    } catch (IOException e) {
+      throw new AssertionError("not JSON (" + r.code() + "): " + text(r));
     }
   }
 
@@ -88,23 +108,24 @@ class ApiControllersTest {
   @Test
   void aSaveIsQueuedListedAndReadBackById() {
     test((server, client) -> {
-      Reply created = client.post("/api/saves", Map.of("url", PAGE, "source", "api"));
-      assertThat(created.status()).as(created.text()).isEqualTo(202);
-      long id = created.json().path("saves").get(0).path("id").asLong();
-      Reply one = client.get("/api/saves/" + id);
-      assertThat(one.status()).isEqualTo(200);
-      assertThat(one.json().path("url").asText()).isEqualTo(PAGE);
-      assertThat(one.json().path("state").asText()).isEqualTo("queued");
-      assertThat(client.get("/api/saves?state=queued").json().path("saves")).hasSize(1);
+      Response created = client.post("/api/saves", Map.of("url", PAGE, "source", "api"));
+      assertThat(created.code()).as(text(created)).isEqualTo(202);
+      long id = json(created).path("saves").get(0).path("id").asLong();
+      Response one = client.get("/api/saves/" + id);
+      assertThat(one.code()).isEqualTo(200);
+      JsonNode save = json(one);
+      assertThat(save.path("url").asText()).isEqualTo(PAGE);
+      assertThat(save.path("state").asText()).isEqualTo("queued");
+      assertThat(json(client.get("/api/saves?state=queued")).path("saves")).hasSize(1);
     });
   }
 
   @Test
   void aUrlThatCannotBeArchivedIsRefusedWithItsReason() {
     test((server, client) -> {
-      Reply r = client.post("/api/saves", Map.of("url", "file:///etc/passwd"));
-      assertThat(r.status()).isEqualTo(400);
-      assertThat(r.json().path("error").path("message").asText()).isNotBlank();
+      Response r = client.post("/api/saves", Map.of("url", "file:///etc/passwd"));
+      assertThat(r.code()).isEqualTo(400);
+      assertThat(json(r).path("error").path("message").asText()).isNotBlank();
       assertThat(store.stats().queued()).isZero();
     });
   }
@@ -114,13 +135,13 @@ class ApiControllersTest {
     archived(PAGE, "20240101000000");
     archived(PAGE, "20240202000000");
     test((server, client) -> {
-      Reply list = client.get("/api/snapshots");
-      assertThat(list.status()).isEqualTo(200);
-      assertThat(list.json().path("snapshots").toString()).contains(PAGE);
-      Reply versions = client.get("/api/snapshots/" + UrlKeys.hashUrl(PAGE));
-      assertThat(versions.status()).as(versions.text()).isEqualTo(200);
-      assertThat(versions.json().path("url").asText()).isEqualTo(PAGE);
-      assertThat(versions.text()).contains("20240101000000").contains("20240202000000");
+      Response list = client.get("/api/snapshots");
+      assertThat(list.code()).isEqualTo(200);
+      assertThat(json(list).path("snapshots").toString()).contains(PAGE);
+      Response versions = client.get("/api/snapshots/" + UrlKeys.hashUrl(PAGE));
+      assertThat(versions.code()).as(text(versions)).isEqualTo(200);
+      assertThat(json(versions).path("url").asText()).isEqualTo(PAGE);
+      assertThat(text(versions)).contains("20240101000000").contains("20240202000000");
     });
   }
 
@@ -128,29 +149,30 @@ class ApiControllersTest {
   void searchFindsAStoredPageAndAnEmptyQueryIsABadRequest() {
     archived(PAGE, "20240101000000");
     test((server, client) -> {
-      Reply hits = client.get("/api/snapshots?q=rhubarb");
-      assertThat(hits.status()).isEqualTo(200);
-      assertThat(hits.json().path("snapshots")).hasSize(1);
-      assertThat(hits.json().path("snapshots").get(0).path("url").asText()).isEqualTo(PAGE);
-      Reply star = client.get("/api/snapshots?q=*");
-      assertThat(star.status()).isEqualTo(400);
-      assertThat(star.json().path("error").path("code").asText()).isEqualTo("bad_query");
+      Response hits = client.get("/api/snapshots?q=rhubarb");
+      assertThat(hits.code()).isEqualTo(200);
+      assertThat(json(hits).path("snapshots")).hasSize(1);
+      assertThat(json(hits).path("snapshots").get(0).path("url").asText()).isEqualTo(PAGE);
+      Response star = client.get("/api/snapshots?q=*");
+      assertThat(star.code()).isEqualTo(400);
+      assertThat(json(star).path("error").path("code").asText()).isEqualTo("bad_query");
     });
   }
 
   @Test
   void errorsAreJsonWithACodeWhateverTheController() {
     test((server, client) -> {
-      Reply badJson = client.send("POST", "/api/saves", "{not json", Map.of("Content-Type", "application/json"));
-      assertThat(badJson.status()).isEqualTo(400);
-      assertThat(badJson.json().path("error").path("message").asText()).contains("not valid JSON");
-      Reply unknown = client.get("/api/nothing-here");
-      assertThat(unknown.status()).isEqualTo(404);
-      assertThat(unknown.json().path("error").path("code").asText()).isEqualTo("not_found");
-      assertThat(client.get("/api/saves/abc").status()).isEqualTo(400);
-      assertThat(client.get("/api/saves/999999").status()).isEqualTo(404);
-      assertThat(client.get("/api/snapshots/zzzz").status()).isEqualTo(400);
-      assertThat(client.get("/api/saves?limit=0").status()).isEqualTo(400);
+      Response badJson = client.request("/api/saves",
+          b -> b.post(BodyPublishers.ofString("{not json")).header("Content-Type", "application/json"));
+      assertThat(badJson.code()).isEqualTo(400);
+      assertThat(json(badJson).path("error").path("message").asText()).contains("not valid JSON");
+      Response unknown = client.get("/api/nothing-here");
+      assertThat(unknown.code()).isEqualTo(404);
+      assertThat(json(unknown).path("error").path("code").asText()).isEqualTo("not_found");
+      assertThat(client.get("/api/saves/abc").code()).isEqualTo(400);
+      assertThat(client.get("/api/saves/999999").code()).isEqualTo(404);
+      assertThat(client.get("/api/snapshots/zzzz").code()).isEqualTo(400);
+      assertThat(client.get("/api/saves?limit=0").code()).isEqualTo(400);
     });
   }
 
@@ -158,17 +180,35 @@ class ApiControllersTest {
   void theGuardRefusesNoTokenForeignHostsAndCrossSitePosts() {
     archived(PAGE, "20240101000000");
     test((server, client) -> {
-      RawHttp anonymous = new RawHttp(server.port(), null);
-      assertThat(anonymous.get("/api/snapshots").status()).isEqualTo(401);
-      assertThat(anonymous.get("/api/health").status()).isEqualTo(200);
-      Reply rebound = client.send("GET", "/api/stats", null, Map.of("Host", "attacker.example:" + server.port()));
+      HttpClient anonymous = new HttpClient(server, java.net.http.HttpClient.newHttpClient());
+      assertThat(anonymous.get("/api/snapshots").code()).isEqualTo(401);
+      assertThat(anonymous.get("/api/health").code()).isEqualTo(200);
+      // DNS rebinding: a foreign Host with the token (java.net.http will not send a Host of its own).
+      RawHttp.Reply rebound = new RawHttp(server.port(), TOKEN).send("GET", "/api/stats", null,
+          Map.of("Host", "attacker.example:" + server.port()));
       assertThat(rebound.status()).isEqualTo(403);
       assertThat(rebound.text()).doesNotContain(PAGE);
-      Reply csrf = client.send("POST", "/api/saves", "{\"url\":\"https://x.example/\"}",
-          Map.of("Origin", "https://evil.example", "Content-Type", "text/plain", "Authorization", ""));
-      assertThat(csrf.status()).isEqualTo(403);
-      Reply shutdown = anonymous.post("/api/shutdown", Map.of());
-      assertThat(shutdown.status()).isIn(401, 403);
+      Response csrf = anonymous.request("/api/saves", b -> b.post(BodyPublishers.ofString("{\"url\":\"https://x.example/\"}"))
+          .header("Origin", "https://evil.example").header("Content-Type", "text/plain"));
+      assertThat(csrf.code()).isEqualTo(403);
+      Response shutdown = anonymous.post("/api/shutdown", Map.of());
+      assertThat(shutdown.code()).isIn(401, 403);
+      assertThat(store.stats().queued()).isZero();
+    });
+  }
+
+  @Test
+  void theReplayOriginServesNoApi() {
+    archived(PAGE, "20240101000000");
+    test((server, client) -> {
+      assertThat(client.get("/api/stats").code()).isEqualTo(200);
+      // http://localhost:PORT is pagekeep's replay origin: archived pages only, whatever the request holds.
+      client.setOrigin("http://localhost:" + server.port());
+      Response stats = client.get("/api/stats");
+      assertThat(stats.code()).isEqualTo(403);
+      assertThat(json(stats).path("error").path("code").asText()).isEqualTo("replay_origin");
+      assertThat(text(stats)).doesNotContain(PAGE);
+      assertThat(client.post("/api/saves", Map.of("url", PAGE)).code()).isEqualTo(403);
       assertThat(store.stats().queued()).isZero();
     });
   }

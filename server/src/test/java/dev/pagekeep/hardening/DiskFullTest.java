@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pagekeep.Service;
-import dev.pagekeep.config.Config;
-import dev.pagekeep.config.DataDir;
 import dev.pagekeep.config.FetchLimits;
 import dev.pagekeep.store.MapDbArchiveStore;
 import dev.pagekeep.testing.FixtureSite;
-import dev.pagekeep.testing.Await;
 import dev.pagekeep.testing.RawHttp;
 import dev.pagekeep.testing.RawHttp.Reply;
+import dev.pagekeep.testing.ServiceHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,27 +46,17 @@ class DiskFullTest {
     if (mounted) new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(20, TimeUnit.SECONDS);
   }
 
-  private static Config config(Path data) {
-    FetchLimits limits = FetchLimits.defaults().withRetries(1, Duration.ofMillis(10), Duration.ofMillis(10))
-        .withMaxBodyBytes(8L * 1024 * 1024);
-    return Config.defaults(DataDir.resolve(data), 0).withFetch(limits);
-  }
-
-  private static JsonNode await(RawHttp http, long id) {
-    return Await.value("save " + id + " out of queued and fetching", Duration.ofSeconds(30), () -> http.get("/api/saves/" + id).json(),
-        s -> !s.path("state").asText().equals("queued") && !s.path("state").asText().equals("fetching"));
-  }
-
-
   @Test
   void fullDiskRefusesSavesClearlyKeepsServingAndDamagesNothing() throws Exception {
     Path data = mount.resolve("data");
-    String earlierReplay;
-    try (FixtureSite site = new FixtureSite("core-site").start(); Service service = Service.start(config(data))) {
-      RawHttp http = new RawHttp(service.port(), service.config().dataDir().readToken());
-      JsonNode first = await(http, http.post("/api/saves", Map.of("url", site.url("/index.html"))).json().path("saves").get(0).path("id").asLong());
+    FetchLimits limits = FetchLimits.defaults().withRetries(1, Duration.ofMillis(10), Duration.ofMillis(10))
+        .withMaxBodyBytes(8L * 1024 * 1024);
+    try (ServiceHarness h = ServiceHarness.builder(data).fetch(limits).site(new FixtureSite("core-site").start()).start()) {
+      FixtureSite site = h.site();
+      RawHttp http = h.http();
+      JsonNode first = h.awaitSave(h.save(site.url("/index.html")), Duration.ofSeconds(30));
       assertThat(first.path("state").asText()).isEqualTo("done");
-      earlierReplay = first.path("snapshot").path("replay").asText();
+      String earlierReplay = first.path("snapshot").path("replay").asText();
 
       // Fill the disk: captures of incompressible 2 MiB bodies, then DOM saves straight into the queue.
       for (int i = 0; i < 20; i++) http.post("/api/saves", Map.of("url", site.url("/random/" + i)));
@@ -92,15 +79,15 @@ class DiskFullTest {
       assertThat(replay.status()).isEqualTo(200);
       assertThat(replay.text()).contains("Keeping what we link to");
       assertThat(http.get("/api/stats").status()).isEqualTo(200);
-    }
-    // After a restart the store opens, holds the earlier snapshot, and is consistent.
-    try (MapDbArchiveStore store = MapDbArchiveStore.open(data.resolve("archive.db"))) {
-      assertThat(store.verify()).isEmpty();
-      assertThat(store.stats().pages()).isGreaterThanOrEqualTo(1);
-    }
-    try (Service again = Service.start(config(data))) {
-      RawHttp http = new RawHttp(again.port(), again.config().dataDir().readToken());
-      assertThat(http.replayed(earlierReplay).text()).contains("Keeping what we link to");
+
+      // After a restart the store opens, holds the earlier snapshot, and is consistent.
+      h.stop();
+      try (MapDbArchiveStore store = MapDbArchiveStore.open(data.resolve("archive.db"))) {
+        assertThat(store.verify()).isEmpty();
+        assertThat(store.stats().pages()).isGreaterThanOrEqualTo(1);
+      }
+      h.start();
+      assertThat(h.http().replayed(earlierReplay).text()).contains("Keeping what we link to");
     }
   }
 }

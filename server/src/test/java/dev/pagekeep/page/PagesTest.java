@@ -3,6 +3,9 @@ package dev.pagekeep.page;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gg.jte.Content;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +50,75 @@ class PagesTest {
         new DiffRow("same", HOSTILE, 0), new DiffRow("fold", "", 7)));
     pages.put("diff.jte", diff);
     pages.put("export-index.jte", Map.of("count", 2L, "csp", "default-src 'none'", "items",
-        (Content) out -> out.writeContent(Pages.render("export-item.jte", Map.of("dir", "2024/k", "title", HOSTILE, "url", HOSTILE, "day", HOSTILE)))));
+        (Content) out -> out.writeContent(Pages.exportItem("2024/k", HOSTILE, HOSTILE, HOSTILE))));
     pages.put("export-reader.jte", Map.of("title", HOSTILE, "url", HOSTILE, "day", HOSTILE, "hashUrl", HOSTILE,
         "articleHtml", "<p>clean article</p>", "csp", "default-src 'none'"));
     return pages;
+  }
+
+  /** The page through its typed method in {@link Pages}, with the parameters of {@link #pages()}. */
+  @SuppressWarnings("unchecked")
+  static String typed(String name, Map<String, Object> p) {
+    return switch (name) {
+      case "login.jte" -> Pages.login();
+      case "login-used.jte" -> Pages.loginUsed();
+      case "opening.jte" -> Pages.opening(s(p, "title"), s(p, "id"), s(p, "text"), s(p, "script"));
+      case "error.jte" -> Pages.error(s(p, "title"), s(p, "message"), s(p, "back"), s(p, "code"));
+      case "not-archived.jte" -> Pages.notArchived(s(p, "url"), (Boolean) p.get("web"));
+      case "reader.jte" -> Pages.reader(s(p, "title"), s(p, "allVersions"), s(p, "snapshot"), s(p, "url"), s(p, "when"),
+          s(p, "byline"), s(p, "articleHtml"));
+      case "diff.jte" -> Pages.diff(s(p, "title"), s(p, "url"), s(p, "fromHref"), s(p, "fromWhen"), s(p, "toHref"), s(p, "toWhen"),
+          (Integer) p.get("added"), (Integer) p.get("removed"), s(p, "verdict"), (List<DiffRow>) p.get("rows"));
+      case "export-index.jte" -> Pages.exportIndex((Long) p.get("count"), (Content) p.get("items"), s(p, "csp"));
+      case "export-reader.jte" -> Pages.exportReader(s(p, "title"), s(p, "url"), s(p, "day"), s(p, "hashUrl"),
+          s(p, "articleHtml"), s(p, "csp"));
+      case "replay.jte" -> Pages.replay(new Pages.Replay(s(p, "title"), s(p, "day"), s(p, "ts"), s(p, "url"), s(p, "framed"),
+          s(p, "prefix"), s(p, "home"), s(p, "prevHref"), s(p, "prevWhen"), s(p, "nextHref"), s(p, "nextWhen"), s(p, "iso"),
+          s(p, "when"), s(p, "allHref"), (Integer) p.get("pages"), s(p, "readerHref"), s(p, "changesHref"), s(p, "alone"),
+          s(p, "sandbox")));
+      default -> throw new AssertionError("no typed page for " + name);
+    };
+  }
+
+  private static String s(Map<String, Object> p, String key) {
+    return (String) p.get(key);
+  }
+
+  /** The replay page's parameters, every string hostile. */
+  static Map<String, Object> replay() {
+    Map<String, Object> p = new java.util.HashMap<>();
+    for (String k : List.of("title", "day", "ts", "url", "framed", "prefix", "home", "prevHref", "prevWhen", "nextHref",
+        "nextWhen", "iso", "when", "allHref", "readerHref", "changesHref", "alone", "sandbox")) {
+      p.put(k, HOSTILE);
+    }
+    p.put("pages", 2);
+    return p;
+  }
+
+  @Test
+  void theTypedPagesWriteWhatTheEngineWritesFromTheSameParameters() {
+    TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
+    Map<String, Map<String, Object>> all = new LinkedHashMap<>(pages());
+    all.put("replay.jte", replay());
+    all.put("export-item.jte", Map.of("dir", "2024/k", "title", HOSTILE, "url", HOSTILE, "day", HOSTILE));
+    // Each string its own value, so a parameter passed in another's place shows.
+    all.replaceAll((name, params) -> {
+      Map<String, Object> distinct = new LinkedHashMap<>();
+      params.forEach((k, v) -> distinct.put(k, v instanceof String text ? k + ":" + text : v));
+      return distinct;
+    });
+    Map<String, Object> withoutCode = new LinkedHashMap<>(all.get("error.jte"));
+    withoutCode.remove("code");
+    all.forEach((name, params) -> {
+      StringOutput out = new StringOutput();
+      engine.render(name, params, out);
+      String typed = name.equals("export-item.jte") ? Pages.exportItem(s(params, "dir"), s(params, "title"), s(params, "url"), s(params, "day"))
+          : typed(name, params);
+      assertThat(typed).as(name).isEqualTo(out.toString());
+    });
+    StringOutput out = new StringOutput();
+    engine.render("error.jte", withoutCode, out);
+    assertThat(Pages.error(s(withoutCode, "title"), s(withoutCode, "message"), s(withoutCode, "back"))).isEqualTo(out.toString());
   }
 
   @Test
@@ -67,7 +135,7 @@ class PagesTest {
   @Test
   void hostileValuesComeOutAsTextNeverAsMarkup() {
     pages().forEach((name, params) -> {
-      String html = Pages.render(name, params);
+      String html = typed(name, params);
       assertThat(html).as(name).doesNotContain("<script>alert", "</style></title><img", "<img src=x");
       Document d = Jsoup.parse(html);
       assertThat(d.select("img")).as(name).isEmpty();
@@ -84,14 +152,14 @@ class PagesTest {
 
   @Test
   void hostileValuesInAttributesStayInsideTheirAttribute() {
-    Document reader = Jsoup.parse(Pages.render("reader.jte", pages().get("reader.jte")));
+    Document reader = Jsoup.parse(typed("reader.jte", pages().get("reader.jte")));
     assertThat(reader.select("header a").eachAttr("href")).containsExactly(HOSTILE.replace("&amp;", "&amp;"), HOSTILE);
     assertThat(reader.title()).isEqualTo(HOSTILE);
     assertThat(reader.select("h1").text()).isEqualTo(HOSTILE);
-    Document na = Jsoup.parse(Pages.render("not-archived.jte", pages().get("not-archived.jte")));
+    Document na = Jsoup.parse(typed("not-archived.jte", pages().get("not-archived.jte")));
     assertThat(na.getElementById("pagekeep-archive-now").attr("data-url")).isEqualTo("https://example.org/" + HOSTILE);
     assertThat(na.select("code").text()).isEqualTo("https://example.org/" + HOSTILE);
-    Document diff = Jsoup.parse(Pages.render("diff.jte", pages().get("diff.jte")));
+    Document diff = Jsoup.parse(typed("diff.jte", pages().get("diff.jte")));
     assertThat(diff.select("ins.added").text()).isEqualTo(HOSTILE);
     assertThat(diff.select("del.removed").text()).isEqualTo(HOSTILE);
     assertThat(diff.select("p.same").text()).isEqualTo(HOSTILE);
@@ -102,7 +170,7 @@ class PagesTest {
   @Test
   void everyPageUsesTheLayoutAndLinksTheOneStylesheet() {
     pages().forEach((name, params) -> {
-      String html = Pages.render(name, params);
+      String html = typed(name, params);
       assertThat(html).as(name).startsWith("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">");
       Document d = Jsoup.parse(html);
       assertThat(d.select("meta[name=viewport]").attr("content")).as(name).isEqualTo("width=device-width, initial-scale=1");
@@ -123,13 +191,7 @@ class PagesTest {
 
   @Test
   void theReplayPageEscapesHostileValuesToo() {
-    Map<String, Object> p = new java.util.HashMap<>();
-    for (String k : List.of("title", "day", "ts", "url", "framed", "prefix", "home", "prevHref", "prevWhen", "nextHref",
-        "nextWhen", "iso", "when", "allHref", "readerHref", "changesHref", "alone", "sandbox")) {
-      p.put(k, HOSTILE);
-    }
-    p.put("pages", 2);
-    String html = Pages.render("replay.jte", p);
+    String html = typed("replay.jte", replay());
     assertThat(html).doesNotContain("<script>alert", "</style></title><img", "<img src=x");
     Document d = Jsoup.parse(html);
     assertThat(d.select("img, [onerror], style")).isEmpty();
