@@ -116,7 +116,7 @@ public final class PageCapturer {
       Capture page = capture(url, r, Capture.PAGE, body, null, text, source, timestamp);
       return CompletableFuture.completedFuture(new Result(new StoredCapture(page, body, text), List.of(), r.attempts()));
     }
-    ParsedPage parsed = HtmlCapture.parse(r.body(), r.contentType(), r.finalUrl());
+    ParsedPage parsed = HtmlCapture.parse(r.body(), r.contentType(), r.finalUrl(), false);
     if (checkWalls) {
       var wall = Walls.inPage(r, parsed.title(), parsed.text());
       if (wall.isPresent()) return CompletableFuture.failedFuture(new WallException(url, wall.get(), r.attempts()));
@@ -201,7 +201,7 @@ public final class PageCapturer {
         nextCss = cssDepth + 1;
       }
     } else if (req.kind() == Requisite.Kind.FRAME && isHtml(type, r.body())) {
-      ParsedPage parsed = HtmlCapture.parse(r.body(), r.contentType(), r.finalUrl());
+      ParsedPage parsed = HtmlCapture.parse(r.body(), r.contentType(), r.finalUrl(), false);
       more = parsed.requisites();
       nextFrames = framesLeft - 1;
       title = parsed.title();
