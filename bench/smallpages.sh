@@ -136,7 +136,7 @@ store_bytes() { du -sb "$data" | cut -f1; }
 
 post "$work/warm.txt"
 wait_for "$warm" >/dev/null
-sleep 3 # let the search index's periodic commit land before the baseline
+sleep 4 # let the search index commit (once adds pause for 2 s) before the baseline
 before=$(store_bytes)
 ticks() { awk '{print $14 + $15}' "/proc/$serve_pid/stat"; }
 cpu0=$(ticks)
@@ -150,7 +150,7 @@ pk_s=$(echo "$t1 - $t0" | bc -l)
 cpu1=$(ticks)
 pk_requests=$(( $(requests) - req0 ))
 [ -n "${JFR:-}" ] && jcmd "$serve_pid" JFR.dump name=smallpages filename="$JFR" >/dev/null
-sleep 3 # the search index commits every 2 s: count its files too
+sleep 4 # the search index commits once adds pause for 2 s: count its files too
 after=$(store_bytes)
 pk_bytes=$((after - before))
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"

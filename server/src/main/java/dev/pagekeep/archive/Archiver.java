@@ -121,7 +121,7 @@ public final class Archiver implements AutoCloseable {
           Capture page = store.finish(save, attempts, result.page(), result.requisites());
           // The save as finish recorded it, built here: a read would wait for the writer's next commit.
           Save done = save.done(page.timestamp(), attempts, System.currentTimeMillis());
-          listener.onDone(done, page, text(result.page()));
+          listener.onDone(done, page, result.text() != null ? result.text() : text(result.page()));
           return Dispatcher.Outcome.RECORDED;
         } else {
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

@@ -51,8 +51,16 @@ public final class PageCapturer {
     this.recent = recent;
   }
 
-  /** The page and its requisites, ready for {@code ArchiveStore.finish}. */
-  public record Result(StoredCapture page, List<StoredCapture> requisites, int attempts) {}
+  /**
+   * The page and its requisites, ready for {@code ArchiveStore.finish}, and the page's text as
+   * parsed (null when it has none or it is only in the page's text blob), so that indexing need
+   * not decompress and decode the blob again.
+   */
+  public record Result(StoredCapture page, List<StoredCapture> requisites, int attempts, String text) {
+    public Result(StoredCapture page, List<StoredCapture> requisites, int attempts) {
+      this(page, requisites, attempts, null);
+    }
+  }
 
   /**
    * Fetches the URL and captures it. Fails with {@link FetchException} when the page cannot be had,
@@ -102,7 +110,7 @@ public final class PageCapturer {
     Capture c = res.page().capture();
     Capture titled = new Capture(c.urlKey(), c.url(), c.timestamp(), c.kind(), c.status(), c.contentType(),
         c.finalUrl(), c.headers(), c.digest(), c.size(), title, c.textDigest(), c.resources(), c.source(), c.tags());
-    return new Result(new StoredCapture(titled, res.page().body(), res.page().text()), res.requisites(), res.attempts());
+    return new Result(new StoredCapture(titled, res.page().body(), res.page().text()), res.requisites(), res.attempts(), res.text());
   }
 
   private CompletableFuture<Result> fromResponse(String url, FetchResult r, String source, String timestamp,
@@ -116,7 +124,7 @@ public final class PageCapturer {
       Capture page = capture(url, r, Capture.PAGE, body, null, text, source, timestamp);
       return CompletableFuture.completedFuture(new Result(new StoredCapture(page, body, text), List.of(), r.attempts()));
     }
-    ParsedPage parsed = HtmlCapture.parse(r.body(), r.contentType(), r.finalUrl());
+    ParsedPage parsed = HtmlCapture.parse(r.body(), r.contentType(), r.finalUrl(), false);
     if (checkWalls) {
       var wall = Walls.inPage(r, parsed.title(), parsed.text());
       if (wall.isPresent()) return CompletableFuture.failedFuture(new WallException(url, wall.get(), r.attempts()));
@@ -125,7 +133,7 @@ public final class PageCapturer {
     Capture page = capture(url, r, Capture.PAGE, body, parsed.title(), text, source, timestamp);
     // Requisites resolve against the final URL; they are stored under the page's timestamp.
     return fetchAll(crawl, parsed.requisites(), 0, frameDepth).thenApply(v ->
-        new Result(new StoredCapture(page, body, text), List.copyOf(crawl.captured), r.attempts()));
+        new Result(new StoredCapture(page, body, text), List.copyOf(crawl.captured), r.attempts(), parsed.text()));
   }
 
   /** What one page's crawl has seen and captured so far (shared by its requisite fetches). */
@@ -201,7 +209,7 @@ public final class PageCapturer {
         nextCss = cssDepth + 1;
       }
     } else if (req.kind() == Requisite.Kind.FRAME && isHtml(type, r.body())) {
-      ParsedPage parsed = HtmlCapture.parse(r.body(), r.contentType(), r.finalUrl());
+      ParsedPage parsed = HtmlCapture.parse(r.body(), r.contentType(), r.finalUrl(), false);
       more = parsed.requisites();
       nextFrames = framesLeft - 1;
       title = parsed.title();

@@ -24,7 +24,8 @@ public final class Walls {
   /** How much of the body is searched for markers. */
   static final int HEAD_BYTES = 256 * 1024;
 
-  private static final Pattern PAYWALL = Pattern.compile("\"isaccessibleforfree\"\\s*:\\s*\"?false");
+  /** What follows {@code "isAccessibleForFree"} (any case) on a page that declares a paywall. */
+  private static final Pattern PAYWALL_TAIL = Pattern.compile("\\s*:\\s*\"?false", Pattern.CASE_INSENSITIVE);
   private static final Pattern PASSWORD_INPUT = Pattern.compile("<input[^>]*type\\s*=\\s*[\"']?password");
   private static final Pattern ROBOT_TITLE = Pattern.compile(
       "captcha|are you a robot|are you human|verify you are (a )?human|human verification|bot verification|security check");
@@ -62,7 +63,7 @@ public final class Walls {
    * page itself. {@code title} and {@code text} are what capture parsed from it.
    */
   public static Optional<String> inPage(FetchResult r, String title, String text) {
-    String wall = wall(r, lower(title), text == null ? 0 : text.strip().length());
+    String wall = wall(r, lower(title), text == null ? 0 : strippedLength(text));
     return wall == null ? Optional.empty()
         : Optional.of("HTTP " + r.status() + " showed " + wall + " instead of the page; the browser will capture it");
   }
@@ -75,9 +76,10 @@ public final class Walls {
     }
     String host = host(r.finalUrl());
     if (host.startsWith("consent.")) return "a consent wall (" + host + ")";
-    String body = lower(new String(r.body(), 0, Math.min(r.body().length, HEAD_BYTES), StandardCharsets.ISO_8859_1));
-    if (PAYWALL.matcher(body).find()) return "a paywall (the page says it is not free to read)";
-    if (textLength >= SHORT_TEXT) return null;
+    String head = new String(r.body(), 0, Math.min(r.body().length, HEAD_BYTES), StandardCharsets.ISO_8859_1);
+    if (declaresPaywall(head)) return "a paywall (the page says it is not free to read)";
+    if (textLength >= SHORT_TEXT) return null; // most pages end here, without lower-casing their source
+    String body = lower(head);
     if (title.startsWith("just a moment")) return "a Cloudflare challenge";
     if (title.startsWith("attention required") && title.contains("cloudflare")) return "a Cloudflare block page";
     for (Marker m : MARKERS) if (body.contains(m.text())) return m.wall();
@@ -88,6 +90,31 @@ public final class Walls {
       return "a login form";
     }
     return null;
+  }
+
+  /**
+   * Whether the source has {@code "isAccessibleForFree": false} (any case, any spacing, the false
+   * quoted or not): found by its quote and compared in place, as lower-casing the page's source
+   * first cost more than the rest of the wall checks together.
+   */
+  static boolean declaresPaywall(String source) {
+    String name = "isaccessibleforfree\"";
+    for (int q = source.indexOf('"'); q >= 0; q = source.indexOf('"', q + 1)) {
+      if (source.regionMatches(true, q + 1, name, 0, name.length())
+          && PAYWALL_TAIL.matcher(source).region(q + 1 + name.length(), source.length()).lookingAt()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code text.strip().length()}, without the copy. */
+  private static int strippedLength(String text) {
+    int start = 0;
+    int end = text.length();
+    while (start < end && Character.isWhitespace(text.charAt(start))) start++;
+    while (end > start && Character.isWhitespace(text.charAt(end - 1))) end--;
+    return end - start;
   }
 
   private static String host(String url) {

@@ -43,6 +43,14 @@ public interface SearchIndex extends AutoCloseable {
   /** Adds or replaces the entry for this snapshot. */
   void add(Entry entry);
 
+  /**
+   * As {@link #add}, but may return before the entry is indexed: every search or change made
+   * after this call still sees it. By default, {@link #add}.
+   */
+  default void addLater(Entry entry) {
+    add(entry);
+  }
+
   /** Removes one snapshot, or every snapshot of the URL when {@code timestampOrNull} is null. */
   void delete(String urlKey, String timestampOrNull);
 

@@ -37,7 +37,7 @@ public final class SearchIndexer {
   /** A finished save's snapshot, with its text, becomes searchable (nothing is read back from the store). */
   public void onDone(Capture page, String text) {
     try {
-      index.add(new SearchIndex.Entry(page.urlKey(), page.timestamp(), page.url(), page.title(), text, page.tagList()));
+      index.addLater(new SearchIndex.Entry(page.urlKey(), page.timestamp(), page.url(), page.title(), text, page.tagList()));
     } catch (RuntimeException e) {
       log.error("could not index {} ({}): {}", page.url(), page.timestamp(), e.getMessage());
     }

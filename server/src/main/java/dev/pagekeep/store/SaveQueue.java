@@ -201,8 +201,11 @@ final class SaveQueue {
     return s.state().wire() + "/" + pad(s.id());
   }
 
-  private static String pad(long id) {
-    return String.format("%019d", id);
+  /** {@code id} in 19 digits, zero-padded (as {@code String.format("%019d")}, which cost a tenth of the store writer's CPU). */
+  static String pad(long id) {
+    if (id < 0) return String.format("%019d", id);
+    String digits = Long.toString(id);
+    return "0".repeat(19 - digits.length()) + digits;
   }
 
   // ---- reads (inside the store's reads or writes) ----

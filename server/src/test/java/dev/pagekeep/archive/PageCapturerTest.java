@@ -7,6 +7,7 @@ import dev.pagekeep.config.FetchLimits;
 import dev.pagekeep.fetch.OkHttpFetcher;
 import dev.pagekeep.model.Capture;
 import dev.pagekeep.store.ArchiveStore.StoredCapture;
+import dev.pagekeep.store.Blob;
 import dev.pagekeep.store.MapDbArchiveStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -102,6 +103,9 @@ class PageCapturerTest {
     PageCapturer capturer = new PageCapturer(fetcher, cpu, 50, 0);
     PageCapturer.Result a = capturer.capture(base + "/a", "api", "20260101000000").get(10, TimeUnit.SECONDS);
     PageCapturer.Result b = capturer.capture(base + "/b", "api", "20260101000001").get(10, TimeUnit.SECONDS);
+    // The page's text comes with the result, as its text blob has it (indexing takes it from here).
+    assertThat(a.text()).isEqualTo("text of /a")
+        .isEqualTo(new String(Blob.decode(a.page().text().stored()), java.nio.charset.StandardCharsets.UTF_8));
 
     // Last-Modified a year ago: fresh for weeks by HTTP's heuristic, so fetched once (imports too).
     assertThat(hits("/site.css")).isEqualTo(1);

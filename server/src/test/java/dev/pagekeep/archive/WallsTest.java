@@ -80,6 +80,16 @@ class WallsTest {
   }
 
   @Test
+  void thePaywallDeclarationIsFoundInAnyCaseAndSpacingAndNowhereElse() {
+    assertThat(Walls.declaresPaywall("{\"ISACCESSIBLEFORFREE\"\n :\t\tfalse}")).isTrue();
+    assertThat(Walls.declaresPaywall("<a title=\"x\">{\"isAccessibleForFree\":\"FALSE\"}")).isTrue();
+    assertThat(Walls.declaresPaywall("{\"isAccessibleForFree\": true, \"x\": false}")).isFalse();
+    assertThat(Walls.declaresPaywall("{\"notisAccessibleForFree\": false}")).isFalse();
+    assertThat(Walls.declaresPaywall("isAccessibleForFree: false")).as("not the JSON name").isFalse();
+    assertThat(Walls.declaresPaywall("{\"isAccessibleForFree\"")).as("cut off").isFalse();
+  }
+
+  @Test
   void aConsentRedirectIsAWall() {
     assertThat(wallAt("https://consent.example.com/ml?continue=x", "<title>Before you continue</title><p>We use cookies</p>"))
         .get().asString().contains("consent wall");

@@ -197,4 +197,25 @@ class LuceneSearchIndexTest {
     index.forEachId(ids::add);
     assertThat(ids).hasSize((int) index.size()).contains(key + "/20240302120000").doesNotContain(gone);
   }
+
+  @Test
+  void addsQueuedForLaterAreSeenByEverySearchLookupAndDeleteMadeAfterThem() {
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 3 * LuceneSearchIndex.MAX_QUEUED_ADDS; i++) { // more than may wait at once
+      String url = "https://later.example/p" + i;
+      texts.put(UrlKeys.urlKey(url) + "/20240401000000", "zyxwlater page number " + i);
+      index.addLater(new SearchIndex.Entry(UrlKeys.urlKey(url), "20240401000000", url, "Later " + i,
+          "zyxwlater page number " + i, List.of()));
+      ids.add(UrlKeys.urlKey(url) + "/20240401000000");
+    }
+    assertThat(index.search("zyxwlater", 0, 10).matchingSnapshots()).isEqualTo(3L * LuceneSearchIndex.MAX_QUEUED_ADDS);
+    assertThat(index.missing(ids)).isEmpty();
+
+    String last = "https://later.example/last";
+    index.addLater(new SearchIndex.Entry(UrlKeys.urlKey(last), "20240402000000", last, "Last", "qqvvlast", List.of()));
+    index.delete(UrlKeys.urlKey(last), null); // must not be undone by the queued add
+    assertThat(index.search("qqvvlast", 0, 10).hits()).isEmpty();
+    index.addLater(new SearchIndex.Entry(UrlKeys.urlKey(last), "20240402000000", last, "Last", "qqvvlast", List.of()));
+    assertThat(keys(index.search("qqvvlast", 0, 10))).containsExactly(UrlKeys.urlKey(last));
+  }
 }

@@ -138,4 +138,25 @@ class JournaledVolumeTest {
     assertThat(again.getLong((5L << 20) + 10)).isEqualTo(5L);
     again.close();
   }
+
+  @Test
+  void mapDbsOwnWalFilesAreNotJournaledNorForcedButWorkAsBefore() {
+    Path file = dir.resolve("archive.db");
+    var factory = JournaledVolume.factory(file);
+    Volume store = factory.makeVolume(file.toString(), false, 0L, 20, 0L, false);
+    Volume wal = factory.makeVolume(file + ".wal.0", false, 0L, 20, 0L, false);
+    assertThat(store).isInstanceOf(JournaledVolume.class);
+    assertThat(wal).isInstanceOf(UnsyncedWalVolume.class);
+    wal.ensureAvailable(1 << 20);
+    wal.putData(10, ascii("record"), 0, 6);
+    wal.putLong(100, 42L);
+    wal.sync(); // a no-op: nothing reads a WAL file after a restart
+    assertThat(read(wal, 10, 6)).isEqualTo("record");
+    assertThat(wal.getLong(100)).isEqualTo(42L);
+    assertThat(Files.exists(Path.of(file + ".wal.0"))).isTrue();
+    wal.close();
+    wal.deleteFile(); // as StoreWAL drops its WAL after each commit
+    assertThat(Files.exists(Path.of(file + ".wal.0"))).isFalse();
+    store.close();
+  }
 }

@@ -96,4 +96,11 @@ class StorePartsTest {
     assertThat(blobs.count()).as("the done save names no blob; the queued one's DOM went with it").isZero();
     assertThat(blobs.storedBytes()).isZero();
   }
+
+  @Test
+  void stateKeysPadIdsTo19DigitsAsBefore() {
+    for (long id : new long[] {0, 5, 1234567890123L, Long.MAX_VALUE, -5}) {
+      assertThat(SaveQueue.pad(id)).isEqualTo(String.format("%019d", id));
+    }
+  }
 }
