@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * in order.
  */
 public final class BodyBudget {
-  /** A budget of this share of the heap: an eighth, 32 MB at the launcher's {@code -Xmx256m}. */
+  /** A budget of this share of the heap: an eighth, 28 MB at the launcher's {@code -Xmx224m}. */
   static final int HEAP_SHARE = 8;
   /** The expected size before any body was recorded (PagesInFlight's figure). */
   static final long INITIAL_ESTIMATE = PagesInFlight.BYTES_PER_PAGE;
