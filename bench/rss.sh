@@ -99,13 +99,13 @@ nmt_peak() {
     local r t
     r="$(awk '/^RssAnon/ {printf "%d", $2/1024}' "/proc/$svc/status" 2>/dev/null)" || return 0
     t="$(awk '/^Threads/ {print $2}' "/proc/$svc/status" 2>/dev/null)" || return 0
-    jcmd "$svc" VM.native_memory summary scale=MB > "$work/nmt-sample" 2>/dev/null || continue
+    timeout 20 jcmd "$svc" VM.native_memory summary scale=MB > "$work/nmt-sample" 2>/dev/null || continue
+    grep -q "^Total:" "$work/nmt-sample" || continue
     if [ "$r" -gt "$best" ]; then
       best=$r
       { echo "NMT at the peak of archive (RssAnon $r MB, $t threads; committed, MB):"
         awk '/^Total:/ || /^-  *[A-Za-z]/ {gsub(/\(reserved=[0-9]+MB, /,""); gsub(/\)$/,""); print "  " $0}' "$work/nmt-sample" \
           | sed 's/-  */- /'
-        grep -E '^ *\((malloc|mmap|arena)=|^ *\(classes #|^ *\(thread #' "$work/nmt-sample" | sed 's/^ */    /'
       } > "$work/nmt-peak.txt"
     fi
   done
