@@ -20,6 +20,10 @@
 # PAGEKEEP_JAVA_OPTS), to compare flag sets.
 # NMT=1 also runs the service with -XX:NativeMemoryTracking=summary (through JDK_JAVA_OPTIONS, so
 # the launcher's own options still apply) and prints `jcmd VM.native_memory summary` per phase.
+# With NMT=1 the archive phase also takes an NMT summary every NMT_EVERY seconds (default 10) and
+# prints the one taken at the highest RssAnon, with the thread count then ("NMT at the peak").
+# EXPORT=0 skips the export and idle-after phases (a 5,000-page site export of these pages takes
+# many minutes on 2 shared cores).
 # Everything is on 127.0.0.1, on a temp data dir and port 0, and stopped on exit.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -80,6 +84,25 @@ nmt() {
     | sed 's/-  */- /' >> "$work/nmt.txt"
 }
 end_phase() { date +%s > "$work/end-$1"; heap > "$work/heap-$1"; nmt "$1"; }
+# During the archive phase: an NMT summary every NMT_EVERY s; the one at the highest RssAnon is kept.
+nmt_peak() {
+  local best=0
+  while :; do
+    sleep "${NMT_EVERY:-10}"
+    local r t
+    r="$(awk '/^RssAnon/ {printf "%d", $2/1024}' "/proc/$svc/status" 2>/dev/null)" || return 0
+    t="$(awk '/^Threads/ {print $2}' "/proc/$svc/status" 2>/dev/null)" || return 0
+    timeout 20 jcmd "$svc" VM.native_memory summary scale=MB > "$work/nmt-sample" 2>/dev/null || continue
+    grep -q "^Total:" "$work/nmt-sample" || continue
+    if [ "$r" -gt "$best" ]; then
+      best=$r
+      { echo "NMT at the peak of archive (RssAnon $r MB, $t threads; committed, MB):"
+        awk '/^Total:/ || /^-  *[A-Za-z]/ {gsub(/\(reserved=[0-9]+MB, /,""); gsub(/\)$/,""); print "  " $0}' "$work/nmt-sample" \
+          | sed 's/-  */- /'
+      } > "$work/nmt-peak.txt"
+    fi
+  done
+}
 sampler & sampler_pid=$!
 
 echo "pagekeep serve (pid $svc) as run by ./pagekeep: $(tr '\0' ' ' < "/proc/$svc/cmdline" | sed 's/ -jar .*pagekeep.jar/ -jar pagekeep.jar/')"
@@ -88,7 +111,11 @@ echo "delay server 127.0.0.1:$dport, 450 KB pages after 0..${MAXDELAY} ms; $PAGE
 phase idle-start; sleep "$IDLE"; end_phase idle-start
 
 phase archive
+nmt_peak_pid=""
+[ -n "$nmt_opts" ] && { nmt_peak & nmt_peak_pid=$!; }
 seq 1 "$PAGES" | sed "s#^#http://127.0.0.1:$dport/#" > "$work/urls.txt"
+cpu() { awk '{print $14+$15}' "/proc/$svc/stat"; }
+c0=$(cpu)
 t0=$(date +%s.%N)
 PAGEKEEP_HOME="$data" env -u PAGEKEEP_JAVA_OPTS "$here/pagekeep" import --no-wait "$work/urls.txt" >/dev/null 2>"$work/import.err"
 while :; do
@@ -99,11 +126,17 @@ while :; do
   sleep 1
 done
 t1=$(date +%s.%N)
+[ -n "$nmt_peak_pid" ] && { kill "$nmt_peak_pid" 2>/dev/null || true; wait "$nmt_peak_pid" 2>/dev/null || true; }
 end_phase archive
-echo "archived: $(echo "$s" | jq -r '"\(.saves.done) done, \(.saves.failed) failed"') in $(awk "BEGIN{printf \"%.1f s, %.1f pages/s\", $t1-$t0, $PAGES/($t1-$t0)}")"
+nmt_peak_pid=""
+[ -n "$nmt_opts" ] && { nmt_peak & nmt_peak_pid=$!; }
+c1=$(cpu); hz=$(getconf CLK_TCK)
+echo "archived: $(echo "$s" | jq -r '"\(.saves.done) done, \(.saves.failed) failed"') in $(awk "BEGIN{printf \"%.1f s, %.1f pages/s, service CPU %.1f ms a page\", $t1-$t0, $PAGES/($t1-$t0), ($c1-$c0)*1000/$hz/$PAGES}")"
 
 phase idle; sleep "$IDLE"; end_phase idle
 
+phases="idle-start archive idle export idle-after"
+if [ "${EXPORT:-1}" != 0 ]; then
 phase export
 t0=$(date +%s.%N)
 PAGEKEEP_HOME="$data" env -u PAGEKEEP_JAVA_OPTS "$here/pagekeep" export --format site --out "$work/site" 2>/dev/null | tail -1
@@ -113,6 +146,7 @@ echo "site export: $(awk "BEGIN{printf \"%.1f s, %.1f pages/s\", $t1-$t0, $PAGES
 rm -rf "$work/site"
 
 phase idle-after; sleep "$IDLE"; end_phase idle-after
+else phases="idle-start archive idle"; fi
 hwm="$(awk '/^VmHWM/ {printf "%d", $2/1024}' "/proc/$svc/status")"
 kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=""
 
@@ -120,7 +154,7 @@ echo
 echo "| phase | seconds | peak RssAnon (MB) | final RssAnon (MB) | heap committed/used at end (MB) | load average (1 min, min-max) | target | |"
 echo "|---|---|---|---|---|---|---|---|"
 fail=0
-for p in idle-start archive idle export idle-after; do
+for p in $phases; do
   case "$p" in archive|export) target=400 ;; *) target=150 ;; esac
   secs=$(( $(cat "$work/end-$p") - $(cat "$work/start-$p") ))
   read -r peak final lmin lmax < <(awk -v p="$p" '$2==p {if ($3>pk) pk=$3; f=$3; if (lmin=="" || $4<lmin) lmin=$4; if ($4>lmax) lmax=$4} END {print pk+0, f+0, lmin, lmax}' "$work/samples")
@@ -131,5 +165,6 @@ for p in idle-start archive idle export idle-after; do
 done
 echo
 echo "VmHWM (includes the store's mapped file pages) $hwm MB"
+[ -s "$work/nmt-peak.txt" ] && { echo; cat "$work/nmt-peak.txt"; }
 [ -s "$work/nmt.txt" ] && { echo; cat "$work/nmt.txt"; }
 exit "$fail"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pagekeep.api.HttpApi;
 import dev.pagekeep.api.Sessions;
 import dev.pagekeep.archive.Archiver;
+import dev.pagekeep.archive.BodyBudget;
 import dev.pagekeep.archive.PageCapturer;
 import dev.pagekeep.archive.PagesInFlight;
 import dev.pagekeep.config.Config;
@@ -82,7 +83,8 @@ public final class Service implements AutoCloseable {
     });
     PageCapturer capturer = new PageCapturer(fetcher, cpu, config.maxRequisites(), config.frameDepth());
     this.pagesInFlight = PagesInFlight.cap(config.maxPagesInFlight(), Runtime.getRuntime().maxMemory());
-    this.archiver = new Archiver(store, capturer, pagesInFlight, config.maxPagesPerHost());
+    this.archiver = new Archiver(store, capturer, pagesInFlight, config.maxPagesPerHost(),
+        BodyBudget.forHeap(Runtime.getRuntime().maxMemory()));
     this.search = new SearchIndexer(store, LuceneSearchIndex.openOrReset(config.dataDir().searchDir(),
         SearchIndexer.texts(store), config.indexedChars()));
     Importer importer = new Importer(store, archiver::wake, Clock.systemUTC())

@@ -36,6 +36,7 @@ public final class Archiver implements AutoCloseable {
   private final ArchiveStore store;
   private final PageCapturer capturer;
   private final Dispatcher dispatcher;
+  private final BodyBudget bodies;
   private volatile SaveListener listener = (save) -> {};
 
   /** Told when a save is finished (search indexing, import progress, link rot). */
@@ -58,6 +59,12 @@ public final class Archiver implements AutoCloseable {
   }
 
   public Archiver(ArchiveStore store, PageCapturer capturer, int maxPagesInFlight, int maxPagesPerHost) {
+    this(store, capturer, maxPagesInFlight, maxPagesPerHost, BodyBudget.unlimited());
+  }
+
+  /** As above, with the bytes of pages held from fetch to record bounded by {@code bodies} ({@link BodyBudget}). */
+  public Archiver(ArchiveStore store, PageCapturer capturer, int maxPagesInFlight, int maxPagesPerHost, BodyBudget bodies) {
+    this.bodies = bodies;
     this.store = store;
     this.capturer = capturer;
     this.dispatcher = Dispatcher.create(store, this::run, maxPagesInFlight, maxPagesPerHost);
@@ -102,7 +109,17 @@ public final class Archiver implements AutoCloseable {
     return process(save);
   }
 
+  /**
+   * A save's capture, started once its page's expected size fits the body budget (before anything is
+   * fetched) and holding it until the result is recorded.
+   */
   private CompletableFuture<Dispatcher.Outcome> process(Save save) {
+    long charge = bodies.estimate();
+    return bodies.reserve(charge).thenCompose(v -> capture(save))
+        .whenComplete((outcome, error) -> bodies.release(charge));
+  }
+
+  private CompletableFuture<Dispatcher.Outcome> capture(Save save) {
     String ts = Timestamps.format(Instant.now());
     CompletableFuture<PageCapturer.Result> work;
     PageCapturer.BrowserResources given = browserResources(save);
@@ -119,6 +136,7 @@ public final class Archiver implements AutoCloseable {
         if (error == null) {
           int attempts = Math.max(1, result.attempts());
           Capture page = store.finish(save, attempts, result.page(), result.requisites());
+          bodies.record(result.page().capture().size());
           // The save as finish recorded it, built here: a read would wait for the writer's next commit.
           Save done = save.done(page.timestamp(), attempts, System.currentTimeMillis());
           listener.onDone(done, page, result.text() != null ? result.text() : text(result.page()));

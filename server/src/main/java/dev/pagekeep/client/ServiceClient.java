@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the CLI and the native host reach the service: loopback HTTP with the token. Finds the
@@ -28,16 +29,22 @@ public final class ServiceClient {
   /**
    * JVM flags of the service this class starts, chosen for a daemon a user forgets is running (the
    * same as the {@code pagekeep} launcher's for {@code serve}): a heap cap (the JVM would otherwise
-   * take a quarter of the machine and keep it); G1 with a full collection after 30 s without one
-   * ({@code -G1PeriodicGCInvokesConcurrent}: a concurrent cycle leaves old garbage committed); a heap
-   * that keeps 10-30% free after a full collection (the default keeps up to 70%); glibc's free
-   * native memory trimmed every 60 s. The service's {@code IdleCollector} also runs a full
-   * collection 30 s after the work stops. {@code $PAGEKEEP_JAVA_OPTS}, when set, replaces them.
+   * take a quarter of the machine and keep it; 224 MB, as the archiver's byte budget keeps page
+   * bodies to an eighth of it); G1; a heap that keeps 10-30% free after a full collection (the
+   * default keeps up to 70%); glibc's free native memory trimmed every 60 s. The service's
+   * {@code IdleCollector} runs a full collection 30 s after the work stops (G1's own periodic
+   * collection was redundant beside it). {@code $PAGEKEEP_JAVA_OPTS}, when set, replaces them.
    * bench/README.md has the measured RssAnon ({@code bench/rss.sh}) and why not the serial collector.
    */
   public static final List<String> SERVICE_JVM_FLAGS = List.of(
-      "-Xmx256m", "-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=30000", "-XX:-G1PeriodicGCInvokesConcurrent",
+      "-Xmx224m", "-XX:+UseG1GC",
       "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TrimNativeHeapInterval=60000", "-Xss512k", "-XX:-UsePerfData", "-Xshare:auto");
+  /**
+   * Environment of the service this class starts, unless already set (as the launcher's): at most 2
+   * glibc malloc arenas (glibc makes up to 8 a core, one per thread that mallocs, and keeps what
+   * they freed).
+   */
+  public static final Map<String, String> SERVICE_ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
   private final URI base;
   private final String token;
@@ -148,11 +155,12 @@ public final class ServiceClient {
     command.add(dir.root().toString());
     Process process;
     try {
-      process = new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logFile().toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .start();
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      SERVICE_ENV.forEach(builder.environment()::putIfAbsent);
+      process = builder.start();
     } catch (IOException e) {
       throw new ServiceUnavailableException("could not start pagekeep serve: " + e.getMessage());
     }

@@ -88,10 +88,14 @@ class DispatcherIT {
   private record Rig(MapDbArchiveStore store, Archiver archiver, Map<Long, Save> finished) {}
 
   private Rig rig(int maxPages, int maxPagesPerHost, Map<Long, CountDownLatch> waiting) {
+    return rig(maxPages, maxPagesPerHost, waiting, BodyBudget.unlimited());
+  }
+
+  private Rig rig(int maxPages, int maxPagesPerHost, Map<Long, CountDownLatch> waiting, BodyBudget bodies) {
     MapDbArchiveStore store = MapDbArchiveStore.open(dir.resolve("archive.db"));
     OkHttpFetcher fetcher = new OkHttpFetcher(FetchLimits.defaults());
     ExecutorService cpu = Executors.newFixedThreadPool(2);
-    Archiver archiver = new Archiver(store, new PageCapturer(fetcher, cpu, 10, 0), maxPages, maxPagesPerHost);
+    Archiver archiver = new Archiver(store, new PageCapturer(fetcher, cpu, 10, 0), maxPages, maxPagesPerHost, bodies);
     Map<Long, Save> finished = new ConcurrentHashMap<>();
     archiver.setListener(s -> {
       finished.put(s.id(), s);
@@ -111,6 +115,31 @@ class DispatcherIT {
     List<Save> out = new ArrayList<>();
     for (Enqueued e : store.enqueue(batch)) out.add(e.save());
     return out;
+  }
+
+  @Test
+  void aBodyBudgetOfOnePageFetchesOnePageAtATimeAndTheOthersWaitBeforeFetching() throws Exception {
+    String slow = origin("127.0.0.1", true);
+    BodyBudget bodies = new BodyBudget(1); // every page is expected larger: one at a time
+    Rig rig = rig(8, 8, new ConcurrentHashMap<>(), bodies);
+    List<Save> saves = queue(rig.store, "import", List.of(slow + "/a", slow + "/b", slow + "/c"));
+    CountDownLatch idle = new CountDownLatch(1);
+    rig.archiver.dispatcher().setIdleCallback(idle::countDown);
+    rig.archiver.start();
+
+    dev.pagekeep.testing.Await.until("two captures wait for the budget", java.time.Duration.ofSeconds(60),
+        () -> bodies.waiting() == 2);
+    assertEquals(3, rig.archiver.dispatcher().runningCount(), "all three hold page slots");
+    dev.pagekeep.testing.Await.until("the admitted one reaches the origin", java.time.Duration.ofSeconds(60),
+        () -> arrivals.size() == 1);
+    assertEquals(2, bodies.waiting(), "the others have not fetched anything");
+
+    gate.countDown();
+    assertTrue(idle.await(120, TimeUnit.SECONDS), "the idle callback says the queue is drained");
+    for (Save s : saves) assertEquals(SaveState.DONE, rig.store.save(s.id()).orElseThrow().state(), s.url());
+    assertEquals(1, slowPeak.get(), "never two pages at the origin at once");
+    assertEquals(0, bodies.held(), "every reservation given back");
+    assertTrue(bodies.estimate() < BodyBudget.INITIAL_ESTIMATE, "the estimate learned the small pages: " + bodies.estimate());
   }
 
   @Test
