@@ -10,6 +10,7 @@ import dev.pagekeep.model.Timestamps;
 import dev.pagekeep.store.ArchiveStore;
 import dev.pagekeep.store.ArchiveStore.StoredCapture;
 import dev.pagekeep.store.Blob;
+import dev.pagekeep.store.SaveOrder;
 import dev.pagekeep.store.StoreFullException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -115,7 +116,7 @@ public final class Archiver implements AutoCloseable {
    */
   private CompletableFuture<Dispatcher.Outcome> process(Save save) {
     long charge = bodies.estimate();
-    return bodies.reserve(charge).thenCompose(v -> capture(save))
+    return bodies.reserve(charge, SaveOrder.isInteractive(save.source())).thenCompose(v -> capture(save))
         .whenComplete((outcome, error) -> bodies.release(charge));
   }
 

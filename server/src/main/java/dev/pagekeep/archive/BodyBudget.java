@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * never waits on one that does not: no deadlock through requisites). The expected size is a running
  * mean of the bodies recorded ({@link #record}), so the budget admits many small pages and few large
  * ones. One capture is always admitted when nothing is held, whatever its size. Waiters are served
- * in order.
+ * in order, a person's saves (toolbar, context menu, CLI, API) before bulk ones: a click behind an
+ * import waits for bytes only behind other clicks.
  */
 public final class BodyBudget {
   /** A budget of this share of the heap: an eighth, 28 MB at the launcher's {@code -Xmx224m}. */
@@ -30,7 +31,8 @@ public final class BodyBudget {
   private final long maxBytes;
   private long held;
   private long estimate = INITIAL_ESTIMATE;
-  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> interactive = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> bulk = new ArrayDeque<>();
 
   private record Waiter(long bytes, CompletableFuture<Void> admitted) {}
 
@@ -55,7 +57,7 @@ public final class BodyBudget {
   public synchronized long held() { return held; }
 
   /** Captures waiting for room. */
-  public synchronized int waiting() { return waiters.size(); }
+  public synchronized int waiting() { return interactive.size() + bulk.size(); }
 
   /** What a page is expected to hold: the running mean of recorded bodies (1/8 weight to the newest). */
   public synchronized long estimate() { return estimate; }
@@ -71,14 +73,20 @@ public final class BodyBudget {
    * before, or nothing is held). Give them back with {@link #release} when the page is recorded.
    */
   public CompletableFuture<Void> reserve(long bytes) {
+    return reserve(bytes, false);
+  }
+
+  /** As {@link #reserve(long)}; a {@code byPerson} save waits only behind other such saves. */
+  public CompletableFuture<Void> reserve(long bytes, boolean byPerson) {
     if (bytes < 0) throw new IllegalArgumentException("bytes must be >= 0: " + bytes);
     synchronized (this) {
-      if (waiters.isEmpty() && fits(bytes)) {
+      boolean nobodyBefore = interactive.isEmpty() && (byPerson || bulk.isEmpty());
+      if (nobodyBefore && fits(bytes)) {
         held += bytes;
         return CompletableFuture.completedFuture(null);
       }
       Waiter w = new Waiter(bytes, new CompletableFuture<>());
-      waiters.add(w);
+      (byPerson ? interactive : bulk).add(w);
       return w.admitted();
     }
   }
@@ -89,13 +97,19 @@ public final class BodyBudget {
     synchronized (this) {
       if (bytes < 0 || bytes > held) throw new IllegalStateException("release of " + bytes + " bytes, " + held + " held");
       held -= bytes;
-      while (!waiters.isEmpty() && fits(waiters.peek().bytes())) {
-        Waiter w = waiters.poll();
-        held += w.bytes();
-        admitted.add(w.admitted());
-      }
+      admit(interactive, admitted);
+      if (interactive.isEmpty()) admit(bulk, admitted); // no bulk page overtakes a person's save
     }
     admitted.forEach(f -> f.complete(null)); // outside the lock: completing runs the captures' next steps
+  }
+
+  /** Admits the head of {@code line} while it fits: nobody behind a head that does not fit overtakes it. */
+  private void admit(ArrayDeque<Waiter> line, List<CompletableFuture<Void>> admitted) {
+    while (!line.isEmpty() && fits(line.peek().bytes())) {
+      Waiter w = line.poll();
+      held += w.bytes();
+      admitted.add(w.admitted());
+    }
   }
 
   private boolean fits(long bytes) {

@@ -25,6 +25,36 @@ class BodyBudgetTest {
   }
 
   @Test
+  void aPersonsSaveWaitsOnlyBehindOtherPersonsSaves() {
+    BodyBudget b = new BodyBudget(1000);
+    assertThat(b.reserve(1000)).isDone();
+    CompletableFuture<Void> bulk1 = b.reserve(500);
+    CompletableFuture<Void> bulk2 = b.reserve(500);
+    CompletableFuture<Void> click = b.reserve(600, true); // queued after two bulk pages
+    CompletableFuture<Void> click2 = b.reserve(300, true);
+    assertThat(b.waiting()).isEqualTo(4);
+    b.release(1000);
+    assertThat(click).as("the click goes first").isDone();
+    assertThat(click2).isDone();
+    assertThat(bulk1).as("900 held: the bulk page waits").isNotDone();
+    b.release(600);
+    assertThat(bulk1).isDone();
+    assertThat(bulk2).isNotDone();
+    // A click that does not fit is not overtaken by a smaller bulk page behind it.
+    CompletableFuture<Void> big = b.reserve(900, true);
+    CompletableFuture<Void> small = b.reserve(10);
+    b.release(300);
+    assertThat(big).isNotDone();
+    assertThat(small).isNotDone();
+    assertThat(bulk2).isNotDone();
+    b.release(500);
+    assertThat(big).isDone();
+    assertThat(bulk2).isNotDone();
+    // With a bulk page waiting, a click that fits is admitted at once.
+    assertThat(b.reserve(50, true)).isDone();
+  }
+
+  @Test
   void aPageLargerThanTheBudgetIsAdmittedAloneOnly() {
     BodyBudget b = new BodyBudget(1000);
     assertThat(b.reserve(5000)).isDone(); // nothing held: admitted
