@@ -21,12 +21,8 @@ public final class Urls {
     if (ref == null) return null;
     String cleaned = clean(ref);
     if (cleaned.isEmpty()) return null;
-    HttpUrl httpBase = parsedBase(base);
-    if (httpBase != null) {
-      HttpUrl resolved = httpBase.resolve(cleaned);
-      if (resolved != null) return resolved.toString();
-    }
-    return resolveOther(base, cleaned);
+    HttpUrl resolved = resolveAgainstHttp(base, cleaned);
+    return resolved != null ? resolved.toString() : resolveOther(base, cleaned);
   }
 
   /** The java.net.URL resolution, for what OkHttp's resolver does not take (mailto:, data:, odd bases). */
@@ -47,16 +43,19 @@ public final class Urls {
     if (ref == null) return null;
     String cleaned = clean(ref);
     if (cleaned.isEmpty()) return null;
-    HttpUrl httpBase = parsedBase(base);
-    if (httpBase != null) {
-      HttpUrl resolved = httpBase.resolve(cleaned);
-      if (resolved != null) { // http(s) by construction; its credentials read off it, not parsed again
-        if (!resolved.encodedUsername().isEmpty() || !resolved.encodedPassword().isEmpty()) return null;
-        return stripFragment(resolved.toString());
-      }
+    HttpUrl resolved = resolveAgainstHttp(base, cleaned);
+    if (resolved != null) { // http(s) by construction; its credentials read off it, not parsed again
+      if (!resolved.encodedUsername().isEmpty() || !resolved.encodedPassword().isEmpty()) return null;
+      return stripFragment(resolved.toString());
     }
     String abs = resolveOther(base, cleaned);
     return abs != null && isHttp(abs) && !hasCredentials(abs) ? stripFragment(abs) : null;
+  }
+
+  /** {@code cleaned} resolved by OkHttp against an http(s) base; null when the base is not one or OkHttp refuses. */
+  private static HttpUrl resolveAgainstHttp(String base, String cleaned) {
+    HttpUrl httpBase = parsedBase(base);
+    return httpBase == null ? null : httpBase.resolve(cleaned);
   }
 
   /**

@@ -15,9 +15,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -113,8 +115,8 @@ public final class LuceneSearchIndex implements SearchIndex {
   private final AtomicBoolean stale = new AtomicBoolean();
   /** Adds queued by {@link #addLater} and not yet in the writer, and room for more. */
   static final int MAX_QUEUED_ADDS = 64;
-  private final java.util.concurrent.atomic.AtomicInteger queuedAdds = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.Semaphore queuedAddRoom = new java.util.concurrent.Semaphore(MAX_QUEUED_ADDS);
+  private final AtomicInteger queuedAdds = new AtomicInteger();
+  private final Semaphore queuedAddRoom = new Semaphore(MAX_QUEUED_ADDS);
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final ScheduledExecutorService committer;
   /**
