@@ -273,6 +273,7 @@ final class SavesController {
   void delete(Context ctx) {
     Save s = find(ctx);
     if (archiver.isInFlight(s.id())) throw new ApiException(409, "in_flight", "save " + s.id() + " is being fetched; try again when it is done");
+    archiver.forget(s.id());
     store.deleteSave(s.id());
     ctx.json(Map.of("deleted", 1));
   }

@@ -194,6 +194,7 @@ final class SnapshotsController {
     var d = archiver.dispatcher();
     Map<String, Object> dispatch = new LinkedHashMap<>();
     dispatch.put("running", d.runningCount());
+    dispatch.put("recording", d.recordingCount());
     dispatch.put("ready", d.readyCount());
     dispatch.put("runningHosts", d.runningByHost().size());
     dispatch.put("maxPages", d.maxPages());

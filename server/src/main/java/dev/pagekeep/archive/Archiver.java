@@ -38,6 +38,7 @@ public final class Archiver implements AutoCloseable {
   private final PageCapturer capturer;
   private final Dispatcher dispatcher;
   private final BodyBudget bodies;
+  private final AnnouncedSaves announced = new AnnouncedSaves();
   private volatile SaveListener listener = (save) -> {};
 
   /** Told when a save is finished (search indexing, import progress, link rot). */
@@ -84,7 +85,13 @@ public final class Archiver implements AutoCloseable {
   public void wake() { dispatcher.queueGrew(); }
 
   /** These saves were queued (or re-queued): interactive ones are admitted before bulk ones. */
-  public void enqueued(List<Save> saves) { dispatcher.enqueued(saves); }
+  public void enqueued(List<Save> saves) {
+    announced.put(saves);
+    dispatcher.enqueued(saves);
+  }
+
+  /** A queued save is being deleted: it must not start from the copy announced with it. */
+  public void forget(long saveId) { announced.take(saveId); }
 
   /** A save went back on the queue behind the cursor (a retry): scan from the start. */
   public void rescan() { dispatcher.rescan(); }
@@ -102,25 +109,26 @@ public final class Archiver implements AutoCloseable {
   public long finishedCount() { return dispatcher.finishedCount(); }
 
   /** The dispatcher's job: one queued save, captured and recorded. */
-  private CompletableFuture<Dispatcher.Outcome> run(long saveId) {
-    Save save = store.save(saveId).orElse(null);
+  private CompletableFuture<Dispatcher.Outcome> run(long saveId, Runnable fetched) {
+    Save save = announced.take(saveId);
+    if (save == null) save = store.save(saveId).orElse(null);
     if (save == null || save.state() != SaveState.QUEUED) { // deleted, or finished meanwhile
       return CompletableFuture.completedFuture(Dispatcher.Outcome.RECORDED);
     }
-    return process(save);
+    return process(save, fetched);
   }
 
   /**
    * A save's capture, started once its page's expected size fits the body budget (before anything is
    * fetched) and holding it until the result is recorded.
    */
-  private CompletableFuture<Dispatcher.Outcome> process(Save save) {
+  private CompletableFuture<Dispatcher.Outcome> process(Save save, Runnable fetched) {
     long charge = bodies.estimate();
-    return bodies.reserve(charge, SaveOrder.isInteractive(save.source())).thenCompose(v -> capture(save))
+    return bodies.reserve(charge, SaveOrder.isInteractive(save.source())).thenCompose(v -> capture(save, fetched))
         .whenComplete((outcome, error) -> bodies.release(charge));
   }
 
-  private CompletableFuture<Dispatcher.Outcome> capture(Save save) {
+  private CompletableFuture<Dispatcher.Outcome> capture(Save save, Runnable fetched) {
     String ts = Timestamps.format(Instant.now());
     CompletableFuture<PageCapturer.Result> work;
     PageCapturer.BrowserResources given = browserResources(save);
@@ -132,6 +140,7 @@ public final class Archiver implements AutoCloseable {
       work = capturer.capture(save.url(), save.source(), ts, given);
     }
     return work.handleAsync((result, error) -> {
+      fetched.run(); // only the recording is left: the page's slots go to the next save meanwhile
       try {
         Save finishedSave;
         if (error == null) {

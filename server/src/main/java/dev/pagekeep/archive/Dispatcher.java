@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Per-host cap.</b> A host at its cap is skipped, not waited for: the saves of other hosts
  *   behind it start. The window also holds at most {@code 2 * maxPagesPerHost} saves of one host,
  *   so a host with 10,000 queued pages cannot fill it.</li>
+ *   <li><b>A page waiting for the disk holds no slot.</b> The caps bound pages being fetched and
+ *   parsed. A job says when its page has everything it needs ({@link Job#run}'s {@code fetched});
+ *   from then until its result is recorded (a group commit: two fsyncs) it gives its page slot and
+ *   its host slot to the next save, so a slow disk does not idle the network and the parsers. At
+ *   most {@code maxPages} pages wait so at once; more keep their slots until recorded.</li>
  *   <li><b>Promotion, not polling.</b> {@link #promoteAndExecute()} runs on every enqueue, every
  *   finish, and when a pause ends; nothing sleeps or polls.</li>
  *   <li><b>No store read on the caller's thread, none under the lock.</b> An enqueue places the
@@ -79,7 +84,11 @@ public final class Dispatcher implements AutoCloseable {
   /** Captures one save: reads it, captures it, records the result. */
   @FunctionalInterface
   public interface Job {
-    CompletionStage<Outcome> run(long saveId);
+    /**
+     * Runs the save; {@code fetched} is run (once, on any thread) when nothing of the save is
+     * fetched or parsed any more and only its recording is left, so its slots can go to the next.
+     */
+    CompletionStage<Outcome> run(long saveId, Runnable fetched);
   }
 
   /** How a job ended: its result is recorded (done, failed...), or the disk was full. */
@@ -105,6 +114,8 @@ public final class Dispatcher implements AutoCloseable {
   private final TreeMap<Long, Entry> ready = new TreeMap<>();
   private final Map<String, TreeSet<Long>> readyByHost = new HashMap<>();
   private final Map<Long, Entry> running = new HashMap<>();
+  /** Running saves that only wait for their result to be recorded: they hold no page or host slot. */
+  private final Set<Long> recording = new HashSet<>();
   private final Map<String, Integer> runningByHost = new HashMap<>();
   /** Hosts whose queued saves were left on disk this pass because the window had their quota. */
   private final Set<String> skippedHosts = new HashSet<>();
@@ -157,13 +168,14 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * A dispatcher with executors of its own: up to {@code min(maxPages, 64)} threads that start
-   * captures and wait for their commits (they only wait: captures themselves are asynchronous),
-   * and one timer thread.
+   * A dispatcher with executors of its own: up to {@code min(2 * maxPages + 1, 129)} threads that
+   * start captures and wait for their commits (they only wait: captures themselves are
+   * asynchronous; up to {@code maxPages} hold slots and as many more wait for a commit, and a pass
+   * reads), and one timer thread.
    */
   public static Dispatcher create(ArchiveStore store, Job job, int maxPages, int maxPagesPerHost) {
     AtomicInteger n = new AtomicInteger();
-    int threads = Math.min(maxPages, 64);
+    int threads = Math.min(2 * maxPages + 1, 129);
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> daemon(r, "archive-" + n.incrementAndGet()));
     pool.allowCoreThreadTimeOut(true);
@@ -264,10 +276,20 @@ public final class Dispatcher implements AutoCloseable {
     promoteAndExecute();
   }
 
+  /** The save's page is fetched and parsed: unless too many wait so already, its slots go to the next save. */
+  private void fetched(Entry e) {
+    synchronized (this) {
+      if (!running.containsKey(e.id()) || recording.contains(e.id()) || recording.size() >= maxPages) return;
+      recording.add(e.id());
+      releaseHost(e);
+    }
+    promoteAndExecute();
+  }
+
   private void finished(Entry e, Outcome outcome) {
     synchronized (this) {
       if (running.remove(e.id()) == null) return;
-      runningByHost.merge(e.host(), -1, (a, b) -> a + b == 0 ? null : a + b);
+      if (!recording.remove(e.id())) releaseHost(e);
       if (reading) finishedDuringRead.add(e.id());
       idleCheck = true;
       if (outcome == Outcome.DISK_FULL) {
@@ -302,6 +324,15 @@ public final class Dispatcher implements AutoCloseable {
       drained = false;
     }
     promoteAndExecute();
+  }
+
+  private void releaseHost(Entry e) {
+    runningByHost.merge(e.host(), -1, (a, b) -> a + b == 0 ? null : a + b);
+  }
+
+  /** Saves holding a page slot: running and still fetching or parsing. */
+  private int active() {
+    return running.size() - recording.size();
   }
 
   private void executeLater() {
@@ -344,7 +375,7 @@ public final class Dispatcher implements AutoCloseable {
 
   /** Every page slot is taken and the window holds at least half its size: no read is worth it now. */
   private boolean windowFull() {
-    return running.size() >= maxPages && ready.size() >= windowSize() / 2;
+    return active() >= maxPages && ready.size() >= windowSize() / 2;
   }
 
   private void schedulePass() {
@@ -438,7 +469,7 @@ public final class Dispatcher implements AutoCloseable {
   /** Ready saves in order, each whose host is under its cap, until running is full. */
   private void takeRunnable(List<Entry> start) {
     Iterator<Entry> it = ready.values().iterator();
-    while (running.size() < maxPages && it.hasNext()) {
+    while (active() < maxPages && it.hasNext()) {
       Entry e = it.next();
       if (runningByHost.getOrDefault(e.host(), 0) >= maxPagesPerHost) continue;
       it.remove();
@@ -525,7 +556,7 @@ public final class Dispatcher implements AutoCloseable {
       executor.execute(() -> {
         CompletionStage<Outcome> stage;
         try {
-          stage = job.run(e.id());
+          stage = job.run(e.id(), () -> fetched(e));
         } catch (RuntimeException ex) {
           log.error("save {} could not start: {}", e.id(), ex.toString());
           finished(e, Outcome.RECORDED);
@@ -540,7 +571,7 @@ public final class Dispatcher implements AutoCloseable {
       // Shut down: the save stays queued on disk for the next start; the caller is not failed.
       synchronized (this) {
         running.remove(e.id());
-        runningByHost.merge(e.host(), -1, (a, b) -> a + b == 0 ? null : a + b);
+        if (!recording.remove(e.id())) releaseHost(e);
       }
     }
   }
@@ -549,14 +580,18 @@ public final class Dispatcher implements AutoCloseable {
 
   public synchronized boolean isRunning(long saveId) { return running.containsKey(saveId); }
 
+  /** Saves started and not yet recorded (fetching, parsing, or waiting for their commit). */
   public synchronized int runningCount() { return running.size(); }
+
+  /** Of those, the ones that only wait for their result to be recorded (they hold no slot). */
+  public synchronized int recordingCount() { return recording.size(); }
 
   public synchronized int readyCount() { return ready.size(); }
 
   /** Ids of the saves being captured now (at most maxPages of them). */
   public synchronized List<Long> runningIds() { return List.copyOf(running.keySet()); }
 
-  /** Pages being captured per host, for the hosts that have any. */
+  /** Pages being fetched or parsed per host (holding a host slot), for the hosts that have any. */
   public synchronized Map<String, Integer> runningByHost() { return Map.copyOf(runningByHost); }
 
   public synchronized long finishedCount() { return finished; }

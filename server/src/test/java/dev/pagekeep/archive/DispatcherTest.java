@@ -82,6 +82,65 @@ class DispatcherTest {
   }
 
   @Test
+  void aPageWaitingForItsCommitGivesItsSlotsToTheNextSave() {
+    Dispatcher d = dispatcher(2, 1);
+    queue("import", "a.example", 4);
+    d.start();
+    executor.runAll();
+    assertEquals(List.of("https://a.example/import/0"), startedUrls(), "one page of the host at a time");
+
+    job.fetched(job.started.get(0)); // fetched and parsed: only its commit is left
+    executor.runAll();
+    assertEquals(List.of("https://a.example/import/0", "https://a.example/import/1"), startedUrls(),
+        "the host's slot went to the next page while the first waits for the disk");
+    assertTrue(d.isRunning(job.started.get(0)), "a page waiting for its commit is still in flight (not deletable, not started again)");
+    assertEquals(2, d.runningCount());
+    assertEquals(1, d.recordingCount());
+    assertEquals(Map.of("a.example", 1), d.runningByHost());
+
+    job.fetched(job.started.get(1));
+    executor.runAll();
+    assertEquals(3, job.started.size());
+    job.fetched(job.started.get(2)); // maxPages (2) already wait for commits: this one keeps its slots
+    executor.runAll();
+    assertEquals(3, job.started.size(), "at most maxPages pages wait for commits without a slot");
+    assertEquals(2, d.recordingCount());
+
+    job.finish(job.started.get(0));
+    job.finish(job.started.get(1));
+    executor.runAll();
+    assertEquals(3, job.started.size(), "the third still holds the host's one slot");
+    job.finish(job.started.get(2));
+    executor.runAll();
+    assertEquals("https://a.example/import/3", startedUrls().get(3));
+    job.finish(job.started.get(3));
+    executor.runAll();
+    assertEquals(0, d.runningCount());
+    assertEquals(0, d.recordingCount());
+    assertTrue(d.runningByHost().isEmpty());
+  }
+
+  @Test
+  void aSignalAfterTheFinishOrTwiceChangesNothing() {
+    Dispatcher d = dispatcher(1, 1);
+    queue("import", "a.example", 3);
+    d.start();
+    executor.runAll();
+    long first = job.started.get(0);
+    job.fetched(first);
+    job.fetched(first);
+    executor.runAll();
+    assertEquals(2, job.started.size(), "one signal frees one slot, however often it is given");
+    assertEquals(1, d.recordingCount());
+    job.finish(first);
+    job.fetched(first); // late: the save is recorded already
+    executor.runAll();
+    assertEquals(2, job.started.size(), "the second page still holds the only slot");
+    assertEquals(0, d.recordingCount());
+    assertEquals(Map.of("a.example", 1), d.runningByHost());
+  }
+
+  @Test
   void interactiveSavesSortBeforeBulkOnesQueuedEarlier() {
     Dispatcher d = dispatcher(1, 1);
     queue("links-on-page", "a.example", 2);
@@ -434,10 +493,12 @@ class DispatcherTest {
   final class RecordingJob implements Dispatcher.Job {
     final List<Long> started = new ArrayList<>();
     final Map<Long, CompletableFuture<Dispatcher.Outcome>> pending = new HashMap<>();
+    final Map<Long, Runnable> fetched = new HashMap<>();
 
     @Override
-    public CompletionStage<Dispatcher.Outcome> run(long saveId) {
+    public CompletionStage<Dispatcher.Outcome> run(long saveId, Runnable fetchedSignal) {
       started.add(saveId);
+      fetched.put(saveId, fetchedSignal);
       CompletableFuture<Dispatcher.Outcome> f = new CompletableFuture<>();
       pending.put(saveId, f);
       return f;
@@ -449,6 +510,11 @@ class DispatcherTest {
       assertEquals(SaveState.QUEUED, s.state());
       store.fail(s, 1, "recorded by the test");
       complete(id, Dispatcher.Outcome.RECORDED);
+    }
+
+    /** The save's page is fetched and parsed; only its recording is left. */
+    void fetched(long id) {
+      fetched.get(id).run();
     }
 
     void complete(long id, Dispatcher.Outcome outcome) {
