@@ -47,12 +47,16 @@ public final class MapDbArchiveStore implements ArchiveStore {
   private final RotLedger rot;
 
   private MapDbArchiveStore(DB db, Path dirOrNull) {
+    this(db, dirOrNull, () -> {});
+  }
+
+  private MapDbArchiveStore(DB db, Path dirOrNull, Runnable whenIdle) {
     this.db = db;
     blobs = new Blobs(db);
     snapshots = new Snapshots(db, blobs);
     queue = new SaveQueue(db, blobs);
     db.commit(); // the parts' new collections and one-time migrations
-    writer = new StoreWriter(db, dirOrNull);
+    writer = new StoreWriter(db, dirOrNull, whenIdle);
     watches = new WatchStore(db, writer);
     rot = new RotLedger(db, writer, snapshots);
     db.commit();
@@ -65,8 +69,9 @@ public final class MapDbArchiveStore implements ArchiveStore {
   public static MapDbArchiveStore open(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      DB db = StoreOptions.ARCHIVE.open(file, JournaledVolume.factory(file));
-      return new MapDbArchiveStore(db, file.toAbsolutePath().getParent());
+      JournaledVolume.Factory volumes = JournaledVolume.factory(file);
+      DB db = StoreOptions.ARCHIVE.open(file, volumes);
+      return new MapDbArchiveStore(db, file.toAbsolutePath().getParent(), volumes::checkpoint);
     } catch (IOException e) {
       throw new StoreException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {

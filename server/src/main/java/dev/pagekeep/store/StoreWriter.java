@@ -40,11 +40,18 @@ final class StoreWriter implements AutoCloseable {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final BlockingQueue<Task<?>> tasks = new LinkedBlockingQueue<>();
   private final Thread thread;
+  private final Runnable onIdle;
   private volatile boolean closed;
 
   StoreWriter(DB db, java.nio.file.Path dirOrNull) {
+    this(db, dirOrNull, () -> {});
+  }
+
+  /** As above; {@code onIdle} runs on the writer's thread when it has committed and then waited 200 ms for work. */
+  StoreWriter(DB db, java.nio.file.Path dirOrNull, Runnable onIdle) {
     this.db = db;
     this.dir = dirOrNull;
+    this.onIdle = onIdle;
     this.thread = new Thread(this::run, "store-writer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -83,12 +90,18 @@ final class StoreWriter implements AutoCloseable {
 
   private void run() {
     List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
+    boolean wrote = false;
     while (!closed || !tasks.isEmpty()) {
       try {
         Task<?> first = tasks.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
-        if (first == null) continue;
+        if (first == null) {
+          if (wrote) idle();
+          wrote = false;
+          continue;
+        }
         batch.add(first);
         tasks.drainTo(batch, MAX_BATCH - 1);
+        wrote = true;
         applyBatch(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -128,6 +141,19 @@ final class StoreWriter implements AutoCloseable {
       for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results[i]);
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * The writer went idle after commits: the store file's checkpoint (see {@code JournaledVolume}).
+   * On this thread, so never inside a commit; without the write lock, as it changes nothing a
+   * reader sees (it forces the file and empties the journal).
+   */
+  private void idle() {
+    try {
+      onIdle.run();
+    } catch (RuntimeException e) {
+      log.warn("store writer idle work: {}", e.toString());
     }
   }
 

@@ -121,21 +121,124 @@ class JournaledVolumeTest {
   }
 
   @Test
-  void aCommitForcesOnlyTheSlicesItWrote() {
+  void aCheckpointForcesOnlyTheSlicesWrittenSinceTheLastOne() throws Exception {
     Path file = dir.resolve("archive.db");
     JournaledVolume v = open(file); // 1 MiB slices
     v.ensureAvailable(8L << 20);
-    v.sync();
     v.putLong(100, 1L);                                        // slice 0
     v.putData((3L << 20) + 3, ascii("inside"), 0, 6);          // slice 3 (MapDB never writes across slices)
-    v.putLong((5L << 20) + 10, 5L);                            // slice 5
     v.sync();
+    v.putLong((5L << 20) + 10, 5L);                            // slice 5, in the next commit
+    v.sync();
+    assertThat(Files.size(journal())).as("both commits wait in the journal for a checkpoint").isPositive();
+    v.checkpoint();
     assertThat(v.lastForcedSlices()).as("slices 0, 3 and 5 of 8").isEqualTo(3);
+    assertThat(Files.size(journal())).as("a checkpoint empties the journal").isZero();
     v.close();
     JournaledVolume again = open(file);
     assertThat(again.getLong(100)).isEqualTo(1L);
     assertThat(read(again, (3L << 20) + 3, 6)).isEqualTo("inside");
     assertThat(again.getLong((5L << 20) + 10)).isEqualTo(5L);
+    again.close();
+  }
+
+  private Path journal() {
+    return dir.resolve("archive.db.redo");
+  }
+
+  /** What a power cut can leave of writes that reached the page cache but were never forced: anything. */
+  private static void scribble(Path file, long offset, byte[] junk) throws Exception {
+    try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(junk), offset);
+    }
+  }
+
+  @Test
+  void everyCommitSinceTheLastCheckpointIsAppliedAgainInOrderAfterACrash() throws Exception {
+    Path file = dir.resolve("archive.db");
+    JournaledVolume v = open(file);
+    firstCommit(v);                  // commit 1: long 0 = 1, "first." at 100
+    v.putLong(8, 2L);                // commit 2
+    v.putData(100, ascii("second"), 0, 6);
+    v.sync();
+    v.putData(100, ascii("THIRD."), 0, 6); // commit 3
+    v.putLong(0, 3L);
+    v.sync();
+    v.abandon();
+    // The file's writes since the checkpoint were never forced: say the disk kept none of them whole.
+    scribble(file, 0, new byte[16]);
+    scribble(file, 100, ascii("??????"));
+
+    JournaledVolume again = open(file);
+    assertThat(again.getLong(0)).as("commit 3, over commit 1").isEqualTo(3L);
+    assertThat(again.getLong(8)).as("commit 2, written by no later commit").isEqualTo(2L);
+    assertThat(read(again, 100, 6)).as("the last commit wins").isEqualTo("THIRD.");
+    assertThat(Files.size(journal())).isZero();
+    again.close();
+  }
+
+  @Test
+  void aTornCommitAfterSealedOnesIsDroppedAndTheSealedOnesKept() throws Exception {
+    Path file = dir.resolve("archive.db");
+    JournaledVolume v = open(file);
+    firstCommit(v);
+    v.putLong(8, 2L);
+    v.sync();
+    v.putLong(8, 99L); // the commit the kill cuts off before its seal
+    byte[] big = new byte[200_000];
+    java.util.Arrays.fill(big, (byte) 'x');
+    v.putData(100, big, 0, big.length);
+    v.abandon();
+    scribble(file, 8, new byte[8]); // and commit 2's write never reached the disk
+
+    JournaledVolume again = open(file);
+    assertThat(again.getLong(0)).isEqualTo(1L);
+    assertThat(again.getLong(8)).isEqualTo(2L);
+    assertThat(read(again, 100, 6)).isEqualTo("first.");
+    again.close();
+  }
+
+  @Test
+  void garbageAfterTheSealedSegmentsIsATornTailNotACommit() throws Exception {
+    Path file = dir.resolve("archive.db");
+    JournaledVolume v = open(file);
+    firstCommit(v);
+    v.abandon();
+    long sealedEnd = Files.size(journal());
+    // An empty write, then one claiming more bytes than any journal has (its end overflows a
+    // position), then bytes that are no trailer.
+    java.nio.ByteBuffer junk = java.nio.ByteBuffer.allocate(60).put((byte) 0).putLong(0).putLong(0)
+        .put((byte) 0).putLong(100).putLong(Long.MAX_VALUE).put(ascii("not a trailer, just bytes"), 0, 23);
+    scribble(journal(), sealedEnd, junk.array());
+
+    JournaledVolume again = open(file);
+    assertThat(again.getLong(0)).isEqualTo(1L);
+    assertThat(read(again, 100, 6)).isEqualTo("first.");
+    assertThat(Files.size(journal())).isZero();
+    again.close();
+  }
+
+  @Test
+  void aCheckpointComesEveryFewCommitsAndAtACleanClose() throws Exception {
+    Path file = dir.resolve("archive.db");
+    JournaledVolume v = open(file);
+    v.ensureAvailable(1 << 20);
+    for (int i = 1; i < JournaledVolume.CHECKPOINT_COMMITS; i++) {
+      v.putLong(8L * i, i);
+      v.sync();
+    }
+    assertThat(Files.size(journal())).as("commits wait for the checkpoint").isPositive();
+    v.putLong(0, 7L);
+    v.sync();
+    assertThat(Files.size(journal())).as("the " + JournaledVolume.CHECKPOINT_COMMITS + "th commit checkpoints").isZero();
+    v.putLong(0, 8L);
+    v.sync();
+    assertThat(Files.size(journal())).isPositive();
+    v.close();
+    assertThat(Files.size(journal())).as("a clean close checkpoints").isZero();
+    JournaledVolume again = open(file);
+    assertThat(again.getLong(0)).isEqualTo(8L);
+    assertThat(again.getLong(8L * 5)).isEqualTo(5L);
     again.close();
   }
 

@@ -31,6 +31,23 @@ class MapDbArchiveStoreTest {
   }
 
   @Test
+  void commitsWaitInTheJournalUntilTheWriterGoesIdleThenTheFileIsCheckpointed() throws Exception {
+    Path journal = dir.resolve("archive.db.redo");
+    try (MapDbArchiveStore store = open()) {
+      // Commits faster than the writer's idle wait: they pile up as sealed segments in the journal.
+      List<Enqueued> queued = new ArrayList<>();
+      for (int i = 0; i < 5; i++) queued.addAll(store.enqueue(List.of(new NewSave("https://a.example/" + i, "api", null, null))));
+      assertThat(java.nio.file.Files.size(journal)).as("the commits are in the journal, not yet forced in the file").isPositive();
+      dev.pagekeep.testing.Await.until("the idle writer's checkpoint empties the journal", java.time.Duration.ofSeconds(10),
+          () -> journal.toFile().length() == 0);
+      assertThat(store.save(queued.get(4).save().id())).isPresent();
+    }
+    try (MapDbArchiveStore again = open()) {
+      assertThat(again.queued(0, 10)).hasSize(5);
+    }
+  }
+
+  @Test
   void duplicateSaveOfAQueuedUrlReturnsTheExistingSave() {
     try (MapDbArchiveStore store = open()) {
       Enqueued first = store.enqueue(List.of(new NewSave("https://a.example/x", "api", null, null))).get(0);
