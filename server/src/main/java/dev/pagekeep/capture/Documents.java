@@ -103,7 +103,8 @@ public final class Documents {
     return new String(buf, 0, len).strip();
   }
 
-  private static boolean isSpace(char c) {
+  /** The whitespace {@link #normalise} collapses: HTML's, with the no-break space. */
+  static boolean isSpace(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r' || c == '\u00a0';
   }
 

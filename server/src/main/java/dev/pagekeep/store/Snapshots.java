@@ -75,21 +75,29 @@ final class Snapshots {
   /** Inside a write: the requisites, then the page naming them, with {@code tags}. */
   Capture putPage(StoredCapture page, List<StoredCapture> requisites, List<String> tags) {
     List<String> resourceIds = new ArrayList<>();
+    long logical = 0;
     for (StoredCapture r : requisites) {
       Capture stored = put(r, true);
-      if (stored != null) resourceIds.add(stored.id());
+      if (stored != null) {
+        resourceIds.add(stored.id());
+        logical += stored.size();
+      }
     }
     Capture p = page.capture();
     Capture withResources = new Capture(p.urlKey(), p.url(), p.timestamp(), p.kind(), p.status(),
         p.contentType(), p.finalUrl(), p.headers(), p.digest(), p.size(), p.title(), p.textDigest(),
         resourceIds, p.source(), tags);
-    return put(new StoredCapture(withResources, page.body(), page.text()), false);
+    Capture stored = put(new StoredCapture(withResources, page.body(), page.text()), false);
+    // One update of the counter per page, not per capture: each is a record rewritten in the commit.
+    logicalBytes.addAndGet(logical + stored.size());
+    return stored;
   }
 
   /**
    * Inside a write: stores a capture and its blobs. Timestamps are unique per URL: a page captured
    * twice in one second gets the next free second. A requisite already captured at that second is
-   * shared, not overwritten (returns null so the page does not claim it).
+   * shared, not overwritten (returns null so the page does not claim it). The caller counts its
+   * logical bytes.
    */
   private Capture put(StoredCapture sc, boolean requisite) {
     Capture c = sc.capture();
@@ -102,7 +110,6 @@ final class Snapshots {
     blobs.put(sc.body());
     if (sc.text() != null) blobs.put(sc.text());
     captures.put(stored.id(), Json.encode(stored));
-    logicalBytes.addAndGet(stored.size());
     if (urls.putIfAbsent(stored.urlKey(), stored.url()) == null) variants.add(variant(stored.url(), stored.urlKey()));
     if (stored.isPage()) {
       pagesByTime.add(ts + "/" + stored.urlKey());
