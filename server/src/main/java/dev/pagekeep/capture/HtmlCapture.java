@@ -41,19 +41,19 @@ public final class HtmlCapture {
     Objects.requireNonNull(pageUrl, "pageUrl");
     Documents.Parsed parsed = Documents.parse(body, contentType, pageUrl);
     Document doc = parsed.doc();
-    return new ParsedPage(Documents.title(doc), VisibleText.of(doc.body()), parsed.charset().name(),
-        parsed.baseUrl(), requisites(doc, parsed.baseUrl()), withLinks ? links(doc, parsed.baseUrl()) : List.of());
+    // One walk of the tree for the text and the requisites.
+    Map<String, Requisite> found = new LinkedHashMap<>();
+    String text = VisibleText.of(doc, el -> requisitesOf(el, parsed.baseUrl(), found));
+    return new ParsedPage(Documents.title(doc), text, parsed.charset().name(),
+        parsed.baseUrl(), new ArrayList<>(found.values()), withLinks ? links(doc, parsed.baseUrl()) : List.of());
   }
 
-  static List<Requisite> requisites(Document doc, String baseUrl) {
-    Map<String, Requisite> found = new LinkedHashMap<>();
-    for (Element el : doc.getAllElements()) {
-      if (found.size() >= MAX_REQUISITES) break;
-      for (ResourceSlots.Slot slot : ResourceSlots.of(el)) addSlot(slot, baseUrl, found);
-      if (el.hasAttr("style")) CssCapture.collect(el.attr("style"), baseUrl, found, MAX_REQUISITES);
-      if (el.normalName().equals("style")) CssCapture.collect(styleText(el), baseUrl, found, MAX_REQUISITES);
-    }
-    return new ArrayList<>(found.values());
+  /** Adds the requisites one element names (its URL attributes, its inline and {@code <style>} CSS). */
+  private static void requisitesOf(Element el, String baseUrl, Map<String, Requisite> found) {
+    if (found.size() >= MAX_REQUISITES) return;
+    for (ResourceSlots.Slot slot : ResourceSlots.of(el)) addSlot(slot, baseUrl, found);
+    if (el.hasAttr("style")) CssCapture.collect(el.attr("style"), baseUrl, found, MAX_REQUISITES);
+    if (el.normalName().equals("style")) CssCapture.collect(styleText(el), baseUrl, found, MAX_REQUISITES);
   }
 
   public static String styleText(Element style) {

@@ -1,11 +1,14 @@
 package dev.pagekeep.capture;
 
 import java.util.Set;
+import java.util.function.Consumer;
+import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
 import org.jsoup.select.NodeFilter;
 import org.jsoup.select.NodeTraversor;
+import org.jsoup.select.NodeVisitor;
 
 /**
  * The text a reader sees: one line per block (paragraph, heading, list item, cell, {@code <br>}),
@@ -32,8 +35,47 @@ public final class VisibleText implements NodeFilter {
   public static String of(Element root) {
     VisibleText v = new VisibleText();
     NodeTraversor.filter(v, root);
-    v.endLine();
-    return v.out.length() <= MAX_CHARS ? v.out.toString() : v.out.substring(0, MAX_CHARS);
+    return v.result();
+  }
+
+  /**
+   * The visible text of {@code doc}'s body, in the same walk that shows {@code everyElement} every
+   * element of the document in document order (head, hidden subtrees and all), so that capture
+   * walks a page's tree once for its text and its requisites.
+   */
+  public static String of(Document doc, Consumer<Element> everyElement) {
+    VisibleText v = new VisibleText();
+    Element body = doc.body();
+    NodeTraversor.traverse(new NodeVisitor() {
+      private boolean inBody;
+      private int hidden; // invisible elements open around this node
+
+      @Override
+      public void head(Node node, int depth) {
+        if (node instanceof Element el) {
+          everyElement.accept(el);
+          if (el == body) inBody = true;
+          if (INVISIBLE.contains(el.normalName())) hidden++;
+          else if (inBody && hidden == 0 && v.out.length() < MAX_CHARS) v.head(el, depth);
+        } else if (inBody && hidden == 0 && node instanceof TextNode && v.out.length() < MAX_CHARS) {
+          v.head(node, depth);
+        }
+      }
+
+      @Override
+      public void tail(Node node, int depth) {
+        if (!(node instanceof Element el)) return;
+        if (INVISIBLE.contains(el.normalName())) hidden--;
+        else if (inBody && hidden == 0) v.tail(el, depth);
+        if (el == body) inBody = false;
+      }
+    }, doc);
+    return v.result();
+  }
+
+  private String result() {
+    endLine();
+    return out.length() <= MAX_CHARS ? out.toString() : out.substring(0, MAX_CHARS);
   }
 
   @Override

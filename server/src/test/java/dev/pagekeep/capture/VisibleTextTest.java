@@ -34,6 +34,23 @@ class VisibleTextTest {
     }
   }
 
+  @Test
+  void theWalkThatShowsEveryElementGivesTheSameTextAndEveryElementInOrder() {
+    String[] pieces = {" ", "a", "b c", "\u2003", "<p>", "</p>", "<div>", "</div>", "<br>", "<img src=x.png>",
+        "<script>s</script>", "<noscript><img src=n.png></noscript>", "<style>p{}</style>", "<title>t</title>",
+        "<link rel=stylesheet href=s.css>", "<template><b>in</b></template>", "<select><option>o</select>", "<td>"};
+    Random random = new Random(17);
+    for (int round = 0; round < 1000; round++) {
+      StringBuilder html = new StringBuilder();
+      for (int i = random.nextInt(30); i >= 0; i--) html.append(pieces[random.nextInt(pieces.length)]);
+      org.jsoup.nodes.Document doc = Jsoup.parse(html.toString());
+      java.util.List<Element> seen = new java.util.ArrayList<>();
+      String text = VisibleText.of(doc, seen::add);
+      assertThat(text).as(html.toString()).isEqualTo(VisibleText.of(doc.body()));
+      assertThat(seen).as(html.toString()).containsExactlyElementsOf(doc.getAllElements());
+    }
+  }
+
   /** The implementation before the one-pass one, kept as the oracle. */
   static final class LineBuffered implements NodeFilter {
     private static final Set<String> INVISIBLE =
