@@ -153,7 +153,7 @@ class CrashSafetyIT {
         pool.shutdown();
         pool.awaitTermination(60, TimeUnit.SECONDS);
         String verified = verifyStore(data);
-        if (verified.contains("re-applied")) journalRepairs.incrementAndGet(); // the kill fell inside a commit
+        if (verified.contains("re-applied")) journalRepairs.incrementAndGet(); // commits since the last checkpoint, from the journal
         if (verified.contains("unsealed store journal")) journalDrops.incrementAndGet();
         if (!verified.contains("ok: no problems found")) keepForInspection(data, trial);
         assertThat(verified).as("pagekeep verify after kill %d", trial).contains("ok: no problems found");
@@ -175,7 +175,7 @@ class CrashSafetyIT {
         assertThat(stats.path("saves").path("done").asLong() + stats.path("saves").path("failed").asLong())
             .isGreaterThanOrEqualTo(acknowledged.size());
         System.out.printf("crash trials=%d acknowledged=%d finished-before-kill=%d deleted=%d lost=0 resurrected=0"
-                + " commits-finished-from-journal=%d unsealed-journals-dropped=%d%n",
+                + " kills-repaired-from-journal=%d unsealed-journal-tails-dropped=%d%n",
             trials, acknowledged.size(), finished.size(), deleted.size(), journalRepairs.get(), journalDrops.get());
       } finally {
         svc.process().destroy();

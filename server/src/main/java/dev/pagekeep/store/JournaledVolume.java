@@ -194,7 +194,7 @@ final class JournaledVolume extends Volume {
       if (!segments.isEmpty()) target.sync();
       if (end < size) log.warn("dropped an unsealed store journal tail ({} bytes): its commit never happened", size - end);
       if (applied > 0) {
-        log.info("store journal: re-applied {} commits ({} writes) since the last checkpoint", segments.size(), applied);
+        log.warn("store journal: re-applied {} commits ({} writes) since the last checkpoint (the last run did not stop cleanly)", segments.size(), applied);
       }
       ch.truncate(0);
       ch.force(true);
