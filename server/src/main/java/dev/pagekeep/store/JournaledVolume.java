@@ -86,9 +86,11 @@ final class JournaledVolume extends Volume {
   static final long CHECKPOINT_BYTES = 8L << 20;
 
   /** MapDB's mapped slices, to force only those a commit wrote (null: this MapDB hides them; all are forced). */
-  private static final Field SLICES = slicesField();
-  /** The mapped file's channel, to force a commit's slices with one fsync (null: forced one by one). */
-  private static final Field CHANNEL = channelField();
+  private static final Field SLICES =
+      mapDbField(ByteBufferVol.class, "slices", "each checkpoint syncs the whole store file");
+  /** The mapped file's channel, to force a checkpoint's slices with one fsync (null: forced one by one). */
+  private static final Field CHANNEL =
+      mapDbField(MappedFileVol.class, "fileChannel", "each checkpoint forces its slices one by one");
 
   /** One journaled write: {@code length} bytes for {@code offset}, kept at {@code at} in the journal. */
   private record Entry(long offset, long length, boolean zeros, long at) {}
@@ -425,16 +427,17 @@ final class JournaledVolume extends Volume {
   }
 
   /**
-   * Forces to disk the mapped slices the entries wrote, and returns how many; MapDB's own
-   * {@code sync()} forces every 1 MiB slice of the file, so a commit's cost grew with the store
-   * (at 2.4 GB, 2,400 msyncs per commit, and the store writer spent its time in them). Falls back
-   * to that full sync when the volume is not one whose slices can be reached.
+   * Forces to disk the mapped slices the entries wrote (a checkpoint's: every commit's since the
+   * last), and returns how many; MapDB's own {@code sync()} forces every 1 MiB slice of the file,
+   * so a commit's cost grew with the store (at 2.4 GB, 2,400 msyncs per commit, and the store
+   * writer spent its time in them). Falls back to that full sync when the volume is not one whose
+   * slices can be reached.
    *
    * <p>When the file's channel can be reached, the slices are forced with one {@code fsync} of the
    * file rather than one {@code msync} each: Linux's msync of a shared mapping is an fsync of that
    * range, each with its own wait and disk-cache flush (10 to 17 of them per commit, 30 ms of the
    * commit under load), while one fsync writes the same dirty pages (only a commit's apply dirties
-   * the file, and each commit forces what it dirtied) with one flush.
+   * the file, and each checkpoint forces what the commits since the last dirtied) with one flush.
    */
   static int forceWritten(List<Entry> entries, Volume target) {
     if (SLICES == null || !(target instanceof ByteBufferVol vol) || !vol.isSliced()) {
@@ -482,24 +485,14 @@ final class JournaledVolume extends Volume {
     }
   }
 
-  private static Field channelField() {
+  /** A private field of MapDB's, or null when this MapDB hides it (then {@code without} says what that costs). */
+  private static Field mapDbField(Class<?> owner, String name, String without) {
     try {
-      Field f = MappedFileVol.class.getDeclaredField("fileChannel");
+      Field f = owner.getDeclaredField(name);
       f.setAccessible(true);
       return f;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      log.warn("MapDB's file channel is out of reach ({}): each commit forces its slices one by one", e.toString());
-      return null;
-    }
-  }
-
-  private static Field slicesField() {
-    try {
-      Field f = ByteBufferVol.class.getDeclaredField("slices");
-      f.setAccessible(true);
-      return f;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      log.warn("MapDB's volume slices are out of reach ({}): each commit syncs the whole store file", e.toString());
+      log.warn("MapDB's {}.{} is out of reach ({}): {}", owner.getSimpleName(), name, e.toString(), without);
       return null;
     }
   }

@@ -46,10 +46,6 @@ public final class MapDbArchiveStore implements ArchiveStore {
   private final WatchStore watches;
   private final RotLedger rot;
 
-  private MapDbArchiveStore(DB db, Path dirOrNull) {
-    this(db, dirOrNull, () -> {});
-  }
-
   private MapDbArchiveStore(DB db, Path dirOrNull, Runnable whenIdle) {
     this.db = db;
     blobs = new Blobs(db);
@@ -81,7 +77,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   /** An in-memory store with the same code paths, for unit tests. */
   public static MapDbArchiveStore inMemory() {
-    return new MapDbArchiveStore(DBMaker.memoryDB().transactionEnable().make(), null);
+    return new MapDbArchiveStore(DBMaker.memoryDB().transactionEnable().make(), null, () -> {});
   }
 
   // ---------------------------------------------------------------- saves

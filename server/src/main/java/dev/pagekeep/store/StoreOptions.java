@@ -32,7 +32,7 @@ final class StoreOptions {
 
   /**
    * 0: MapDB's default, the file grows (and is mapped) in 1 MiB slices ({@code CC.PAGE_SIZE});
-   * {@link JournaledVolume#forceWritten} forces a commit's slices at that grain.
+   * {@link JournaledVolume#forceWritten} forces a checkpoint's slices at that grain.
    */
   final long allocateIncrement = 0L;
 

@@ -43,11 +43,10 @@ final class StoreWriter implements AutoCloseable {
   private final Runnable onIdle;
   private volatile boolean closed;
 
-  StoreWriter(DB db, java.nio.file.Path dirOrNull) {
-    this(db, dirOrNull, () -> {});
-  }
-
-  /** As above; {@code onIdle} runs on the writer's thread when it has committed and then waited 200 ms for work. */
+  /**
+   * A writer for {@code db} (free space checked under {@code dirOrNull}, when given); {@code onIdle}
+   * runs on the writer's thread when it has committed and then waited 200 ms for work.
+   */
   StoreWriter(DB db, java.nio.file.Path dirOrNull, Runnable onIdle) {
     this.db = db;
     this.dir = dirOrNull;
