@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * journal as one <i>segment</i> (its writes, then a trailer with their length, count and CRC32C),
  * the journal is forced to disk (the commit point), and the writes are applied to the mapped file.
  * The file is forced only at a <i>checkpoint</i> ({@link #checkpoint}: every
- * {@link #CHECKPOINT_COMMITS} commits, when the journal passes {@link #CHECKPOINT_BYTES}, and at
- * close), which then empties the journal. Until then the journal holds every commit since the
+ * {@link #CHECKPOINT_COMMITS} commits or when the journal passes {@link #CHECKPOINT_BYTES}, run by
+ * the store's writer once that commit is answered; when the writer goes idle; and at close), which
+ * then empties the journal. Until then the journal holds every commit since the
  * last checkpoint, in order. When the file is opened, the sealed segments are applied again in
  * order (the writes are to fixed offsets and each carries its whole bytes, so the file ends as the
  * last sealed commit left it, whatever part of the later writes had reached the disk) and a torn
@@ -84,6 +85,11 @@ final class JournaledVolume extends Volume {
   static final int CHECKPOINT_COMMITS = 32;
   /** ...or once the journal holds this many bytes (also what a recovery re-applies at most, about). */
   static final long CHECKPOINT_BYTES = 8L << 20;
+  /**
+   * A checkpoint is due at those marks, and the store's writer runs it after answering the commit
+   * ({@link #checkpointIfDue}); past this many times them, a commit runs it itself (no writer asked).
+   */
+  static final int OVERDUE = 4;
 
   /** MapDB's mapped slices, to force only those a commit wrote (null: this MapDB hides them; all are forced). */
   private static final Field SLICES =
@@ -124,8 +130,8 @@ final class JournaledVolume extends Volume {
     return new Factory(storeFile.toString());
   }
 
-  /** Makes MapDB's volumes, and checkpoints the store file's when its writer goes idle. */
-  static final class Factory extends VolumeFactory {
+  /** Makes MapDB's volumes, and checkpoints the store file's between its writer's commits. */
+  static final class Factory extends VolumeFactory implements StoreWriter.Upkeep {
     private final String main;
     private final VolumeFactory mapped = new MappedFileVol.MappedFileFactory(false, true);
     private volatile JournaledVolume made;
@@ -134,15 +140,24 @@ final class JournaledVolume extends Volume {
       this.main = main;
     }
 
-    /**
-     * A checkpoint now, between commits (the store's writer calls this when it goes idle, so an
-     * idle archive's journal is empty and its file whole on disk).
-     */
-    void checkpoint() {
+    /** A checkpoint if one is due, after a batch of commits is answered. */
+    @Override
+    public void afterCommit() {
+      checkpoint(false);
+    }
+
+    /** A checkpoint now: an idle archive's journal is empty and its file whole on disk. */
+    @Override
+    public void idle() {
+      checkpoint(true);
+    }
+
+    private void checkpoint(boolean now) {
       JournaledVolume v = made;
       if (v == null) return;
       try {
-        v.checkpoint();
+        if (now) v.checkpoint();
+        else v.checkpointIfDue();
       } catch (IOException e) {
         log.warn("store checkpoint failed (the journal keeps the commits): {}", e.toString());
       }
@@ -270,15 +285,50 @@ final class JournaledVolume extends Volume {
     long end = 0;
     for (Entry e : entries) end = Math.max(end, e.offset() + e.length());
     target.ensureAvailable(roundUpToMiB(end));
-    byte[] buf = new byte[0];
+    ReadBack in = new ReadBack(journal, entries);
     for (Entry e : entries) {
       if (e.zeros()) {
         target.clear(e.offset(), e.offset() + e.length());
         continue;
       }
-      if (buf.length < e.length()) buf = new byte[(int) e.length()];
-      readFully(journal, ByteBuffer.wrap(buf, 0, (int) e.length()), e.at());
-      target.putData(e.offset(), buf, 0, (int) e.length());
+      int at = in.locate(e.at(), (int) e.length());
+      target.putData(e.offset(), in.bytes(), at, (int) e.length());
+    }
+  }
+
+  /**
+   * A segment's writes read back from the journal in chunks of up to {@link #CHUNK} bytes: one
+   * read per write made a commit cost hundreds of small reads (MapDB writes many 8-byte values).
+   * A write longer than a chunk is read alone.
+   */
+  private static final class ReadBack {
+    static final int CHUNK = 256 * 1024;
+    private final FileChannel journal;
+    private final long spanEnd;
+    private byte[] buf = new byte[0];
+    private long bufStart;
+    private int bufLength;
+
+    ReadBack(FileChannel journal, List<Entry> entries) {
+      this.journal = journal;
+      long last = 0;
+      for (Entry e : entries) if (!e.zeros()) last = Math.max(last, e.at() + e.length());
+      this.spanEnd = last;
+    }
+
+    /** Where the bytes {@code [at, at + length)} of the journal start in {@link #bytes()}. */
+    int locate(long at, int length) throws IOException {
+      if (at >= bufStart && at + length <= bufStart + bufLength) return (int) (at - bufStart);
+      int want = (int) Math.max(length, Math.min(CHUNK, spanEnd - at));
+      if (buf.length < want) buf = new byte[want];
+      readFully(journal, ByteBuffer.wrap(buf, 0, want), at);
+      bufStart = at;
+      bufLength = want;
+      return 0;
+    }
+
+    byte[] bytes() {
+      return buf;
     }
   }
 
@@ -385,7 +435,7 @@ final class JournaledVolume extends Volume {
   /**
    * The commit point: seals the commit's writes as a segment and forces the journal, then applies
    * them to the file (not forced: a later checkpoint does that, and until then the journal holds
-   * them); a checkpoint when one is due.
+   * them); a checkpoint only when one is long overdue (see {@link #checkpointIfDue}).
    */
   @Override
   public synchronized void sync() {
@@ -403,10 +453,20 @@ final class JournaledVolume extends Volume {
       apply(journal, sealed, file);
       unforced.addAll(sealed);
       commitsSinceCheckpoint++;
-      if (commitsSinceCheckpoint >= CHECKPOINT_COMMITS || flushed >= CHECKPOINT_BYTES) checkpoint();
+      if (commitsSinceCheckpoint >= OVERDUE * CHECKPOINT_COMMITS || flushed >= OVERDUE * CHECKPOINT_BYTES) checkpoint();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot apply the store journal " + journalPath + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A checkpoint if one is due ({@link #CHECKPOINT_COMMITS} commits or {@link #CHECKPOINT_BYTES} of
+   * journal since the last). Between commits: the store's writer calls it once a batch's callers
+   * have their answer and without its lock, so the checkpoint's fsync (25-200 ms) delays neither
+   * them nor readers; it changes nothing a reader sees.
+   */
+  synchronized void checkpointIfDue() throws IOException {
+    if (commitsSinceCheckpoint >= CHECKPOINT_COMMITS || flushed >= CHECKPOINT_BYTES) checkpoint();
   }
 
   /**

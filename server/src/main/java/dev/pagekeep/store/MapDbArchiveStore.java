@@ -46,13 +46,13 @@ public final class MapDbArchiveStore implements ArchiveStore {
   private final WatchStore watches;
   private final RotLedger rot;
 
-  private MapDbArchiveStore(DB db, Path dirOrNull, Runnable whenIdle) {
+  private MapDbArchiveStore(DB db, Path dirOrNull, StoreWriter.Upkeep upkeep) {
     this.db = db;
     blobs = new Blobs(db);
     snapshots = new Snapshots(db, blobs);
     queue = new SaveQueue(db, blobs);
     db.commit(); // the parts' new collections and one-time migrations
-    writer = new StoreWriter(db, dirOrNull, whenIdle);
+    writer = new StoreWriter(db, dirOrNull, upkeep, snapshots::rolledBack);
     watches = new WatchStore(db, writer);
     rot = new RotLedger(db, writer, snapshots);
     db.commit();
@@ -67,7 +67,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
       Files.createDirectories(file.toAbsolutePath().getParent());
       JournaledVolume.Factory volumes = JournaledVolume.factory(file);
       DB db = StoreOptions.ARCHIVE.open(file, volumes);
-      return new MapDbArchiveStore(db, file.toAbsolutePath().getParent(), volumes::checkpoint);
+      return new MapDbArchiveStore(db, file.toAbsolutePath().getParent(), volumes);
     } catch (IOException e) {
       throw new StoreException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -77,7 +77,7 @@ public final class MapDbArchiveStore implements ArchiveStore {
 
   /** An in-memory store with the same code paths, for unit tests. */
   public static MapDbArchiveStore inMemory() {
-    return new MapDbArchiveStore(DBMaker.memoryDB().transactionEnable().make(), null, () -> {});
+    return new MapDbArchiveStore(DBMaker.memoryDB().transactionEnable().make(), null, StoreWriter.Upkeep.NONE);
   }
 
   // ---------------------------------------------------------------- saves

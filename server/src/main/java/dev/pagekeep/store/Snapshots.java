@@ -6,9 +6,11 @@ import dev.pagekeep.model.UrlKeys;
 import dev.pagekeep.store.ArchiveStore.StoredCapture;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
 import org.mapdb.Atomic;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
@@ -45,6 +47,24 @@ final class Snapshots {
   private final Atomic.Long pageCount;
   private final Atomic.Long logicalBytes;
   private final Atomic.Long urlCount;
+  /**
+   * Ids of requisite captures the tree holds, as of the last write, seen lately (at most
+   * {@link #RECENT}). Archiving a site, a page's requisites are mostly those the page before it
+   * stored in the same second, shared; asking the tree deserialises a node per level, and that was
+   * 40% of the store writer's CPU. Only the writer's thread touches it; a capture removed leaves it,
+   * and a rollback empties it ({@link #rolledBack}), so it never names what the tree does not hold.
+   */
+  private final Set<String> recentRequisites = newRecentSet();
+  static final int RECENT = 4096;
+
+  private static Set<String> newRecentSet() {
+    return java.util.Collections.newSetFromMap(new LinkedHashMap<>(64, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > RECENT;
+      }
+    });
+  }
 
   Snapshots(DB db, Blobs blobs) {
     this.blobs = blobs;
@@ -102,14 +122,19 @@ final class Snapshots {
   private Capture put(StoredCapture sc, boolean requisite) {
     Capture c = sc.capture();
     String ts = c.timestamp();
+    if (requisite && recentRequisites.contains(c.urlKey() + "/" + ts)) return null;
     while (captures.containsKey(c.urlKey() + "/" + ts)) {
-      if (requisite) return null;
+      if (requisite) {
+        recentRequisites.add(c.urlKey() + "/" + ts);
+        return null;
+      }
       ts = Timestamps.format(Timestamps.parse(ts).plusSeconds(1));
     }
     Capture stored = c.withTimestamp(ts);
     blobs.put(sc.body());
     if (sc.text() != null) blobs.put(sc.text());
     captures.put(stored.id(), Json.encode(stored));
+    if (requisite) recentRequisites.add(stored.id());
     if (urls.putIfAbsent(stored.urlKey(), stored.url()) == null) variants.add(variant(stored.url(), stored.urlKey()));
     if (stored.isPage()) {
       pagesByTime.add(ts + "/" + stored.urlKey());
@@ -117,6 +142,11 @@ final class Snapshots {
       pageCount.incrementAndGet();
     }
     return stored;
+  }
+
+  /** After a rollback: the writes that named recent requisites may be undone. */
+  void rolledBack() {
+    recentRequisites.clear();
   }
 
   /** Inside a write: deletes one page (with its requisites), or all of a URL's when timestamp is null. */
@@ -139,6 +169,7 @@ final class Snapshots {
   }
 
   private void remove(Capture c) {
+    recentRequisites.remove(c.id());
     if (captures.remove(c.id()) == null) return;
     blobs.release(c.digest());
     if (c.textDigest() != null) blobs.release(c.textDigest());

@@ -29,6 +29,24 @@ final class StoreWriter implements AutoCloseable {
   private record Task<T>(long bytes, Supplier<T> work, CompletableFuture<T> done) {}
 
   /**
+   * The store file's upkeep (its checkpoints: see {@code JournaledVolume}), run on the writer's
+   * thread between batches, so never inside a commit, and without the lock, as it changes nothing
+   * a reader sees.
+   */
+  interface Upkeep {
+    Upkeep NONE = new Upkeep() {
+      @Override public void afterCommit() {}
+      @Override public void idle() {}
+    };
+
+    /** After a batch is committed and its callers answered. */
+    void afterCommit();
+
+    /** After commits, once the writer has waited 200 ms for work. */
+    void idle();
+  }
+
+  /**
    * Free space kept in reserve. MapDB cannot survive running out of disk mid-write (a probe here
    * left a store that no longer opens), so writes are refused while they still fit: the WAL
    * writes every byte twice, hence the factor 2 on the batch's size.
@@ -40,17 +58,19 @@ final class StoreWriter implements AutoCloseable {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final BlockingQueue<Task<?>> tasks = new LinkedBlockingQueue<>();
   private final Thread thread;
-  private final Runnable onIdle;
+  private final Upkeep upkeep;
+  private final Runnable rolledBack;
   private volatile boolean closed;
 
   /**
-   * A writer for {@code db} (free space checked under {@code dirOrNull}, when given); {@code onIdle}
-   * runs on the writer's thread when it has committed and then waited 200 ms for work.
+   * A writer for {@code db} (free space checked under {@code dirOrNull}, when given);
+   * {@code rolledBack} runs after each rollback, for what the parts keep beside the file.
    */
-  StoreWriter(DB db, java.nio.file.Path dirOrNull, Runnable onIdle) {
+  StoreWriter(DB db, java.nio.file.Path dirOrNull, Upkeep upkeep, Runnable rolledBack) {
     this.db = db;
     this.dir = dirOrNull;
-    this.onIdle = onIdle;
+    this.upkeep = upkeep;
+    this.rolledBack = rolledBack;
     this.thread = new Thread(this::run, "store-writer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -94,7 +114,7 @@ final class StoreWriter implements AutoCloseable {
       try {
         Task<?> first = tasks.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
         if (first == null) {
-          if (wrote) idle();
+          if (wrote) upkeep(upkeep::idle);
           wrote = false;
           continue;
         }
@@ -102,6 +122,7 @@ final class StoreWriter implements AutoCloseable {
         tasks.drainTo(batch, MAX_BATCH - 1);
         wrote = true;
         applyBatch(batch);
+        upkeep(upkeep::afterCommit);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -143,16 +164,11 @@ final class StoreWriter implements AutoCloseable {
     }
   }
 
-  /**
-   * The writer went idle after commits: the store file's checkpoint (see {@code JournaledVolume}).
-   * On this thread, so never inside a commit; without the write lock, as it changes nothing a
-   * reader sees (it forces the file and empties the journal).
-   */
-  private void idle() {
+  private static void upkeep(Runnable step) {
     try {
-      onIdle.run();
+      step.run();
     } catch (RuntimeException e) {
-      log.warn("store writer idle work: {}", e.toString());
+      log.warn("store upkeep: {}", e.toString());
     }
   }
 
@@ -190,6 +206,8 @@ final class StoreWriter implements AutoCloseable {
       db.rollback();
     } catch (RuntimeException | Error e) {
       log.error("rollback failed: {}", e.toString());
+    } finally {
+      rolledBack.run();
     }
   }
 

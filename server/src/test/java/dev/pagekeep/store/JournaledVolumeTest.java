@@ -58,6 +58,47 @@ class JournaledVolumeTest {
     again.close();
   }
 
+  /**
+   * A commit of thousands of small writes and writes larger than the read-back chunk: the file
+   * gets every byte in order, whether the commit applies it or the next open does.
+   */
+  @Test
+  void aCommitOfManySmallAndSomeLargeWritesReachesTheFileWholeAppliedOrRecovered() throws Exception {
+    for (boolean crash : new boolean[] {false, true}) {
+      Path file = dir.resolve("big-" + crash + ".db");
+      JournaledVolume v = open(file);
+      v.ensureAvailable(4 << 20);
+      java.util.Random random = new java.util.Random(7);
+      byte[] expected = new byte[4 << 20];
+      for (int i = 0; i < 40_000; i++) { // ~0.9 MB of entries: several chunks, with overwrites
+        long offset = 8L * random.nextInt(expected.length / 8);
+        long value = random.nextLong();
+        v.putLong(offset, value);
+        java.nio.ByteBuffer.wrap(expected).putLong((int) offset, value);
+      }
+      int slice = 0;
+      for (int size : new int[] {300_000, 1_000_000, 5}) { // longer than a chunk, and after them small again
+        byte[] data = new byte[size];
+        random.nextBytes(data);
+        int offset = (slice++ << 20) + random.nextInt((1 << 20) - size); // as MapDB, within one 1 MiB slice
+        v.putData(offset, data, 0, size);
+        System.arraycopy(data, 0, expected, offset, size);
+      }
+      if (crash) {
+        v.seal();
+        v.applySealed(0);
+        v.abandon();
+        v = open(file);
+      } else {
+        v.sync();
+      }
+      byte[] actual = new byte[expected.length];
+      for (int at = 0; at < actual.length; at += 1 << 20) v.getData(at, actual, at, 1 << 20); // a slice at a time
+      assertThat(actual).as(crash ? "recovered" : "applied").isEqualTo(expected);
+      v.close();
+    }
+  }
+
   @Test
   void aCommitCutOffBeforeItsSealLeavesTheLastCommitIntact() throws Exception {
     Path file = dir.resolve("archive.db");
@@ -219,7 +260,7 @@ class JournaledVolumeTest {
   }
 
   @Test
-  void aCheckpointComesEveryFewCommitsAndAtACleanClose() throws Exception {
+  void aCheckpointIsDueEveryFewCommitsRunsWhenAskedOrLongOverdueAndAtACleanClose() throws Exception {
     Path file = dir.resolve("archive.db");
     JournaledVolume v = open(file);
     v.ensureAvailable(1 << 20);
@@ -227,10 +268,23 @@ class JournaledVolumeTest {
       v.putLong(8L * i, i);
       v.sync();
     }
+    v.checkpointIfDue();
     assertThat(Files.size(journal())).as("commits wait for the checkpoint").isPositive();
     v.putLong(0, 7L);
     v.sync();
-    assertThat(Files.size(journal())).as("the " + JournaledVolume.CHECKPOINT_COMMITS + "th commit checkpoints").isZero();
+    assertThat(Files.size(journal())).as("a commit leaves the due checkpoint to its writer").isPositive();
+    v.checkpointIfDue();
+    assertThat(Files.size(journal())).as("due after " + JournaledVolume.CHECKPOINT_COMMITS + " commits").isZero();
+    // Nobody asks: the commit that makes it long overdue runs it itself.
+    int overdue = JournaledVolume.OVERDUE * JournaledVolume.CHECKPOINT_COMMITS;
+    for (int i = 1; i < overdue; i++) {
+      v.putLong(0, 100L + i);
+      v.sync();
+    }
+    assertThat(Files.size(journal())).isPositive();
+    v.putLong(0, 9L);
+    v.sync();
+    assertThat(Files.size(journal())).as("the " + overdue + "th commit without a checkpoint runs one").isZero();
     v.putLong(0, 8L);
     v.sync();
     assertThat(Files.size(journal())).isPositive();
