@@ -104,6 +104,8 @@ final class JournaledVolume extends Volume {
   private final Volume file;
   private final Path journalPath;
   private final FileChannel journal;
+  /** Reads each commit's writes back for its apply (under this volume's lock, one commit at a time). */
+  private final ReadBack readBack;
   private final ByteBuffer out = ByteBuffer.allocate(64 * 1024);
   private final CRC32C crc = new CRC32C();
   private final List<Entry> pending = new ArrayList<>();
@@ -123,6 +125,7 @@ final class JournaledVolume extends Volume {
     this.journalPath = journalPath;
     this.journal = FileChannel.open(journalPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
+    this.readBack = new ReadBack(journal);
   }
 
   /** Memory-mapped volumes as MapDB makes them, the store file's journaled. */
@@ -205,7 +208,7 @@ final class JournaledVolume extends Volume {
       long end = sealedSegments(ch, size, segments);
       int applied = 0;
       for (List<Entry> entries : segments) {
-        apply(ch, entries, target);
+        apply(new ReadBack(ch), entries, target);
         applied += entries.size();
       }
       if (!segments.isEmpty()) target.sync();
@@ -281,11 +284,11 @@ final class JournaledVolume extends Volume {
   }
 
   /** Copies journaled writes to the file, in order: the commit path and recovery both. */
-  private static void apply(FileChannel journal, List<Entry> entries, Volume target) throws IOException {
+  private static void apply(ReadBack in, List<Entry> entries, Volume target) throws IOException {
     long end = 0;
     for (Entry e : entries) end = Math.max(end, e.offset() + e.length());
     target.ensureAvailable(roundUpToMiB(end));
-    ReadBack in = new ReadBack(journal, entries);
+    in.start(entries);
     for (Entry e : entries) {
       if (e.zeros()) {
         target.clear(e.offset(), e.offset() + e.length());
@@ -299,21 +302,28 @@ final class JournaledVolume extends Volume {
   /**
    * A segment's writes read back from the journal in chunks of up to {@link #CHUNK} bytes: one
    * read per write made a commit cost hundreds of small reads (MapDB writes many 8-byte values).
-   * A write longer than a chunk is read alone.
+   * A write longer than a chunk is read alone. The volume keeps one for its commits, so its buffer
+   * is not made again for each.
    */
   private static final class ReadBack {
     static final int CHUNK = 256 * 1024;
     private final FileChannel journal;
-    private final long spanEnd;
+    private long spanEnd;
     private byte[] buf = new byte[0];
     private long bufStart;
     private int bufLength;
 
-    ReadBack(FileChannel journal, List<Entry> entries) {
+    ReadBack(FileChannel journal) {
       this.journal = journal;
+    }
+
+    /** Reads for these entries next: what the buffer holds from before is not theirs to trust. */
+    void start(List<Entry> entries) {
       long last = 0;
       for (Entry e : entries) if (!e.zeros()) last = Math.max(last, e.at() + e.length());
-      this.spanEnd = last;
+      spanEnd = last;
+      bufLength = 0;
+      if (buf.length > CHUNK) buf = new byte[0]; // a large write's buffer is not kept between commits
     }
 
     /** Where the bytes {@code [at, at + length)} of the journal start in {@link #bytes()}. */
@@ -450,7 +460,7 @@ final class JournaledVolume extends Volume {
     List<Entry> sealed = new ArrayList<>(pending);
     nextSegment();
     try {
-      apply(journal, sealed, file);
+      apply(readBack, sealed, file);
       unforced.addAll(sealed);
       commitsSinceCheckpoint++;
       if (commitsSinceCheckpoint >= OVERDUE * CHECKPOINT_COMMITS || flushed >= OVERDUE * CHECKPOINT_BYTES) checkpoint();
@@ -585,7 +595,7 @@ final class JournaledVolume extends Volume {
 
   /** Applies the first {@code count} pending writes to the file (tests stop part-way, as a crash would). */
   synchronized void applySealed(int count) throws IOException {
-    apply(journal, pending.subList(0, count), file);
+    apply(readBack, pending.subList(0, count), file);
   }
 
   /** After a seal: the next commit's writes start a new segment. */
