@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * and forcing them was one random write each: 17-20 ms of a 30-35 ms commit on a run of small pages,
  * where the journal's force, sequential, took 4-5. A checkpoint forces many commits' writes at once
  * (the slices they wrote: {@link #forceWritten}), and pages written by several commits once.
- * MapDB's own WAL files are not forced at all ({@link UnsyncedWalVolume}): the journal here is what
- * makes a commit durable, and nothing reads those files after a restart.
+ * MapDB's own WAL is kept in memory ({@link HeapWalVolume}): the journal here is what makes a
+ * commit durable, and nothing reads MapDB's WAL after a restart.
  *
  * <p><b>The order of MapDB's writes this relies on</b> (MapDB 3.1.0; {@code MapDbWriteOrderTest}
  * records every call MapDB makes on this volume and fails if an upgrade changes any of these):
@@ -68,8 +68,9 @@ import org.slf4j.LoggerFactory;
  *     not happen" ({@link #dropUnfinishedCommit}); {@code db.rollback()} itself writes nothing.
  * <li>MapDB never truncates the store file, and {@code ensureAvailable} only grows it: both go
  *     straight to the file, unjournaled.
- * <li>No single write crosses a slice of the mapped file (1 MiB), as {@link #apply} copies each
- *     write with one {@code putData} on the mapped volume.
+ * <li>No single write crosses a slice of the mapped file (1 MiB), as {@link #apply}, where it
+ *     cannot reach the file's channel, copies each write with one {@code putData} on the mapped
+ *     volume.
  * <li>{@code close()} after a commit writes nothing: writes pending at close belong to a commit
  *     that never reached its sync, and are dropped.
  * </ol>
@@ -137,6 +138,7 @@ final class JournaledVolume extends Volume {
   static final class Factory extends VolumeFactory implements StoreWriter.Upkeep {
     private final String main;
     private final VolumeFactory mapped = new MappedFileVol.MappedFileFactory(false, true);
+    private final HeapWalVolume.Pool walPool = new HeapWalVolume.Pool();
     private volatile JournaledVolume made;
 
     private Factory(String main) {
@@ -169,10 +171,11 @@ final class JournaledVolume extends Volume {
     @Override
     public Volume makeVolume(String name, boolean readOnly, long fileLockWait, int sliceShift, long initSize,
                              boolean fixedSize) {
+      if (!readOnly && !main.equals(name)) return walPool.take(sliceShift); // MapDB's own WAL, never read after a restart
       Volume v = mapped.makeVolume(name, readOnly, fileLockWait, sliceShift, initSize, fixedSize);
       if (readOnly) return v;
-      if (!main.equals(name)) return new UnsyncedWalVolume(v); // MapDB's own WAL files, never read after a restart
       try {
+        deleteOldWalFiles(Path.of(name));
         Path journal = Path.of(name + ".redo");
         recover(v, journal); // under the file lock the mapped volume holds
         JournaledVolume j = new JournaledVolume(v, journal);
@@ -182,6 +185,19 @@ final class JournaledVolume extends Volume {
         v.close();
         throw new StoreException("cannot open the store's journal " + name + ".redo: " + e.getMessage(), e);
       }
+    }
+
+    /** MapDB's WAL files as a kill left them while they were files: nothing reads them. */
+    private static void deleteOldWalFiles(Path store) throws IOException {
+      Path parent = store.toAbsolutePath().getParent();
+      try (var old = Files.newDirectoryStream(parent, store.getFileName() + ".wal.*")) {
+        for (Path p : old) Files.deleteIfExists(p);
+      }
+    }
+
+    /** The WAL's volumes in memory, kept between commits (for tests). */
+    HeapWalVolume.Pool walPool() {
+      return walPool;
     }
 
     @Override
@@ -283,19 +299,94 @@ final class JournaledVolume extends Volume {
     return c.getValue();
   }
 
-  /** Copies journaled writes to the file, in order: the commit path and recovery both. */
+  /**
+   * Copies journaled writes to the file, in order: the commit path and recovery both. Into a mapped
+   * file they go with {@code pwrite} through its channel ({@link FileWrites}), not through the
+   * mapping: Linux shares one page cache between the two, so MapDB reads them at once through its
+   * mapping, but a page written through a mapping is write-protected again by the checkpoint's
+   * fsync (every mapping's entry for it changed, and every CPU told to forget it) and faults on the
+   * next write. That was a third of the store writer's CPU on small pages (perf: the checkpoint's
+   * {@code page_mkclean} and the apply's page faults), where the writes cost a few system calls.
+   */
   private static void apply(ReadBack in, List<Entry> entries, Volume target) throws IOException {
     long end = 0;
     for (Entry e : entries) end = Math.max(end, e.offset() + e.length());
     target.ensureAvailable(roundUpToMiB(end));
+    FileChannel channel = channelOf(target);
+    FileWrites direct = channel == null ? null : in.writesTo(channel);
     in.start(entries);
     for (Entry e : entries) {
       if (e.zeros()) {
-        target.clear(e.offset(), e.offset() + e.length());
+        if (direct != null) direct.zeros(e.offset(), e.length());
+        else target.clear(e.offset(), e.offset() + e.length());
         continue;
       }
-      int at = in.locate(e.at(), (int) e.length());
-      target.putData(e.offset(), in.bytes(), at, (int) e.length());
+      int at = in.locate(e.at(), (int) e.length()); // before bytes(): it may read into a new buffer
+      if (direct != null) direct.put(e.offset(), in.bytes(), at, (int) e.length());
+      else target.putData(e.offset(), in.bytes(), at, (int) e.length());
+    }
+    if (direct != null) direct.flush();
+  }
+
+  /**
+   * A commit's writes to the store file with {@code pwrite}, in order; writes that continue where
+   * the one before ended go out together (a commit is hundreds of writes, most of 8 bytes).
+   */
+  static final class FileWrites {
+    static final int RUN = 64 * 1024;
+    private static final byte[] ZEROS = new byte[RUN];
+    private final FileChannel channel;
+    private final ByteBuffer run = ByteBuffer.allocateDirect(RUN);
+    private long runStart = -1;
+    /** System calls made, for tests. */
+    long calls;
+
+    FileWrites(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    void put(long offset, byte[] src, int pos, int len) throws IOException {
+      if (len <= 0) return;
+      if (runStart >= 0 && offset == runStart + run.position() && len <= run.remaining()) {
+        run.put(src, pos, len);
+        return;
+      }
+      flush();
+      if (len > RUN) {
+        writeFully(ByteBuffer.wrap(src, pos, len), offset);
+        return;
+      }
+      runStart = offset;
+      run.put(src, pos, len);
+    }
+
+    void zeros(long offset, long len) throws IOException {
+      for (long done = 0; done < len; ) {
+        int n = (int) Math.min(RUN, len - done);
+        put(offset + done, ZEROS, 0, n);
+        done += n;
+      }
+    }
+
+    /** Drops what an apply that failed part-way left in the buffer. */
+    void forget() {
+      run.clear();
+      runStart = -1;
+    }
+
+    void flush() throws IOException {
+      if (runStart < 0) return;
+      run.flip();
+      writeFully(run, runStart);
+      run.clear();
+      runStart = -1;
+    }
+
+    private void writeFully(ByteBuffer b, long at) throws IOException {
+      while (b.hasRemaining()) {
+        at += channel.write(b, at);
+        calls++;
+      }
     }
   }
 
@@ -313,8 +404,17 @@ final class JournaledVolume extends Volume {
     private long bufStart;
     private int bufLength;
 
+    private FileWrites writes;
+
     ReadBack(FileChannel journal) {
       this.journal = journal;
+    }
+
+    /** The writer of the file's bytes for this volume's commits (its buffer made once). */
+    FileWrites writesTo(FileChannel file) {
+      if (writes == null || writes.channel != file) writes = new FileWrites(file);
+      writes.forget();
+      return writes;
     }
 
     /** Reads for these entries next: what the buffer holds from before is not theirs to trust. */
@@ -591,6 +691,11 @@ final class JournaledVolume extends Volume {
     while (t.hasRemaining()) journal.write(t, end + (TRAILER - t.remaining()));
     journal.force(false);
     flushed = end + TRAILER;
+  }
+
+  /** The {@code pwrite} calls the commits' applies made so far (0: written through the mapping), for tests. */
+  synchronized long fileWriteCalls() {
+    return readBack.writes == null ? 0 : readBack.writes.calls;
   }
 
   /** Applies the first {@code count} pending writes to the file (tests stop part-way, as a crash would). */

@@ -99,6 +99,45 @@ class JournaledVolumeTest {
     }
   }
 
+  /**
+   * A commit's writes reach the mapped file with pwrite, not through the mapping (which the
+   * checkpoint's fsync write-protects page by page): writes that continue one another go out as one
+   * call, an overlapping one after them still wins, cleared ranges read as zeros, and the store
+   * reads all of it at once through its mapping, as the file on disk holds it.
+   */
+  @Test
+  void aCommitsWritesGoToTheFileTogetherInOrderAndTheMappingReadsThem() throws Exception {
+    Path file = dir.resolve("archive.db");
+    JournaledVolume v = open(file);
+    v.ensureAvailable(2 << 20);
+    v.putData(0, new byte[] {9, 9, 9, 9, 9, 9, 9, 9}, 0, 8);
+    v.sync();
+    long before = v.fileWriteCalls();
+    assertThat(before).as("the first commit went out with pwrite").isPositive();
+
+    for (int i = 0; i < 1000; i++) v.putLong(4096 + 8L * i, i + 1L); // as MapDB writes a record's longs
+    v.putLong(4096 + 8 * 10 + 4, -1L); // overlaps two of them, after them: its bytes win
+    v.clear(4096 + 8 * 500, 4096 + 8 * 502); // two of them zeroed
+    v.putData(1_500_000, ascii("far away"), 0, 8); // in another slice
+    v.clear(0, 4); // half of the first commit's bytes
+    v.sync();
+    long calls = v.fileWriteCalls() - before;
+    assertThat(calls).as("1,004 writes in a handful of calls").isBetween(3L, 8L);
+
+    java.nio.ByteBuffer expected = java.nio.ByteBuffer.allocate(2 << 20);
+    expected.put(0, new byte[] {0, 0, 0, 0, 9, 9, 9, 9});
+    for (int i = 0; i < 1000; i++) expected.putLong(4096 + 8 * i, i + 1L);
+    expected.putLong(4096 + 8 * 10 + 4, -1L);
+    expected.putLong(4096 + 8 * 500, 0L).putLong(4096 + 8 * 501, 0L);
+    expected.put(1_500_000, ascii("far away"));
+    byte[] mapped = new byte[2 << 20];
+    for (int at = 0; at < mapped.length; at += 1 << 20) v.getData(at, mapped, at, 1 << 20);
+    assertThat(mapped).as("read through the store's mapping").isEqualTo(expected.array());
+    byte[] onDisk = java.util.Arrays.copyOf(Files.readAllBytes(file), 2 << 20);
+    assertThat(onDisk).as("read from the file").isEqualTo(expected.array());
+    v.close();
+  }
+
   @Test
   void aCommitCutOffBeforeItsSealLeavesTheLastCommitIntact() throws Exception {
     Path file = dir.resolve("archive.db");
@@ -296,24 +335,50 @@ class JournaledVolumeTest {
     again.close();
   }
 
+  /**
+   * MapDB's own WAL is kept in memory, never journaled nor forced, and no file: a WAL reads what
+   * it wrote; once dropped (truncate, close, delete, as StoreWAL does after each commit) its memory
+   * goes to the next WAL zeroed, as a new file would read; and WAL files a kill left from before
+   * are deleted when the store opens.
+   */
   @Test
-  void mapDbsOwnWalFilesAreNotJournaledNorForcedButWorkAsBefore() {
+  void mapDbsOwnWalIsInMemoryAndANewOneReadsZerosWhereItDidNotWrite() throws Exception {
     Path file = dir.resolve("archive.db");
+    Files.write(Path.of(file + ".wal.0"), ascii("left by a kill"));
     var factory = JournaledVolume.factory(file);
     Volume store = factory.makeVolume(file.toString(), false, 0L, 20, 0L, false);
-    Volume wal = factory.makeVolume(file + ".wal.0", false, 0L, 20, 0L, false);
     assertThat(store).isInstanceOf(JournaledVolume.class);
-    assertThat(wal).isInstanceOf(UnsyncedWalVolume.class);
-    wal.ensureAvailable(1 << 20);
+    assertThat(Files.exists(Path.of(file + ".wal.0"))).as("an old WAL file is deleted at open").isFalse();
+
+    Volume wal = factory.makeVolume(file + ".wal.0", false, 0L, 20, 0L, false);
+    assertThat(wal).isInstanceOf(HeapWalVolume.class);
+    wal.ensureAvailable(2 << 20);
     wal.putData(10, ascii("record"), 0, 6);
-    wal.putLong(100, 42L);
-    wal.sync(); // a no-op: nothing reads a WAL file after a restart
+    wal.putLong(1_500_000, 42L); // in the second slice
+    wal.sync(); // a no-op: nothing reads MapDB's WAL after a restart
     assertThat(read(wal, 10, 6)).isEqualTo("record");
-    assertThat(wal.getLong(100)).isEqualTo(42L);
-    assertThat(Files.exists(Path.of(file + ".wal.0"))).isTrue();
+    assertThat(wal.getLong(1_500_000)).isEqualTo(42L);
+    assertThat(Files.exists(Path.of(file + ".wal.0"))).as("no file").isFalse();
+    wal.truncate(0);
     wal.close();
     wal.deleteFile(); // as StoreWAL drops its WAL after each commit
-    assertThat(Files.exists(Path.of(file + ".wal.0"))).isFalse();
+    assertThat(factory.walPool().size()).as("its memory kept for the next").isEqualTo(1);
+
+    Volume next = factory.makeVolume(file + ".wal.0", false, 0L, 20, 0L, false);
+    assertThat(factory.walPool().size()).as("the kept memory taken").isZero();
+    next.ensureAvailable(2 << 20);
+    assertThat(read(next, 10, 6)).isEqualTo("\0\0\0\0\0\0");
+    assertThat(next.getLong(1_500_000)).isZero();
+    next.close(); // closed without a truncate first: zeroed all the same
+    Volume third = factory.makeVolume(file + ".wal.1", false, 0L, 20, 0L, false);
+    third.ensureAvailable(2 << 20);
+    third.putLong(8, 7L);
+    third.close();
+    Volume fourth = factory.makeVolume(file + ".wal.0", false, 0L, 20, 0L, false);
+    fourth.ensureAvailable(2 << 20);
+    assertThat(fourth.getLong(8)).isZero();
+    fourth.close();
     store.close();
   }
+
 }
