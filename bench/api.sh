@@ -25,5 +25,5 @@ wrk -t2 -c"$CONNS" -d"${SECS}s" --timeout 10s -s bench/api-saves.lua "http://127
 STATS=$(curl -s -H "Authorization: Bearer $PAGEKEEP_TOKEN" "http://127.0.0.1:$PORT/api/stats")
 echo "| stats after | $STATS |"
 echo "| service RSS | $(awk '/VmRSS/{print int($2/1024)" MB"}' /proc/$SVC/status) |"
-echo "| archive.db + WAL | $(du -sh "$DATA" | cut -f1) |"
+echo "| data dir (store, journal, index) | $(du -sh "$DATA" | cut -f1) |"
 echo "| load average | $(cut -d' ' -f1-3 /proc/loadavg) |"
