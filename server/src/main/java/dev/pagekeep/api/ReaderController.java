@@ -14,6 +14,8 @@ import io.javalin.http.Context;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * {@code GET /reader/{hashUrl}/{timestamp}}: a snapshot in reader view (the article alone).
@@ -21,6 +23,9 @@ import org.jsoup.nodes.Element;
  * the replay CSP (no script at all), images pointed back into the archive.
  */
 final class ReaderController {
+  // Parsed once: jsoup parses a string query on every select() call.
+  private static final Evaluator IMG_SRC = QueryParser.parse("img[src]");
+
   private final ArchiveStore store;
   private final SnapshotsController snapshots;
   private final WebController web;
@@ -44,7 +49,7 @@ final class ReaderController {
     ReaderView.Article a = ReaderText.article(new String(body, Charsets.detect(body, c.contentType())), base);
     Document article = Jsoup.parseBodyFragment(a.contentHtml(), base);
     String title = ReaderView.tidy(article.body(), a.title());
-    for (Element img : article.select("img[src]")) {
+    for (Element img : article.select(IMG_SRC)) {
       img.attr("src", site.path(new WaybackUrl(ts, WaybackUrl.Modifier.IM, img.absUrl("src"))));
       img.removeAttr("srcset");
     }

@@ -9,9 +9,18 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
 import org.jsoup.parser.Parser;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /** Decoding and parsing shared by capture and replay. jsoup caps tree depth, so deep input stays cheap. */
 public final class Documents {
+  // Parsed once: jsoup parses a string query on every select() call.
+  private static final Evaluator BASE_HREF = QueryParser.parse("base[href]");
+  private static final Evaluator NOSCRIPT = QueryParser.parse("noscript");
+  private static final Evaluator TITLE = QueryParser.parse("title");
+  private static final Evaluator META_PROPERTY_OG_TITLE_CONTENT = QueryParser.parse("meta[property=og:title][content]");
+  private static final Evaluator H1 = QueryParser.parse("h1");
+
   private static final int BINARY_PROBE = 1024;
 
   /** A parsed page: the document, the charset it was decoded with, and its effective base URL. */
@@ -32,7 +41,7 @@ public final class Documents {
 
   /** The first {@code <base href>} resolved against the page URL when it is http(s), else the page URL. */
   static String baseUrl(Document doc, String pageUrl) {
-    Element base = doc.selectFirst("base[href]");
+    Element base = doc.selectFirst(BASE_HREF);
     if (base == null) return pageUrl;
     String abs = Urls.resolve(pageUrl, base.attr("href"));
     return abs != null && Urls.isHttp(abs) ? abs : pageUrl;
@@ -44,7 +53,7 @@ public final class Documents {
    * it as markup.
    */
   private static void parseNoscriptText(Document doc, String pageUrl) {
-    for (Element noscript : doc.select("noscript")) {
+    for (Element noscript : doc.select(NOSCRIPT)) {
       if (!noscript.children().isEmpty()) continue;
       String raw = noscript.wholeText().isEmpty() ? noscript.data() : noscript.wholeText();
       if (raw.indexOf('<') < 0) continue;
@@ -65,11 +74,11 @@ public final class Documents {
 
   /** {@code <title>}, else og:title, else the first h1; whitespace-normalised, "" when none. */
   public static String title(Document doc) {
-    Element title = doc.head().selectFirst("title");
+    Element title = doc.head().selectFirst(TITLE);
     if (title != null && !title.text().isBlank()) return cap(normalise(title.text()));
-    Element og = doc.selectFirst("meta[property=og:title][content]");
+    Element og = doc.selectFirst(META_PROPERTY_OG_TITLE_CONTENT);
     if (og != null && !og.attr("content").isBlank()) return cap(normalise(og.attr("content")));
-    Element h1 = doc.body().selectFirst("h1");
+    Element h1 = doc.body().selectFirst(H1);
     return h1 == null ? "" : cap(normalise(h1.text()));
   }
 

@@ -10,9 +10,14 @@ import java.util.Set;
 import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /** Capture-time analysis of an HTML page: what to fetch with it, its text, title and links. */
 public final class HtmlCapture {
+  // Parsed once: jsoup parses a string query on every select() call.
+  private static final Evaluator A_HREF_AREA_HREF = QueryParser.parse("a[href], area[href]");
+
   /** At most this many requisites per page: enough for real pages, a bound for hostile ones. */
   public static final int MAX_REQUISITES = 500;
   /** At most this many links per page. */
@@ -74,7 +79,7 @@ public final class HtmlCapture {
 
   static List<String> links(Document doc, String baseUrl) {
     Set<String> links = new LinkedHashSet<>();
-    for (Element a : doc.select("a[href], area[href]")) {
+    for (Element a : doc.select(A_HREF_AREA_HREF)) {
       if (links.size() >= MAX_LINKS) break;
       String href = a.attr("href").strip();
       if (href.startsWith("#")) continue;

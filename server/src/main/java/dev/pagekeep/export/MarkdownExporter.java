@@ -9,6 +9,8 @@ import dev.pagekeep.store.ArchiveStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * Markdown per article, in the seed cache's format: {@code <year>/<urlKey>/index.md} starting
@@ -22,6 +24,16 @@ import org.jsoup.nodes.Element;
  * becomes a link to its address. Streamed like {@link SiteExporter}.
  */
 public final class MarkdownExporter {
+  // Parsed once: jsoup parses a string query on every select() call.
+  private static final Evaluator TABLE = QueryParser.parse("table");
+  private static final Evaluator PRE_CODE = QueryParser.parse("pre > code");
+  private static final Evaluator A_HREF = QueryParser.parse("a[href]");
+  private static final Evaluator IMG_SRC = QueryParser.parse("img[src]");
+  private static final Evaluator TH = QueryParser.parse("th");
+  private static final Evaluator TR = QueryParser.parse("tr");
+  private static final Evaluator CHILD_TD = QueryParser.parse("> td");
+  private static final Evaluator IMG = QueryParser.parse("img");
+
   private static final FlexmarkHtmlConverter CONVERTER = FlexmarkHtmlConverter.builder(new MutableDataSet()
       .set(FlexmarkHtmlConverter.SETEXT_HEADINGS, false)
       .set(FlexmarkHtmlConverter.TYPOGRAPHIC_QUOTES, false)
@@ -76,25 +88,25 @@ public final class MarkdownExporter {
 
   /** Article HTML (a sanitized jsoup tree) as Markdown. The tree is changed: tables get a header row, link targets are escaped. */
   static String toMarkdown(Element article) {
-    for (Element table : article.select("table")) headerRow(table);
+    for (Element table : article.select(TABLE)) headerRow(table);
     // <pre><code> (the reader view drops the language class) as a fence, not as indented code
-    for (Element code : article.select("pre > code")) if (code.parent().childrenSize() == 1) code.unwrap();
-    for (Element a : article.select("a[href]")) a.attr("href", a.attr("href").replace(" ", "%20").replace("(", "%28").replace(")", "%29"));
-    for (Element img : article.select("img[src]")) img.attr("src", img.attr("src").replace(" ", "%20").replace("(", "%28").replace(")", "%29"));
+    for (Element code : article.select(PRE_CODE)) if (code.parent().childrenSize() == 1) code.unwrap();
+    for (Element a : article.select(A_HREF)) a.attr("href", a.attr("href").replace(" ", "%20").replace("(", "%28").replace(")", "%29"));
+    for (Element img : article.select(IMG_SRC)) img.attr("src", img.attr("src").replace(" ", "%20").replace("(", "%28").replace(")", "%29"));
     return CONVERTER.convert(article.outerHtml());
   }
 
   /** A GFM table needs a header row: a table without one takes its first row as the header. */
   private static void headerRow(Element table) {
-    if (!table.select("th").isEmpty()) return;
-    Element first = table.selectFirst("tr");
+    if (!table.select(TH).isEmpty()) return;
+    Element first = table.selectFirst(TR);
     if (first == null) return;
-    for (Element td : first.select("> td")) td.tagName("th");
+    for (Element td : first.select(CHILD_TD)) td.tagName("th");
   }
 
   /** Each image's archived copy written beside the Markdown; an image that was not archived becomes a link to it. */
   private static void localImages(Element article, PageFiles files) {
-    for (Element img : article.select("img")) {
+    for (Element img : article.select(IMG)) {
       String src = img.absUrl("src").isEmpty() ? img.attr("src") : img.absUrl("src");
       img.removeAttr("srcset");
       String name = src.startsWith("http://") || src.startsWith("https://") ? files.file(src, Requisite.Kind.IMAGE) : null;

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
 import org.jsoup.safety.Safelist;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * The reader view of a snapshot ({@link ReaderView}: readability's main content, sanitized), less
@@ -15,6 +17,10 @@ import org.jsoup.safety.Safelist;
  * a {@code <pre>}; other types get a one-line note.
  */
 public final class ReaderText {
+  // Parsed once: jsoup parses a string query on every select() call.
+  private static final Evaluator SRC = QueryParser.parse("[src]");
+  private static final Evaluator HREF = QueryParser.parse("[href]");
+
   /** @param html safe article HTML; @param element the same as a jsoup tree (for Markdown) */
   public record Extract(String title, String html, Element element) {}
 
@@ -56,8 +62,8 @@ public final class ReaderText {
    */
   public static ReaderView.Article article(String html, String baseUrl) {
     org.jsoup.nodes.Document doc = Jsoup.parse(html, baseUrl);
-    for (Element e : doc.select("[src]")) e.attr("src", e.absUrl("src"));
-    for (Element e : doc.select("[href]")) e.attr("href", e.absUrl("href"));
+    for (Element e : doc.select(SRC)) e.attr("src", e.absUrl("src"));
+    for (Element e : doc.select(HREF)) e.attr("href", e.absUrl("href"));
     return ReaderView.extract(doc.outerHtml(), baseUrl);
   }
 

@@ -11,6 +11,8 @@ import org.jsoup.nodes.Entities;
 import org.jsoup.safety.Safelist;
 import org.jsoup.select.NodeTraversor;
 import org.jsoup.select.NodeVisitor;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * Reader view of a page (Mozilla Readability through Readability4J): the article without navigation,
@@ -18,6 +20,11 @@ import org.jsoup.select.NodeVisitor;
  * plain fallback (title and visible text) instead; so does any failure inside the library.
  */
 public final class ReaderView {
+  // Parsed once: jsoup parses a string query on every select() call.
+  private static final Evaluator A_HREF = QueryParser.parse("a[href]");
+  private static final Evaluator IMG_SVG_PICTURE_VIDEO = QueryParser.parse("img, svg, picture, video");
+  private static final Evaluator H1_H2 = QueryParser.parse("h1, h2");
+
   /** Deeper documents skip Readability: its cost grows with depth times size. */
   static final int MAX_DEPTH = 100;
   /** Longer input is cut before parsing. */
@@ -82,14 +89,14 @@ public final class ReaderView {
    *         ("Intro \u2014 Project docs" gives "Intro"), else {@code title}
    */
   public static String tidy(Element article, String title) {
-    for (Element a : article.select("a[href]")) {
+    for (Element a : article.select(A_HREF)) {
       String text = Documents.normalise(a.text()).toLowerCase(java.util.Locale.ROOT);
       String href = a.attr("href");
       boolean toFragment = href.startsWith("#") || href.contains("#");
-      boolean hasContent = !a.select("img, svg, picture, video").isEmpty();
+      boolean hasContent = !a.select(IMG_SVG_PICTURE_VIDEO).isEmpty();
       if (toFragment && !hasContent && PERMALINK_TEXTS.contains(text)) a.remove();
     }
-    Element first = article.selectFirst("h1, h2");
+    Element first = article.selectFirst(H1_H2);
     if (first != null && title != null) {
       String heading = comparable(first.text());
       String t = comparable(title);

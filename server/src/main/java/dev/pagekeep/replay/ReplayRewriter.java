@@ -11,6 +11,8 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Entities;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * Replay-time rewriting of archived bytes, Wayback-style: the stored original is turned into a sealed
@@ -19,6 +21,9 @@ import org.jsoup.nodes.Entities;
  * Content-Security-Policy the replay endpoint sends.
  */
 public final class ReplayRewriter {
+  // Parsed once: jsoup parses a string query on every select() call.
+  private static final Evaluator META_CHARSET = QueryParser.parse("meta[charset]");
+
   /** Parse-check rounds before a page that keeps changing under its own re-parse is given up on. */
   static final int MAX_ROUNDS = 4;
 
@@ -89,7 +94,7 @@ public final class ReplayRewriter {
 
   private static void declareUtf8(Document doc) {
     Element head = doc.head();
-    head.select("meta[charset]").remove();
+    head.select(META_CHARSET).remove();
     head.prependElement("meta").attr("charset", "utf-8");
   }
 }

@@ -9,12 +9,25 @@ import java.util.Set;
 import org.jsoup.nodes.Attribute;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * Removes from a page everything that could run code, navigate by itself or reach the network on its
  * own. Works on the parsed document in place; URL rewriting is {@link ReplayLinks}' job.
  */
 final class ReplaySanitizer {
+  // Parsed once: jsoup parses a string query on every select() call.
+  private static final Evaluator SCRIPT_APPLET_BASE_META_CHARSET_PARAM = QueryParser.parse("script, applet, base, meta[charset], param");
+  private static final Evaluator IMG_SOURCE_IFRAME_VIDEO = QueryParser.parse("img, source, iframe, video");
+  private static final Evaluator NOSCRIPT = QueryParser.parse("noscript");
+  private static final Evaluator IMG = QueryParser.parse("img");
+  private static final Evaluator META_HTTP_EQUIV = QueryParser.parse("meta[http-equiv]");
+  private static final Evaluator LINK_REL = QueryParser.parse("link[rel]");
+  private static final Evaluator EMBED_OBJECT = QueryParser.parse("embed, object");
+  private static final Evaluator SET_ANIMATE = QueryParser.parse("set, animate");
+  private static final Evaluator FORM = QueryParser.parse("form");
+
   /** Forms post nowhere: submitting one navigates to this inert, non-network address. */
   static final String FORM_ACTION = "about:blank";
 
@@ -31,7 +44,7 @@ final class ReplaySanitizer {
   static void sanitize(Document doc, String baseUrl) {
     Set<String> promoted = promoteLazyAttributes(doc, baseUrl);
     unwrapNoscript(doc, promoted, baseUrl);
-    doc.select("script, applet, base, meta[charset], param").remove();
+    doc.select(SCRIPT_APPLET_BASE_META_CHARSET_PARAM).remove();
     removeMetaDirectives(doc);
     removeHintLinks(doc);
     removePluginObjects(doc);
@@ -47,7 +60,7 @@ final class ReplaySanitizer {
    */
   static Set<String> promoteLazyAttributes(Document doc, String baseUrl) {
     Set<String> promoted = new HashSet<>();
-    for (Element el : doc.select("img, source, iframe, video")) {
+    for (Element el : doc.select(IMG_SOURCE_IFRAME_VIDEO)) {
       for (String[] lazy : ResourceSlots.LAZY) {
         String value = el.attr(lazy[0]);
         if (value.isBlank()) continue;
@@ -65,7 +78,7 @@ final class ReplaySanitizer {
    * from lazy attributes, which would otherwise show twice.
    */
   private static void unwrapNoscript(Document doc, Set<String> promoted, String baseUrl) {
-    for (Element noscript : doc.select("noscript")) {
+    for (Element noscript : doc.select(NOSCRIPT)) {
       if (noscript.parent() == null) continue; // removed with an outer noscript
       if (onlyRepeatsImages(noscript, promoted, baseUrl)) noscript.remove();
       else noscript.unwrap();
@@ -73,19 +86,19 @@ final class ReplaySanitizer {
   }
 
   private static boolean onlyRepeatsImages(Element noscript, Set<String> promoted, String baseUrl) {
-    List<Element> images = noscript.select("img");
+    List<Element> images = noscript.select(IMG);
     return !images.isEmpty() && noscript.text().isBlank()
         && images.stream().allMatch(img -> promoted.contains(String.valueOf(Urls.resolve(baseUrl, img.attr("src")))));
   }
 
   private static void removeMetaDirectives(Document doc) {
-    for (Element meta : doc.select("meta[http-equiv]")) {
+    for (Element meta : doc.select(META_HTTP_EQUIV)) {
       if (DROPPED_HTTP_EQUIV.contains(meta.attr("http-equiv").strip().toLowerCase(Locale.ROOT))) meta.remove();
     }
   }
 
   private static void removeHintLinks(Document doc) {
-    for (Element link : doc.select("link[rel]")) {
+    for (Element link : doc.select(LINK_REL)) {
       if (ResourceSlots.rels(link).stream().anyMatch(HINT_RELS::contains)) link.remove();
     }
   }
@@ -95,7 +108,7 @@ final class ReplaySanitizer {
    * either becomes an {@code <img>}, since the replay's CSP blocks every object ({@code object-src 'none'}).
    */
   private static void removePluginObjects(Document doc) {
-    for (Element el : doc.select("embed, object")) {
+    for (Element el : doc.select(EMBED_OBJECT)) {
       if (el.parent() == null) continue;
       if (isRasterImage(el)) el.replaceWith(asImage(el));
       else if (el.normalName().equals("embed")) el.remove();
@@ -122,7 +135,7 @@ final class ReplaySanitizer {
 
   /** SVG {@code <set>}/{@code <animate>} can write a javascript: URL into an href. */
   private static void removeSvgHrefAnimations(Document doc) {
-    for (Element el : doc.select("set, animate")) {
+    for (Element el : doc.select(SET_ANIMATE)) {
       String target = el.attr("attributeName").strip().toLowerCase(Locale.ROOT);
       if (target.endsWith("href")) el.remove();
     }
@@ -143,7 +156,7 @@ final class ReplaySanitizer {
    * CSP ({@code form-action 'none'}) and by the sandbox of the replay frame, which lacks allow-forms.
    */
   private static void disableForms(Document doc, String baseUrl) {
-    for (Element form : doc.select("form")) {
+    for (Element form : doc.select(FORM)) {
       String original = Urls.resolve(baseUrl, form.attr("action"));
       form.attr("data-pagekeep-action", original == null ? "" : original)
           .attr("action", FORM_ACTION).attr("method", "get").removeAttr("target");

@@ -21,6 +21,8 @@ import java.util.Set;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 import org.xml.sax.InputSource;
 
 /**
@@ -29,6 +31,9 @@ import org.xml.sax.InputSource;
  * page as its list of links. Pure: bytes in, a {@link Feed} or a {@link FeedException} out.
  */
 public final class Feeds {
+  // Parsed once: jsoup parses a string query on every select() call.
+  private static final Evaluator A_HREF_AREA_HREF = QueryParser.parse("a[href], area[href]");
+
   /** Entries read from one feed; a feed with more keeps its first ones (feeds list newest first). */
   public static final int MAX_ENTRIES = 1_000;
   /** Outbound links taken from one entry's content. */
@@ -154,7 +159,7 @@ public final class Feeds {
     if (contentHtml == null || contentHtml.isBlank()) return List.of();
     Document doc = Jsoup.parseBodyFragment(contentHtml, baseUrl == null ? "" : baseUrl);
     Set<String> out = new LinkedHashSet<>();
-    for (Element a : doc.select("a[href], area[href]")) {
+    for (Element a : doc.select(A_HREF_AREA_HREF)) {
       if (out.size() >= MAX_LINKS_PER_ENTRY) break;
       String abs = a.absUrl("href");
       if (abs.isEmpty()) continue;
