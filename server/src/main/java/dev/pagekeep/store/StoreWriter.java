@@ -55,6 +55,11 @@ final class StoreWriter implements AutoCloseable {
 
   private final DB db;
   private final java.nio.file.Path dir;
+  /**
+   * The file system under {@code dir}, looked up once: {@code Files.getFileStore} reads and parses
+   * /proc/mounts on every call (80-100 us here, more with many mounts), and it ran at every commit.
+   */
+  private java.nio.file.FileStore fileStore;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final BlockingQueue<Task<?>> tasks = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -195,7 +200,8 @@ final class StoreWriter implements AutoCloseable {
     long bytes = 0;
     for (Task<?> t : batch) bytes += t.bytes();
     try {
-      return java.nio.file.Files.getFileStore(dir).getUsableSpace() >= RESERVE_BYTES + 2 * bytes;
+      if (fileStore == null) fileStore = java.nio.file.Files.getFileStore(dir);
+      return fileStore.getUsableSpace() >= RESERVE_BYTES + 2 * bytes;
     } catch (java.io.IOException e) {
       return true; // cannot tell: let the write try
     }
