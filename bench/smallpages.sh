@@ -6,8 +6,9 @@
 # of WARM other pages of the same docs, taken in turn from all of them, until the JIT compiler
 # threads take under 10% of a round's CPU (at most MAX_WARM_ROUNDS, 30); once the service is quiet,
 # PAGES queued in one POST /api/saves and timed to the last one's finish (its updatedAt; the poll
-# that sees it is printed too). Then a second service on a fresh data dir saves the same PAGES, for their
-# bytes. Prints pages/s of both, the ratio, wget's bytes against what the fresh data dir grew by
+# that sees it is printed too; the polls spawn no process, so the poller does not take the cores
+# from the service it times). Then a second service on a fresh data dir saves the same PAGES, for
+# their bytes. Prints pages/s of both, the ratio, wget's bytes against what the fresh data dir grew by
 # (store, journal and search index), the service's CPU per page and by thread, and a verdict per
 # target (issue 14: pages/s >= 0.5 x wget's, bytes <= 0.5 x wget's).
 #
@@ -130,7 +131,6 @@ start_service() { # on data dir $1: sets data, serve_pid, token, api
   serve_pid=$!
   for _ in $(seq 300); do [ -s "$data/service.json" ] && break; sleep 0.1; done
   [ -s "$data/service.json" ] || { cat "$work/serve.log" >&2; exit 1; }
-  local pport
   pport="$(sed 's/.*"port":\([0-9]*\).*/\1/' "$data/service.json")"
   token="$(cat "$data/token")"
   api="http://127.0.0.1:$pport"
@@ -138,25 +138,45 @@ start_service() { # on data dir $1: sets data, serve_pid, token, api
 stop_service() { kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true; serve_pid=""; }
 start_service "$work/data"
 
-post() { # queue the URLs of file $1 in one request
-  local urls; urls="$(sed 's/.*/"&"/' "$1" | paste -sd, -)"
+body_of() { # the POST /api/saves body queuing the URLs of file $1, into $1.json
+  printf '{"urls":[%s],"source":"api"}' "$(sed 's/.*/"&"/' "$1" | paste -sd, -)" >"$1.json"
+}
+post() { # queue the URLs of file $1 in one request (its body built before, so the timed part is the request)
+  [ -f "$1.json" ] || body_of "$1"
   curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "{\"urls\":[$urls],\"source\":\"api\"}" "$api/api/saves"
+    --data-binary @"$1.json" "$api/api/saves"
 }
-finished() { # saves done + failed (+ needs-browser), and failed. One curl, parsed by bash itself:
-  # a python3 per poll (97 ms to start here, every 20 ms) took most of a core from the service it timed.
-  local stats n=0 f=0
-  stats="$(curl -s -H "Authorization: Bearer $token" "$api/api/stats")"
-  [[ $stats =~ \"done\":([0-9]+) ]] && n=$((n + BASH_REMATCH[1]))
-  [[ $stats =~ \"needsBrowser\":([0-9]+) ]] && n=$((n + BASH_REMATCH[1]))
-  [[ $stats =~ \"failed\":([0-9]+) ]] && f=${BASH_REMATCH[1]}
-  echo "$((n + f)) $f"
+# The polls below spawn no process: this machine's fork and exec cost 4-5 ms of CPU each, and a poll
+# as a subshell, a curl and a sleep took some 40 ms of CPU, every 60 ms: half a core taken from the
+# service it timed (wget's run has no poller). A poll is a GET over bash's /dev/tcp, read with the
+# read builtin, and the pause between polls is a read with a timeout on a FIFO nobody writes.
+mkfifo "$work/never"
+exec {pause_fd}<>"$work/never"
+pause() { read -r -t "$1" -u "$pause_fd" _ || true; }
+response=""
+api_get() { # GET path $1 from the service into $response (headers and body); $(...) would fork
+  local fd line
+  response=""
+  exec {fd}<>"/dev/tcp/127.0.0.1/$pport" || return 1
+  printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n' \
+    "$1" "$pport" "$token" >&"$fd"
+  while IFS= read -r -u "$fd" line || [ -n "$line" ]; do response+="$line"$'\n'; done
+  exec {fd}>&-
 }
-wait_for() { # until $1 saves have finished
+finished_n=0 finished_f=0
+finished() { # sets finished_n to saves done + failed (+ needs-browser), finished_f to failed: no subshell
+  local n=0 f=0
+  api_get /api/stats
+  [[ $response =~ \"done\":([0-9]+) ]] && n=$((n + BASH_REMATCH[1]))
+  [[ $response =~ \"needsBrowser\":([0-9]+) ]] && n=$((n + BASH_REMATCH[1]))
+  [[ $response =~ \"failed\":([0-9]+) ]] && f=${BASH_REMATCH[1]}
+  finished_n=$((n + f)) finished_f=$f
+}
+wait_for() { # until $1 saves have finished; sets failed
   while :; do
-    read -r n f < <(finished)
-    [ "$n" -ge "$1" ] && { echo "$f"; return; }
-    sleep 0.02
+    finished
+    [ "$finished_n" -ge "$1" ] && { failed=$finished_f; return; }
+    pause 0.02
   done
 }
 store_bytes() { du -sb "$data" | cut -f1; }
@@ -178,9 +198,10 @@ jit_share=100
 while :; do
   c0=$(ticks); j0=$(jit_ticks)
   warm_round "$rounds"
+  body_of "$work/warm.txt"
   post "$work/warm.txt"
   warmed=$((warmed + warm))
-  wait_for "$warmed" >/dev/null
+  wait_for "$warmed"
   rounds=$((rounds + 1))
   c1=$(ticks); j1=$(jit_ticks)
   jit_share=$(( (j1 - j0) * 100 / (c1 - c0 + 1) ))
@@ -203,13 +224,14 @@ if [ "$quiet" -ge 7 ]; then
 else
   echo "service still busy after $((waited * 5 / 10)) s: timing anyway (read this run's figures with that)"
 fi
+body_of "$work/pages.txt"
 thread_ticks >"$work/threads.0"
 cpu0=$(ticks)
 req0=$(requests)
 [ -n "${JFR:-}" ] && jcmd "$serve_pid" JFR.start name=smallpages settings=profile >/dev/null
 t0=$(date +%s.%N)
 post "$work/pages.txt"
-failed=$(wait_for $((warmed + pages)))
+wait_for $((warmed + pages))
 t1=$(date +%s.%N)
 cpu1=$(ticks)
 # The time is taken to the last of the PAGES saves' own finish time (its updatedAt, set in the
@@ -231,7 +253,7 @@ start_service "$work/bytes"
 sleep 1
 before=$(store_bytes)
 post "$work/pages.txt"
-wait_for "$pages" >/dev/null
+wait_for "$pages"
 sleep 4 # the search index commits once adds pause for 2 s: count its files too
 after=$(store_bytes)
 pk_bytes=$((after - before))
