@@ -141,8 +141,7 @@ start_service "$work/data"
 body_of() { # the POST /api/saves body queuing the URLs of file $1, into $1.json
   printf '{"urls":[%s],"source":"api"}' "$(sed 's/.*/"&"/' "$1" | paste -sd, -)" >"$1.json"
 }
-post() { # queue the URLs of file $1 in one request (its body built before, so the timed part is the request)
-  [ -f "$1.json" ] || body_of "$1"
+post() { # queue the URLs of file $1 in one request: the body body_of built, so the timed part is the request
   curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
     --data-binary @"$1.json" "$api/api/saves"
 }
